@@ -1,0 +1,407 @@
+//! The corpus: documents, their per-document counts, and the merged totals.
+//!
+//! A document is analyzed once, in bounded steps ([`DocBuilder::step`]) so the worker can
+//! report progress and honour a cancel between steps; then [`Corpus::add`] merges its counts
+//! into the totals. Removing a document subtracts them. Terms are interned once for the
+//! whole corpus so every table holds `u32` ids instead of strings.
+
+use crate::ingest::{self, Encoding, Refusal, Warning};
+use crate::normalize::normalize;
+use crate::segment;
+use crate::stats::{Counts, TermId};
+use rustc_hash::FxHashMap;
+
+/// Interned strings: each distinct term stored once, addressed by a dense id.
+#[derive(Debug, Default)]
+pub struct Interner {
+    ids: FxHashMap<Box<str>, TermId>,
+    strings: Vec<Box<str>>,
+}
+
+impl Interner {
+    /// The id of `s`, adding it if new.
+    pub fn intern(&mut self, s: &str) -> TermId {
+        if let Some(&id) = self.ids.get(s) {
+            return id;
+        }
+        // OK to truncate: 4 billion distinct terms would not fit in a browser tab anyway.
+        let id = self.strings.len() as TermId;
+        self.strings.push(s.into());
+        self.ids.insert(s.into(), id);
+        id
+    }
+
+    /// The string of `id`, if it was interned here.
+    pub fn resolve(&self, id: TermId) -> Option<&str> {
+        self.strings.get(id as usize).map(|s| &**s)
+    }
+
+    /// The id of `s` without adding it.
+    pub fn get(&self, s: &str) -> Option<TermId> {
+        self.ids.get(s).copied()
+    }
+}
+
+/// A document's stable id within one corpus.
+pub type DocId = u32;
+
+/// An analyzed document.
+#[derive(Debug, Clone)]
+pub struct Document {
+    /// Stable id, never reused within a corpus.
+    pub id: DocId,
+    /// The file name, or a generated one for pasted text.
+    pub name: String,
+    /// The first meaningful line (see [`title_of`]).
+    pub title: String,
+    /// The normalized text.
+    pub text: String,
+    /// How the bytes were decoded; `None` for text that arrived as text (pasted).
+    pub encoding: Option<Encoding>,
+    /// Size of the input in bytes.
+    pub bytes: usize,
+    /// What went wrong but did not stop the file.
+    pub warnings: Vec<Warning>,
+    /// Counts of this document alone.
+    pub counts: Counts,
+}
+
+/// A document being analyzed, step by step.
+#[derive(Debug)]
+pub struct DocBuilder {
+    name: String,
+    text: String,
+    encoding: Option<Encoding>,
+    bytes: usize,
+    warnings: Vec<Warning>,
+    pos: usize,
+    counts: Counts,
+    lower: String,
+}
+
+impl DocBuilder {
+    /// Decode and normalize a file's bytes; refuse what is not text.
+    pub fn from_bytes(name: String, bytes: &[u8]) -> Result<Self, Refusal> {
+        let decoded = ingest::decode(bytes)?;
+        let text = match normalize(&decoded.text) {
+            std::borrow::Cow::Borrowed(_) => decoded.text,
+            std::borrow::Cow::Owned(s) => s,
+        };
+        Ok(Self::new(
+            name,
+            text,
+            Some(decoded.encoding),
+            bytes.len(),
+            decoded.warnings,
+        ))
+    }
+
+    /// Text that arrived as text (pasted); refused only when blank.
+    pub fn from_text(name: String, text: &str) -> Result<Self, Refusal> {
+        if text.trim().is_empty() {
+            return Err(Refusal::Empty);
+        }
+        let normalized = normalize(text).into_owned();
+        Ok(Self::new(name, normalized, None, text.len(), Vec::new()))
+    }
+
+    fn new(
+        name: String,
+        text: String,
+        encoding: Option<Encoding>,
+        bytes: usize,
+        warnings: Vec<Warning>,
+    ) -> Self {
+        let counts = Counts {
+            documents: 1,
+            ..Counts::default()
+        };
+        DocBuilder {
+            name,
+            text,
+            encoding,
+            bytes,
+            warnings,
+            pos: 0,
+            counts,
+            lower: String::new(),
+        }
+    }
+
+    /// The document's name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// Bytes of normalized text analyzed so far, and in all.
+    pub fn progress(&self) -> (usize, usize) {
+        (self.pos, self.text.len())
+    }
+
+    /// Analyze about `budget` more bytes, always ending at a line break so that no
+    /// paragraph is split. Returns `true` when the whole text is done.
+    pub fn step(&mut self, interner: &mut Interner, budget: usize) -> bool {
+        let rest = &self.text[self.pos..];
+        let end = if rest.len() <= budget {
+            rest.len()
+        } else {
+            // Cut after the first line break at or past the budget (or take it all).
+            let mut cut = budget;
+            while !rest.is_char_boundary(cut) {
+                cut += 1;
+            }
+            rest[cut..].find('\n').map_or(rest.len(), |i| cut + i + 1)
+        };
+        let chunk = &rest[..end];
+        for (_, para) in segment::paragraphs(chunk) {
+            self.counts.paragraphs += 1;
+            self.counts.sentences += segment::sentences(para).len() as u64;
+            for (_, syl) in segment::syllables(para) {
+                self.counts.syllables += 1;
+                self.lower.clear();
+                if syl.bytes().all(|b| b.is_ascii_lowercase()) {
+                    self.lower.push_str(syl);
+                } else {
+                    self.lower.extend(syl.chars().flat_map(char::to_lowercase));
+                }
+                let id = interner.intern(&self.lower);
+                *self.counts.syllable_freq.entry(id).or_insert(0) += 1;
+            }
+        }
+        self.counts.chars += chunk.chars().count() as u64;
+        self.pos += end;
+        self.pos >= self.text.len()
+    }
+
+    /// The analyzed document. Call after [`step`](Self::step) returned `true`.
+    pub fn finish(self, id: DocId) -> Document {
+        Document {
+            id,
+            title: title_of(&self.text).unwrap_or_else(|| self.name.clone()),
+            name: self.name,
+            text: self.text,
+            encoding: self.encoding,
+            bytes: self.bytes,
+            warnings: self.warnings,
+            counts: self.counts,
+        }
+    }
+}
+
+/// The first meaningful line of a text: one with at least four syllables whose letters make
+/// up most of it, so date lines ("Thứ hai, 08/08/2022"), bylines and rule lines are skipped.
+/// Long lines are cut at a syllable boundary near 120 characters.
+pub fn title_of(text: &str) -> Option<String> {
+    const MAX_CHARS: usize = 120;
+    let meaningful = |line: &str| {
+        let syllables = segment::syllables(line).count();
+        let letters = line
+            .chars()
+            .filter(|&c| segment::is_syllable_char(c))
+            .count();
+        let visible = line.chars().filter(|c| !c.is_whitespace()).count();
+        syllables >= 4 && letters * 2 > visible
+    };
+    let line = segment::paragraphs(text)
+        .map(|(_, p)| p)
+        .find(|p| meaningful(p))
+        .or_else(|| segment::paragraphs(text).map(|(_, p)| p).next())?;
+    if line.chars().count() <= MAX_CHARS {
+        return Some(line.to_owned());
+    }
+    let cut: String = line.chars().take(MAX_CHARS).collect();
+    let cut = match cut.rfind(char::is_whitespace) {
+        Some(i) if i > MAX_CHARS / 2 => &cut[..i],
+        _ => &cut[..],
+    };
+    Some(format!("{}…", cut.trim_end()))
+}
+
+/// Corpus-level numbers and the most frequent terms, as strings.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Overview {
+    /// Merged counts (without the frequency table).
+    pub documents: u64,
+    /// Non-blank lines.
+    pub paragraphs: u64,
+    /// Sentences.
+    pub sentences: u64,
+    /// Syllable tokens.
+    pub syllables: u64,
+    /// Distinct syllables.
+    pub types: u64,
+    /// Characters.
+    pub chars: u64,
+    /// Most frequent syllables with their counts.
+    pub top_syllables: Vec<(String, u64)>,
+}
+
+/// Documents and their merged counts.
+#[derive(Debug, Default)]
+pub struct Corpus {
+    interner: Interner,
+    docs: Vec<Document>,
+    totals: Counts,
+    next_id: DocId,
+}
+
+impl Corpus {
+    /// An empty corpus.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The interner, for [`DocBuilder::step`].
+    pub fn interner_mut(&mut self) -> &mut Interner {
+        &mut self.interner
+    }
+
+    /// Finish `builder` and add the document; returns its id.
+    pub fn add(&mut self, builder: DocBuilder) -> DocId {
+        let id = self.next_id;
+        self.next_id += 1;
+        let doc = builder.finish(id);
+        self.totals.merge(&doc.counts);
+        self.docs.push(doc);
+        id
+    }
+
+    /// Analyze a whole file at once (the CLI's path) and add it.
+    pub fn add_bytes(&mut self, name: String, bytes: &[u8]) -> Result<DocId, Refusal> {
+        let mut b = DocBuilder::from_bytes(name, bytes)?;
+        while !b.step(&mut self.interner, usize::MAX) {}
+        Ok(self.add(b))
+    }
+
+    /// Remove a document; its counts leave the totals. Returns whether it was there.
+    pub fn remove(&mut self, id: DocId) -> bool {
+        match self.docs.iter().position(|d| d.id == id) {
+            Some(i) => {
+                let doc = self.docs.remove(i);
+                self.totals.subtract(&doc.counts);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Remove every document.
+    pub fn clear(&mut self) {
+        *self = Corpus {
+            next_id: self.next_id,
+            ..Corpus::default()
+        };
+    }
+
+    /// The documents, in the order they were added.
+    pub fn docs(&self) -> &[Document] {
+        &self.docs
+    }
+
+    /// A document by id.
+    pub fn doc(&self, id: DocId) -> Option<&Document> {
+        self.docs.iter().find(|d| d.id == id)
+    }
+
+    /// Merged counts of all documents.
+    pub fn totals(&self) -> &Counts {
+        &self.totals
+    }
+
+    /// Numbers and the `top` most frequent syllables of `counts` (the corpus or one document).
+    pub fn overview_of(&self, counts: &Counts, top: usize) -> Overview {
+        Overview {
+            documents: counts.documents,
+            paragraphs: counts.paragraphs,
+            sentences: counts.sentences,
+            syllables: counts.syllables,
+            types: counts.types() as u64,
+            chars: counts.chars,
+            top_syllables: counts
+                .top(top)
+                .into_iter()
+                .map(|(id, n)| (self.interner.resolve(id).unwrap_or("?").to_owned(), n))
+                .collect(),
+        }
+    }
+
+    /// [`overview_of`](Self::overview_of) the whole corpus.
+    pub fn overview(&self, top: usize) -> Overview {
+        self.overview_of(&self.totals, top)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const A: &str = "Thứ hai,  08/08/2022\n\nTổng Bí thư làm việc với Ban Đối ngoại Trung ương\n\nNgày 23/12, Tổng Bí thư đã làm việc. Đối ngoại là trọng tâm.\n";
+    const B: &str = "Hoạt động đối ngoại được triển khai đồng bộ.";
+
+    #[test]
+    fn counts_by_hand() {
+        let mut c = Corpus::new();
+        let id = c.add_bytes("a.txt".into(), A.as_bytes()).unwrap();
+        let d = c.doc(id).unwrap();
+        assert_eq!(d.title, "Tổng Bí thư làm việc với Ban Đối ngoại Trung ương");
+        assert_eq!(d.counts.paragraphs, 3);
+        // Date line (1), heading (1), two sentences.
+        assert_eq!(d.counts.sentences, 4);
+        // 2 + 11 + 7 + 5 syllables.
+        assert_eq!(d.counts.syllables, 2 + 11 + 7 + 5);
+        let o = c.overview(20);
+        // "đối" ×2, "ngoại" ×2 … lower-cased, so "Đối" and "đối" are one term.
+        assert_eq!(o.top_syllables[0].1, 2);
+        assert!(o.top_syllables.iter().any(|(s, _)| s == "đối"));
+    }
+
+    #[test]
+    fn stepwise_equals_whole_and_remove_restores() {
+        let text = A.repeat(50);
+        let mut whole = Corpus::new();
+        whole.add_bytes("a".into(), text.as_bytes()).unwrap();
+        let mut stepped = Corpus::new();
+        let mut b = DocBuilder::from_bytes("a".into(), text.as_bytes()).unwrap();
+        let mut steps = 0;
+        while !b.step(stepped.interner_mut(), 64) {
+            steps += 1;
+        }
+        assert!(steps > 10);
+        stepped.add(b);
+        assert_eq!(whole.overview(20), stepped.overview(20));
+
+        let before = stepped.overview(20);
+        let id = stepped.add_bytes("b".into(), B.as_bytes()).unwrap();
+        assert_ne!(stepped.overview(20), before);
+        assert!(stepped.remove(id));
+        assert!(!stepped.remove(id));
+        assert_eq!(stepped.overview(20), before);
+    }
+
+    #[test]
+    fn titles() {
+        assert_eq!(
+            title_of("\n  \nThứ hai, 08/08/2022\nĐối ngoại Việt Nam năm 2022\n").as_deref(),
+            Some("Đối ngoại Việt Nam năm 2022")
+        );
+        assert_eq!(title_of("12/12/2022").as_deref(), Some("12/12/2022"));
+        assert_eq!(title_of(" \n"), None);
+        let long = "đối ngoại ".repeat(40);
+        let t = title_of(&long).unwrap();
+        assert!(t.chars().count() <= 121 && t.ends_with('…'), "{t}");
+    }
+
+    #[test]
+    fn pasted_text() {
+        assert_eq!(
+            DocBuilder::from_text("x".into(), "  \n").unwrap_err(),
+            Refusal::Empty
+        );
+        let mut c = Corpus::new();
+        let mut b = DocBuilder::from_text("dán-1".into(), B).unwrap();
+        assert!(b.step(c.interner_mut(), 1 << 20));
+        let id = c.add(b);
+        assert_eq!(c.doc(id).unwrap().counts.syllables, 9);
+        assert_eq!(c.doc(id).unwrap().encoding, None);
+    }
+}

@@ -1,0 +1,306 @@
+//! The interface's words, in Vietnamese (the default) and English.
+//!
+//! Every visible string goes through [`Lang::t`] or one of the formatting helpers, so a
+//! missing translation is a compile error (an unhandled `Key`), never a blank label.
+
+use crate::protocol::{DocWarning, RefuseReason};
+
+/// An interface language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Lang {
+    /// Tiếng Việt.
+    #[default]
+    Vi,
+    /// English.
+    En,
+}
+
+/// A fixed piece of interface text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[allow(missing_docs)]
+pub enum Key {
+    Tagline,
+    AddFiles,
+    PasteText,
+    AddPasted,
+    PastePlaceholder,
+    Close,
+    ResetSample,
+    Documents,
+    NoDocuments,
+    Remove,
+    DropHint,
+    DropOverlay,
+    Overview,
+    Normalization,
+    Keywords,
+    Concordance,
+    Entities,
+    Reader,
+    Cancel,
+    Dismiss,
+    Language,
+    StatDocuments,
+    StatParagraphs,
+    StatSentences,
+    StatSyllables,
+    StatTypes,
+    StatChars,
+    TopSyllables,
+    Term,
+    Count,
+    Rank,
+    Analyzing,
+    Starting,
+    PickDocument,
+    PrevPage,
+    NextPage,
+    Pasted,
+    NotBuiltYet,
+    PrivacyNote,
+    WorkerCrashed,
+}
+
+impl Lang {
+    /// The language for a browser whose preferred languages are `prefs` (most preferred
+    /// first): English if the first one is English, Vietnamese otherwise.
+    pub fn from_browser<S: AsRef<str>>(prefs: &[S]) -> Lang {
+        match prefs.first().map(|s| s.as_ref().to_ascii_lowercase()) {
+            Some(l) if l == "en" || l.starts_with("en-") => Lang::En,
+            _ => Lang::Vi,
+        }
+    }
+
+    /// BCP 47 tag for `<html lang>`.
+    pub fn tag(self) -> &'static str {
+        match self {
+            Lang::Vi => "vi",
+            Lang::En => "en",
+        }
+    }
+
+    /// Parse a stored tag.
+    pub fn from_tag(tag: &str) -> Option<Lang> {
+        match tag {
+            "vi" => Some(Lang::Vi),
+            "en" => Some(Lang::En),
+            _ => None,
+        }
+    }
+
+    /// The text of `key`.
+    pub fn t(self, key: Key) -> &'static str {
+        use Key::*;
+        let (vi, en) = match key {
+            Tagline => (
+                "Phân tích văn bản tiếng Việt ngay trong trình duyệt — không tải lên đâu cả.",
+                "Vietnamese text analysis in your browser — nothing is uploaded.",
+            ),
+            AddFiles => ("Thêm tệp", "Add files"),
+            PasteText => ("Dán văn bản", "Paste text"),
+            AddPasted => ("Thêm thành tài liệu", "Add as document"),
+            PastePlaceholder => (
+                "Dán văn bản tiếng Việt vào đây…",
+                "Paste Vietnamese text here…",
+            ),
+            Close => ("Đóng", "Close"),
+            ResetSample => ("Về bộ văn bản mẫu", "Reset to sample corpus"),
+            Documents => ("Tài liệu", "Documents"),
+            NoDocuments => (
+                "Chưa có tài liệu nào. Thêm tệp, kéo thả hoặc dán văn bản.",
+                "No documents yet. Add files, drop them here or paste text.",
+            ),
+            Remove => ("Xóa", "Remove"),
+            DropHint => (
+                "Kéo thả tệp vào bất kỳ đâu trên trang để thêm.",
+                "Drop files anywhere on the page to add them.",
+            ),
+            DropOverlay => (
+                "Thả tệp để thêm vào bộ văn bản",
+                "Drop files to add them to the corpus",
+            ),
+            Overview => ("Tổng quan", "Overview"),
+            Normalization => ("Chuẩn hóa", "Normalization"),
+            Keywords => ("Từ khóa", "Keywords"),
+            Concordance => ("Ngữ cảnh", "Concordance"),
+            Entities => ("Thực thể", "Entities"),
+            Reader => ("Đọc", "Reader"),
+            Cancel => ("Hủy", "Cancel"),
+            Dismiss => ("Ẩn", "Dismiss"),
+            Language => ("Ngôn ngữ", "Language"),
+            StatDocuments => ("Tài liệu", "Documents"),
+            StatParagraphs => ("Đoạn", "Paragraphs"),
+            StatSentences => ("Câu", "Sentences"),
+            StatSyllables => ("Âm tiết", "Syllables"),
+            StatTypes => ("Âm tiết khác nhau", "Distinct syllables"),
+            StatChars => ("Ký tự", "Characters"),
+            TopSyllables => ("Âm tiết thường gặp nhất", "Most frequent syllables"),
+            Term => ("Âm tiết", "Syllable"),
+            Count => ("Số lần", "Count"),
+            Rank => ("Hạng", "Rank"),
+            Analyzing => ("Đang phân tích", "Analyzing"),
+            Starting => ("Đang khởi động bộ phân tích…", "Starting the analyzer…"),
+            PickDocument => (
+                "Chọn một tài liệu trong danh sách để đọc.",
+                "Pick a document in the list to read it.",
+            ),
+            PrevPage => ("Trang trước", "Previous page"),
+            NextPage => ("Trang sau", "Next page"),
+            Pasted => ("văn-bản-dán", "pasted-text"),
+            NotBuiltYet => (
+                "Chế độ xem này chưa được xây dựng. Hiện có: Tổng quan và Đọc.",
+                "This view is not built yet. Available now: Overview and Reader.",
+            ),
+            PrivacyNote => (
+                "Mọi phân tích chạy trên máy của bạn; tài liệu không rời khỏi trình duyệt.",
+                "All analysis runs on your machine; documents never leave the browser.",
+            ),
+            WorkerCrashed => (
+                "Bộ phân tích gặp lỗi và đã dừng. Hãy tải lại trang.",
+                "The analyzer hit a bug and stopped. Please reload the page.",
+            ),
+        };
+        match self {
+            Lang::Vi => vi,
+            Lang::En => en,
+        }
+    }
+
+    /// A whole number with the language's thousands separator ("35.852" / "35,852").
+    pub fn num(self, n: u64) -> String {
+        let sep = match self {
+            Lang::Vi => '.',
+            Lang::En => ',',
+        };
+        let digits = n.to_string();
+        let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+        for (i, c) in digits.chars().enumerate() {
+            if i > 0 && (digits.len() - i).is_multiple_of(3) {
+                out.push(sep);
+            }
+            out.push(c);
+        }
+        out
+    }
+
+    /// A decimal number with `places` digits after the language's decimal mark.
+    pub fn dec(self, v: f64, places: usize) -> String {
+        let s = format!("{v:.places$}");
+        match self {
+            Lang::Vi => s.replace('.', ","),
+            Lang::En => s,
+        }
+    }
+
+    /// A size in bytes, KB or MB.
+    pub fn size(self, bytes: u64) -> String {
+        let (v, unit) = if bytes >= 1 << 20 {
+            (bytes as f64 / (1u64 << 20) as f64, "MB")
+        } else if bytes >= 1 << 10 {
+            (bytes as f64 / 1024.0, "KB")
+        } else {
+            return format!("{} B", self.num(bytes));
+        };
+        format!("{} {unit}", self.dec(v, 1))
+    }
+
+    /// Why `name` was refused, as a sentence.
+    pub fn refusal(self, name: &str, reason: &RefuseReason) -> String {
+        match (self, reason) {
+            (Lang::Vi, RefuseReason::Empty) => {
+                format!("Không thêm “{name}”: tệp trống, không có văn bản.")
+            }
+            (Lang::En, RefuseReason::Empty) => {
+                format!("“{name}” was not added: the file is empty.")
+            }
+            (Lang::Vi, RefuseReason::Binary { format }) => {
+                format!("Không thêm “{name}”: đây là tệp {format}, không phải văn bản thuần.")
+            }
+            (Lang::En, RefuseReason::Binary { format }) => {
+                format!("“{name}” was not added: it is a {format} file, not plain text.")
+            }
+            (Lang::Vi, RefuseReason::NotText) => {
+                format!("Không thêm “{name}”: tệp nhị phân, không phải văn bản.")
+            }
+            (Lang::En, RefuseReason::NotText) => {
+                format!("“{name}” was not added: it is a binary file, not text.")
+            }
+            (Lang::Vi, RefuseReason::Unreadable { detail }) => {
+                format!("Không đọc được “{name}”: {detail}")
+            }
+            (Lang::En, RefuseReason::Unreadable { detail }) => {
+                format!("Could not read “{name}”: {detail}")
+            }
+        }
+    }
+
+    /// A warning about `name`, as a sentence.
+    pub fn warning(self, name: &str, w: &DocWarning) -> String {
+        match (self, w) {
+            (Lang::Vi, DocWarning::InvalidBytes { count, first_at }) => format!(
+                "“{name}”: {} chuỗi byte không hợp lệ đã được thay bằng “�” (chuỗi đầu tiên ở byte {}).",
+                self.num(*count), self.num(*first_at)
+            ),
+            (Lang::En, DocWarning::InvalidBytes { count, first_at }) => format!(
+                "“{name}”: {} invalid byte sequence(s) replaced by “�” (the first at byte {}).",
+                self.num(*count), self.num(*first_at)
+            ),
+        }
+    }
+
+    /// The line shown when a job ends.
+    pub fn job_done(self, added: u32, bytes: u64, elapsed_ms: f64, cancelled: bool) -> String {
+        let secs = elapsed_ms / 1000.0;
+        let mbps = if elapsed_ms > 0.0 {
+            bytes as f64 / (1u64 << 20) as f64 / secs
+        } else {
+            0.0
+        };
+        let (secs, mbps) = (self.dec(secs, 2), self.dec(mbps, 1));
+        match (self, cancelled) {
+            (Lang::Vi, false) => format!(
+                "Đã phân tích {added} tài liệu ({}) trong {secs} giây — {mbps} MB/giây.",
+                self.size(bytes)
+            ),
+            (Lang::En, false) => format!(
+                "Analyzed {added} document(s) ({}) in {secs} s — {mbps} MB/s.",
+                self.size(bytes)
+            ),
+            (Lang::Vi, true) => format!("Đã hủy. {added} tài liệu đã xong vẫn được giữ."),
+            (Lang::En, true) => format!("Cancelled. {added} finished document(s) were kept."),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn browser_language_picks_first() {
+        assert_eq!(Lang::from_browser(&["en-US", "vi"]), Lang::En);
+        assert_eq!(Lang::from_browser(&["vi-VN", "en"]), Lang::Vi);
+        assert_eq!(Lang::from_browser(&["fr"]), Lang::Vi);
+        assert_eq!(Lang::from_browser::<&str>(&[]), Lang::Vi);
+    }
+
+    #[test]
+    fn numbers_and_sizes() {
+        assert_eq!(Lang::Vi.num(35852), "35.852");
+        assert_eq!(Lang::En.num(1234567), "1,234,567");
+        assert_eq!(Lang::En.num(999), "999");
+        assert_eq!(Lang::Vi.size(35852), "35,0 KB");
+        assert_eq!(Lang::En.size(3 << 20), "3.0 MB");
+    }
+
+    #[test]
+    fn refusals_name_the_file() {
+        let s = Lang::En.refusal(
+            "scan.pdf",
+            &RefuseReason::Binary {
+                format: "PDF".into(),
+            },
+        );
+        assert!(s.contains("scan.pdf") && s.contains("PDF"));
+    }
+}

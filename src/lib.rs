@@ -1,0 +1,25 @@
+//! Soi: a Vietnamese text analyzer.
+//!
+//! The engine is a one-way pipeline of pure modules, usable natively (the `soi` CLI, tests,
+//! benchmarks) and in the browser's worker:
+//!
+//! bytes —[`ingest`]→ text —[`normalize`]→ canonical text —[`segment`]→ paragraphs,
+//! sentences, syllables —[`corpus`] / [`stats`]→ mergeable counts → views.
+//!
+//! [`protocol`] holds the wire types between the page and the worker; [`state`] is the UI's
+//! pure reducer and [`i18n`] its strings. Only [`web`] (wasm32 only) touches the browser.
+#![deny(missing_docs)]
+
+#[cfg(not(target_arch = "wasm32"))]
+pub mod cli;
+pub mod corpus;
+pub mod i18n;
+pub mod ingest;
+pub mod normalize;
+pub mod protocol;
+pub mod segment;
+pub mod state;
+pub mod stats;
+
+#[cfg(target_arch = "wasm32")]
+pub mod web;

@@ -1,0 +1,360 @@
+//! The page's state as a pure reducer: `(State, Action) -> State`.
+//!
+//! Components only dispatch actions and render; everything the page remembers changes here,
+//! where it is tested natively without a browser.
+
+use crate::corpus::DocId;
+use crate::i18n::Lang;
+use crate::protocol::{CorpusView, DocWarning, JobId, ReaderPage, RefuseReason, Response};
+use std::collections::BTreeMap;
+
+/// The views of the main panel.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[allow(missing_docs)]
+pub enum Tab {
+    #[default]
+    Overview,
+    Normalization,
+    Keywords,
+    Concordance,
+    Entities,
+    Reader,
+}
+
+impl Tab {
+    /// Every tab, in display order.
+    pub const ALL: [Tab; 6] = [
+        Tab::Overview,
+        Tab::Normalization,
+        Tab::Keywords,
+        Tab::Concordance,
+        Tab::Entities,
+        Tab::Reader,
+    ];
+}
+
+/// A job the worker is running.
+#[derive(Debug, Clone, PartialEq)]
+pub struct JobProgress {
+    /// The file being worked on.
+    pub name: String,
+    /// Bytes done.
+    pub done: u64,
+    /// Bytes in all.
+    pub total: u64,
+}
+
+/// Something to tell the user until dismissed.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Notice {
+    /// A file was not added.
+    Refused {
+        /// File name.
+        name: String,
+        /// Why.
+        reason: RefuseReason,
+    },
+    /// A file was added with problems.
+    Warned {
+        /// File name.
+        name: String,
+        /// What.
+        warning: DocWarning,
+    },
+    /// A job finished or was cancelled.
+    JobDone {
+        /// Documents added.
+        added: u32,
+        /// Bytes analyzed.
+        bytes: u64,
+        /// Milliseconds.
+        elapsed_ms: f64,
+        /// Cancelled?
+        cancelled: bool,
+    },
+}
+
+/// Everything the page shows.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct State {
+    /// Interface language.
+    pub lang: Lang,
+    /// Current view.
+    pub tab: Tab,
+    /// Has the worker said it is ready?
+    pub ready: bool,
+    /// The corpus as last reported.
+    pub corpus: CorpusView,
+    /// Running jobs.
+    pub jobs: BTreeMap<JobId, JobProgress>,
+    /// Notices, oldest first, with ids for dismissal.
+    pub notices: Vec<(u32, Notice)>,
+    /// The document open in the Reader.
+    pub selected: Option<DocId>,
+    /// The Reader's page, when it belongs to `selected`.
+    pub page: Option<ReaderPage>,
+    /// Files are being dragged over the page.
+    pub dragging: bool,
+    /// The paste panel is open.
+    pub pasting: bool,
+    /// The worker crashed with this message.
+    pub crashed: Option<String>,
+    next_notice: u32,
+    next_job: JobId,
+}
+
+/// Everything that changes [`State`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum Action {
+    /// A message from the worker.
+    Worker(Response),
+    /// The page started a job (so progress can show before the worker's first report).
+    JobStarted {
+        /// Job id from [`State::job_id`].
+        job: JobId,
+        /// What it works on.
+        name: String,
+        /// Bytes in all, if known.
+        total: u64,
+    },
+    /// Switch view.
+    SetTab(Tab),
+    /// Switch language.
+    SetLang(Lang),
+    /// Open a document in the Reader.
+    Select(DocId),
+    /// Hide a notice.
+    Dismiss(u32),
+    /// Files are (or no longer are) dragged over the page.
+    Dragging(bool),
+    /// Open or close the paste panel.
+    Pasting(bool),
+}
+
+/// How many notices are kept; a 500-file drop of images must not grow the page forever.
+const MAX_NOTICES: usize = 200;
+
+impl State {
+    /// A fresh state in `lang`.
+    pub fn new(lang: Lang) -> Self {
+        State {
+            lang,
+            next_job: 1,
+            ..State::default()
+        }
+    }
+
+    /// A new job id (ids only grow, so stale results are recognisable).
+    pub fn job_id(&mut self) -> JobId {
+        self.next_job = self.next_job.max(1);
+        let id = self.next_job;
+        self.next_job += 1;
+        id
+    }
+
+    fn notify(&mut self, n: Notice) {
+        self.next_notice += 1;
+        self.notices.push((self.next_notice, n));
+        if self.notices.len() > MAX_NOTICES {
+            let excess = self.notices.len() - MAX_NOTICES;
+            self.notices.drain(..excess);
+        }
+    }
+
+    /// Apply `action`.
+    pub fn reduce(&mut self, action: Action) {
+        match action {
+            Action::Worker(r) => self.on_response(r),
+            Action::JobStarted { job, name, total } => {
+                self.jobs.insert(
+                    job,
+                    JobProgress {
+                        name,
+                        done: 0,
+                        total,
+                    },
+                );
+            }
+            Action::SetTab(t) => self.tab = t,
+            Action::SetLang(l) => self.lang = l,
+            Action::Select(id) => {
+                if self.selected != Some(id) {
+                    self.page = None;
+                }
+                self.selected = Some(id);
+                self.tab = Tab::Reader;
+            }
+            Action::Dismiss(id) => self.notices.retain(|(i, _)| *i != id),
+            Action::Dragging(d) => self.dragging = d,
+            Action::Pasting(p) => self.pasting = p,
+        }
+    }
+
+    fn on_response(&mut self, r: Response) {
+        match r {
+            Response::Ready => self.ready = true,
+            Response::Progress {
+                job,
+                name,
+                done,
+                total,
+            } => {
+                self.jobs.insert(job, JobProgress { name, done, total });
+            }
+            Response::Refused { name, reason, .. } => self.notify(Notice::Refused { name, reason }),
+            Response::JobDone {
+                job,
+                cancelled,
+                added,
+                bytes,
+                elapsed_ms,
+            } => {
+                self.jobs.remove(&job);
+                self.notify(Notice::JobDone {
+                    added,
+                    bytes,
+                    elapsed_ms,
+                    cancelled,
+                });
+            }
+            Response::Corpus(view) => {
+                let known: std::collections::HashSet<DocId> =
+                    self.corpus.docs.iter().map(|d| d.id).collect();
+                for d in view.docs.iter().filter(|d| !known.contains(&d.id)) {
+                    for w in &d.warnings {
+                        self.notify(Notice::Warned {
+                            name: d.name.clone(),
+                            warning: w.clone(),
+                        });
+                    }
+                }
+                if let Some(sel) = self.selected {
+                    if !view.docs.iter().any(|d| d.id == sel) {
+                        self.selected = None;
+                        self.page = None;
+                    }
+                }
+                self.corpus = view;
+            }
+            Response::Page(p) => {
+                if Some(p.doc) == self.selected {
+                    self.page = Some(p);
+                }
+            }
+            Response::Crashed { message } => {
+                self.crashed = Some(message);
+                self.jobs.clear();
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::protocol::DocSummary;
+
+    fn doc(id: DocId, warnings: Vec<DocWarning>) -> DocSummary {
+        DocSummary {
+            id,
+            name: format!("{id}.txt"),
+            title: "t".into(),
+            bytes: 1,
+            encoding: None,
+            paragraphs: 1,
+            sentences: 1,
+            syllables: 1,
+            warnings,
+        }
+    }
+
+    #[test]
+    fn progress_then_done_clears_the_job_and_leaves_a_notice() {
+        let mut s = State::new(Lang::Vi);
+        let job = s.job_id();
+        s.reduce(Action::JobStarted {
+            job,
+            name: "a.txt".into(),
+            total: 10,
+        });
+        s.reduce(Action::Worker(Response::Progress {
+            job,
+            name: "a.txt".into(),
+            done: 5,
+            total: 10,
+        }));
+        assert_eq!(s.jobs[&job].done, 5);
+        s.reduce(Action::Worker(Response::JobDone {
+            job,
+            cancelled: true,
+            added: 0,
+            bytes: 5,
+            elapsed_ms: 1.0,
+        }));
+        assert!(s.jobs.is_empty());
+        assert!(matches!(
+            s.notices[0].1,
+            Notice::JobDone {
+                cancelled: true,
+                ..
+            }
+        ));
+        let id = s.notices[0].0;
+        s.reduce(Action::Dismiss(id));
+        assert!(s.notices.is_empty());
+    }
+
+    #[test]
+    fn warnings_are_announced_once_per_new_document() {
+        let w = DocWarning::InvalidBytes {
+            count: 1,
+            first_at: 3,
+        };
+        let mut s = State::new(Lang::En);
+        let view = CorpusView {
+            docs: vec![doc(1, vec![w.clone()])],
+            ..Default::default()
+        };
+        s.reduce(Action::Worker(Response::Corpus(view.clone())));
+        s.reduce(Action::Worker(Response::Corpus(view)));
+        assert_eq!(s.notices.len(), 1);
+    }
+
+    #[test]
+    fn removing_the_selected_document_closes_the_reader() {
+        let mut s = State::new(Lang::Vi);
+        s.reduce(Action::Worker(Response::Corpus(CorpusView {
+            docs: vec![doc(1, vec![]), doc(2, vec![])],
+            ..Default::default()
+        })));
+        s.reduce(Action::Select(2));
+        assert_eq!((s.selected, s.tab), (Some(2), Tab::Reader));
+        // A page for another document is stale and ignored.
+        s.reduce(Action::Worker(Response::Page(ReaderPage {
+            doc: 1,
+            page: 0,
+            pages: 1,
+            paragraphs: vec![],
+        })));
+        assert!(s.page.is_none());
+        s.reduce(Action::Worker(Response::Corpus(CorpusView {
+            docs: vec![doc(1, vec![])],
+            ..Default::default()
+        })));
+        assert_eq!(s.selected, None);
+    }
+
+    #[test]
+    fn notices_are_bounded() {
+        let mut s = State::new(Lang::Vi);
+        for i in 0..(MAX_NOTICES as u32 + 50) {
+            s.reduce(Action::Worker(Response::Refused {
+                job: 1,
+                name: format!("{i}.bin"),
+                reason: RefuseReason::NotText,
+            }));
+        }
+        assert_eq!(s.notices.len(), MAX_NOTICES);
+        assert!(matches!(&s.notices[0].1, Notice::Refused { name, .. } if name == "50.bin"));
+    }
+}

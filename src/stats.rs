@@ -1,0 +1,116 @@
+//! Counts and frequency tables that merge.
+//!
+//! Every document is analyzed on its own into a [`Counts`]; the corpus totals are the sum of
+//! its documents' counts. Adding a document adds its counts, removing one subtracts them, so
+//! nothing is ever re-analyzed, and two shards of a corpus combine the same way.
+
+use rustc_hash::FxHashMap;
+
+/// An interned term id (see [`crate::corpus::Interner`]).
+pub type TermId = u32;
+
+/// Counts of one document, or of many merged.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Counts {
+    /// Documents counted (1 for a single document).
+    pub documents: u64,
+    /// Non-blank lines.
+    pub paragraphs: u64,
+    /// Sentences (see [`crate::segment::sentences`]).
+    pub sentences: u64,
+    /// Syllable tokens.
+    pub syllables: u64,
+    /// Characters (Unicode scalar values) of the normalized text.
+    pub chars: u64,
+    /// Frequency of each lower-cased syllable.
+    pub syllable_freq: FxHashMap<TermId, u64>,
+}
+
+impl Counts {
+    /// Add `other` into `self`.
+    pub fn merge(&mut self, other: &Counts) {
+        self.documents += other.documents;
+        self.paragraphs += other.paragraphs;
+        self.sentences += other.sentences;
+        self.syllables += other.syllables;
+        self.chars += other.chars;
+        for (&id, &n) in &other.syllable_freq {
+            *self.syllable_freq.entry(id).or_insert(0) += n;
+        }
+    }
+
+    /// Take `other` (previously merged in) back out. Terms that fall to zero are dropped, so
+    /// the number of types stays exact.
+    pub fn subtract(&mut self, other: &Counts) {
+        self.documents = self.documents.saturating_sub(other.documents);
+        self.paragraphs = self.paragraphs.saturating_sub(other.paragraphs);
+        self.sentences = self.sentences.saturating_sub(other.sentences);
+        self.syllables = self.syllables.saturating_sub(other.syllables);
+        self.chars = self.chars.saturating_sub(other.chars);
+        for (id, &n) in &other.syllable_freq {
+            if let Some(have) = self.syllable_freq.get_mut(id) {
+                *have = have.saturating_sub(n);
+                if *have == 0 {
+                    self.syllable_freq.remove(id);
+                }
+            }
+        }
+    }
+
+    /// Distinct syllables.
+    pub fn types(&self) -> usize {
+        self.syllable_freq.len()
+    }
+
+    /// The `n` most frequent terms, most frequent first; ties by id so output is stable.
+    pub fn top(&self, n: usize) -> Vec<(TermId, u64)> {
+        let mut all: Vec<(TermId, u64)> =
+            self.syllable_freq.iter().map(|(&k, &v)| (k, v)).collect();
+        let by_rank = |a: &(TermId, u64), b: &(TermId, u64)| b.1.cmp(&a.1).then(a.0.cmp(&b.0));
+        if all.len() > n {
+            all.select_nth_unstable_by(n, by_rank);
+            all.truncate(n);
+        }
+        all.sort_unstable_by(by_rank);
+        all
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn counts(freq: &[(TermId, u64)]) -> Counts {
+        Counts {
+            documents: 1,
+            paragraphs: 2,
+            sentences: 3,
+            syllables: freq.iter().map(|f| f.1).sum(),
+            chars: 10,
+            syllable_freq: freq.iter().copied().collect(),
+        }
+    }
+
+    #[test]
+    fn merge_then_subtract_restores() {
+        let a = counts(&[(0, 3), (1, 1)]);
+        let b = counts(&[(1, 2), (2, 5)]);
+        let mut total = Counts::default();
+        total.merge(&a);
+        total.merge(&b);
+        assert_eq!(total.documents, 2);
+        assert_eq!(total.syllables, 11);
+        assert_eq!(total.syllable_freq[&1], 3);
+        assert_eq!(total.types(), 3);
+        total.subtract(&b);
+        assert_eq!(total, a);
+    }
+
+    #[test]
+    fn top_is_ranked_and_stable() {
+        let c = counts(&[(5, 2), (1, 7), (3, 2), (9, 1)]);
+        assert_eq!(c.top(3), vec![(1, 7), (3, 2), (5, 2)]);
+        assert_eq!(c.top(10).len(), 4);
+        assert!(c.top(0).is_empty());
+    }
+}

@@ -1,0 +1,665 @@
+//! The page: a Yew app that renders [`State`] and talks to the worker.
+//!
+//! No analysis happens here. User text and file names reach the DOM only as text nodes
+//! (Yew escapes them); nothing is ever set as HTML.
+
+use crate::i18n::{Key, Lang};
+use crate::protocol::{JobId, Request, Response, READER_PAGE};
+use crate::state::{Action, Notice, State, Tab};
+use gloo::events::{EventListener, EventListenerOptions};
+use std::cell::RefCell;
+use std::rc::Rc;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::{DragEvent, File, HtmlInputElement, HtmlTextAreaElement, MessageEvent};
+use yew::prelude::*;
+
+/// Where the worker's boot script is served.
+const WORKER_URL: &str = "./worker-boot.js";
+/// Where the chosen language is remembered.
+const LANG_KEY: &str = "soi.lang";
+
+/// Mount the app on `<body>`.
+pub fn start() {
+    std::panic::set_hook(Box::new(|info| {
+        super::console_error(&format!("soi page panicked: {info}"));
+    }));
+    yew::Renderer::<App>::new().render();
+}
+
+#[derive(Default, PartialEq)]
+struct Store(State);
+
+impl Reducible for Store {
+    type Action = Action;
+    fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
+        let mut s = Rc::unwrap_or_clone(self);
+        s.0.reduce(action);
+        Rc::new(s)
+    }
+}
+
+impl Clone for Store {
+    fn clone(&self) -> Self {
+        Store(self.0.clone())
+    }
+}
+
+/// The connection to the worker. Requests sent before the worker is ready wait in `pending`.
+struct Bridge {
+    worker: web_sys::Worker,
+    ready: bool,
+    pending: Vec<js_sys::Array>,
+    _onmessage: Closure<dyn FnMut(MessageEvent)>,
+    next_job: JobId,
+}
+
+#[derive(Clone)]
+struct Handle(Rc<RefCell<Option<Bridge>>>);
+
+impl PartialEq for Handle {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl Handle {
+    fn job_id(&self) -> JobId {
+        let mut b = self.0.borrow_mut();
+        match b.as_mut() {
+            Some(b) => {
+                b.next_job += 1;
+                b.next_job
+            }
+            None => 0,
+        }
+    }
+
+    fn send(&self, req: &Request, files: Option<&js_sys::Array>) {
+        let Ok(value) = serde_wasm_bindgen::to_value(req) else {
+            super::console_error("soi: cannot serialize a request");
+            return;
+        };
+        let msg = js_sys::Array::of2(&value, files.map_or(&JsValue::UNDEFINED, |f| f.as_ref()));
+        let mut b = self.0.borrow_mut();
+        let Some(b) = b.as_mut() else { return };
+        if b.ready {
+            if let Err(e) = b.worker.post_message(&msg) {
+                super::console_error(&format!("soi: postMessage failed: {e:?}"));
+            }
+        } else {
+            b.pending.push(msg);
+        }
+    }
+
+    fn on_ready(&self) {
+        let mut b = self.0.borrow_mut();
+        let Some(b) = b.as_mut() else { return };
+        b.ready = true;
+        for msg in b.pending.drain(..) {
+            if let Err(e) = b.worker.post_message(&msg) {
+                super::console_error(&format!("soi: postMessage failed: {e:?}"));
+            }
+        }
+    }
+}
+
+fn spawn_worker(handle: &Handle, dispatch: Callback<Action>) {
+    let options = web_sys::WorkerOptions::new();
+    options.set_name("soi-analysis");
+    let worker = match web_sys::Worker::new_with_options(WORKER_URL, &options) {
+        Ok(w) => w,
+        Err(e) => {
+            super::console_error(&format!("soi: cannot start the worker: {e:?}"));
+            return;
+        }
+    };
+    let onmessage = {
+        let handle = handle.clone();
+        Closure::<dyn FnMut(MessageEvent)>::new(move |e: MessageEvent| {
+            match serde_wasm_bindgen::from_value::<Response>(e.data()) {
+                Ok(r) => {
+                    if r == Response::Ready {
+                        handle.on_ready();
+                    }
+                    dispatch.emit(Action::Worker(r));
+                }
+                Err(err) => super::console_error(&format!("soi: bad message from worker: {err}")),
+            }
+        })
+    };
+    worker.set_onmessage(Some(onmessage.as_ref().unchecked_ref()));
+    *handle.0.borrow_mut() = Some(Bridge {
+        worker,
+        ready: false,
+        pending: Vec::new(),
+        _onmessage: onmessage,
+        next_job: 0,
+    });
+}
+
+fn browser_lang() -> Lang {
+    use gloo::storage::{LocalStorage, Storage};
+    if let Some(l) = LocalStorage::get::<String>(LANG_KEY)
+        .ok()
+        .and_then(|t| Lang::from_tag(&t))
+    {
+        return l;
+    }
+    let langs: Vec<String> = web_sys::window()
+        .map(|w| {
+            w.navigator()
+                .languages()
+                .iter()
+                .filter_map(|v| v.as_string())
+                .collect()
+        })
+        .unwrap_or_default();
+    Lang::from_browser(&langs)
+}
+
+fn set_html_lang(lang: Lang) {
+    if let Some(el) = gloo::utils::document().document_element() {
+        let _ = el.set_attribute("lang", lang.tag());
+    }
+}
+
+/// Send `files` to the worker as one job.
+fn add_files(handle: &Handle, dispatch: &Callback<Action>, files: Vec<File>) {
+    if files.is_empty() {
+        return;
+    }
+    let job = handle.job_id();
+    let names: Vec<String> = files.iter().map(|f| f.name()).collect();
+    let total = files.iter().map(|f| f.size() as u64).sum();
+    let arr: js_sys::Array = files.iter().collect();
+    let label = if names.len() == 1 {
+        names[0].clone()
+    } else {
+        format!("{} …", names[0])
+    };
+    dispatch.emit(Action::JobStarted {
+        job,
+        name: label,
+        total,
+    });
+    handle.send(&Request::AddFiles { job, names }, Some(&arr));
+}
+
+fn file_list(list: Option<web_sys::FileList>) -> Vec<File> {
+    let Some(list) = list else { return Vec::new() };
+    (0..list.length()).filter_map(|i| list.get(i)).collect()
+}
+
+fn is_file_drag(e: &DragEvent) -> bool {
+    e.data_transfer().is_some_and(|dt| {
+        dt.types()
+            .iter()
+            .any(|t| t.as_string().as_deref() == Some("Files"))
+    })
+}
+
+#[component]
+fn App() -> Html {
+    let store = use_reducer(|| Store(State::new(browser_lang())));
+    let handle = use_memo((), |_| Handle(Rc::new(RefCell::new(None))));
+    let handle: Handle = (*handle).clone();
+    let dispatch: Callback<Action> = {
+        let store = store.clone();
+        Callback::from(move |a| store.dispatch(a))
+    };
+
+    // Start the worker, load the sample corpus, and listen for drops and pastes anywhere.
+    {
+        let handle = handle.clone();
+        let dispatch = dispatch.clone();
+        use_effect_with((), move |_| {
+            spawn_worker(&handle, dispatch.clone());
+            let job = handle.job_id();
+            dispatch.emit(Action::JobStarted {
+                job,
+                name: "corpus".into(),
+                total: 0,
+            });
+            handle.send(&Request::ResetSample { job }, None);
+
+            let doc = gloo::utils::document();
+            let opts = EventListenerOptions::enable_prevent_default();
+            let over = {
+                let dispatch = dispatch.clone();
+                EventListener::new_with_options(&doc, "dragover", opts, move |e| {
+                    let e: &DragEvent = e.unchecked_ref();
+                    if is_file_drag(e) {
+                        e.prevent_default();
+                        dispatch.emit(Action::Dragging(true));
+                    }
+                })
+            };
+            let leave = {
+                let dispatch = dispatch.clone();
+                EventListener::new(&doc, "dragleave", move |e| {
+                    let e: &DragEvent = e.unchecked_ref();
+                    if e.related_target().is_none() {
+                        dispatch.emit(Action::Dragging(false));
+                    }
+                })
+            };
+            let drop = {
+                let dispatch = dispatch.clone();
+                let handle = handle.clone();
+                EventListener::new_with_options(&doc, "drop", opts, move |e| {
+                    let e: &DragEvent = e.unchecked_ref();
+                    e.prevent_default();
+                    dispatch.emit(Action::Dragging(false));
+                    let files = file_list(e.data_transfer().and_then(|dt| dt.files()));
+                    add_files(&handle, &dispatch, files);
+                })
+            };
+            let paste = {
+                let dispatch = dispatch.clone();
+                let handle = handle.clone();
+                EventListener::new(&doc, "paste", move |e| {
+                    // Pastes into the paste box or any field are theirs; elsewhere a paste
+                    // becomes a document.
+                    let in_field = e
+                        .target()
+                        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+                        .is_some_and(|el| {
+                            matches!(el.tag_name().as_str(), "TEXTAREA" | "INPUT" | "SELECT")
+                        });
+                    if in_field {
+                        return;
+                    }
+                    let e: &web_sys::ClipboardEvent = e.unchecked_ref();
+                    let Some(dt) = e.clipboard_data() else { return };
+                    let files = file_list(dt.files());
+                    if !files.is_empty() {
+                        add_files(&handle, &dispatch, files);
+                    } else if let Ok(text) = dt.get_data("text/plain") {
+                        send_text(&handle, &dispatch, text);
+                    }
+                })
+            };
+            let listeners = vec![over, leave, drop, paste];
+            move || {
+                std::mem::drop(listeners);
+            }
+        });
+    }
+
+    let state = &store.0;
+    let lang = state.lang;
+    let t = move |k| lang.t(k);
+    {
+        use_effect_with(lang, |lang| set_html_lang(*lang));
+    }
+
+    // Ask the worker for the Reader's page when a document is selected.
+    {
+        let handle = handle.clone();
+        use_effect_with(
+            (state.selected, state.page.is_none()),
+            move |(sel, missing)| {
+                if let (Some(doc), true) = (sel, missing) {
+                    handle.send(&Request::Read { doc: *doc, page: 0 }, None);
+                }
+            },
+        );
+    }
+
+    let on_files = {
+        let handle = handle.clone();
+        let dispatch = dispatch.clone();
+        Callback::from(move |e: Event| {
+            let input: HtmlInputElement = e.target_unchecked_into();
+            add_files(&handle, &dispatch, file_list(input.files()));
+            // Allow choosing the same file again.
+            input.set_value("");
+        })
+    };
+    let on_reset = {
+        let handle = handle.clone();
+        let dispatch = dispatch.clone();
+        Callback::from(move |_| {
+            let job = handle.job_id();
+            dispatch.emit(Action::JobStarted {
+                job,
+                name: "corpus".into(),
+                total: 0,
+            });
+            handle.send(&Request::ResetSample { job }, None);
+        })
+    };
+    let on_lang = {
+        let dispatch = dispatch.clone();
+        Callback::from(move |e: Event| {
+            use gloo::storage::{LocalStorage, Storage};
+            let sel: web_sys::HtmlSelectElement = e.target_unchecked_into();
+            if let Some(l) = Lang::from_tag(&sel.value()) {
+                let _ = LocalStorage::set(LANG_KEY, l.tag());
+                dispatch.emit(Action::SetLang(l));
+            }
+        })
+    };
+    let toggle_paste = {
+        let dispatch = dispatch.clone();
+        let open = state.pasting;
+        Callback::from(move |_| dispatch.emit(Action::Pasting(!open)))
+    };
+
+    html! {
+        <div class={classes!("app", state.dragging.then_some("dragging"))}>
+            <header class="topbar">
+                <div class="brand">
+                    <h1>{"Soi"}</h1>
+                    <p class="tagline">{t(Key::Tagline)}</p>
+                </div>
+                <div class="actions">
+                    <label class="button primary" for="file-input">{t(Key::AddFiles)}</label>
+                    <input id="file-input" class="visually-hidden" type="file" multiple=true
+                        accept=".txt,.md,.text,text/plain,text/markdown" onchange={on_files} />
+                    <button class="button" onclick={toggle_paste} aria-expanded={state.pasting.to_string()}>{t(Key::PasteText)}</button>
+                    <button class="button" onclick={on_reset}>{t(Key::ResetSample)}</button>
+                    <label class="lang">
+                        <span class="visually-hidden">{t(Key::Language)}</span>
+                        <select id="lang" onchange={on_lang} aria-label={t(Key::Language)}>
+                            <option value="vi" selected={lang == Lang::Vi}>{"Tiếng Việt"}</option>
+                            <option value="en" selected={lang == Lang::En}>{"English"}</option>
+                        </select>
+                    </label>
+                </div>
+            </header>
+            if state.pasting {
+                <PastePanel lang={lang} handle={handle.clone()} dispatch={dispatch.clone()} />
+            }
+            <Status state={Rc::new(state.clone())} handle={handle.clone()} dispatch={dispatch.clone()} />
+            <div class="layout">
+                <DocList state={Rc::new(state.clone())} handle={handle.clone()} dispatch={dispatch.clone()} />
+                <main class="main">
+                    <nav class="tabs" role="tablist">
+                        { for Tab::ALL.iter().map(|&tab| {
+                            let dispatch = dispatch.clone();
+                            let selected = state.tab == tab;
+                            html! {
+                                <button role="tab" class={classes!("tab", selected.then_some("active"))}
+                                    aria-selected={selected.to_string()} data-tab={format!("{tab:?}").to_lowercase()}
+                                    onclick={Callback::from(move |_| dispatch.emit(Action::SetTab(tab)))}>
+                                    {t(tab_key(tab))}
+                                </button>
+                            }
+                        }) }
+                    </nav>
+                    <section class="view" role="tabpanel">
+                        { match state.tab {
+                            Tab::Overview => html! { <Overview state={Rc::new(state.clone())} /> },
+                            Tab::Reader => html! { <Reader state={Rc::new(state.clone())} handle={handle.clone()} /> },
+                            _ => html! { <p class="empty not-built">{t(Key::NotBuiltYet)}</p> },
+                        } }
+                    </section>
+                </main>
+            </div>
+            <footer class="footer">{t(Key::PrivacyNote)}</footer>
+            if state.dragging {
+                <div class="drop-overlay" aria-hidden="true">{t(Key::DropOverlay)}</div>
+            }
+        </div>
+    }
+}
+
+fn tab_key(tab: Tab) -> Key {
+    match tab {
+        Tab::Overview => Key::Overview,
+        Tab::Normalization => Key::Normalization,
+        Tab::Keywords => Key::Keywords,
+        Tab::Concordance => Key::Concordance,
+        Tab::Entities => Key::Entities,
+        Tab::Reader => Key::Reader,
+    }
+}
+
+fn send_text(handle: &Handle, dispatch: &Callback<Action>, text: String) {
+    if text.trim().is_empty() {
+        return;
+    }
+    let job = handle.job_id();
+    let name = format!("{}-{job}.txt", Lang::Vi.t(Key::Pasted));
+    dispatch.emit(Action::JobStarted {
+        job,
+        name: name.clone(),
+        total: text.len() as u64,
+    });
+    handle.send(&Request::AddText { job, name, text }, None);
+}
+
+#[derive(Properties, PartialEq)]
+struct WithState {
+    state: Rc<State>,
+    #[prop_or_default]
+    handle: Option<Handle>,
+    #[prop_or_default]
+    dispatch: Option<Callback<Action>>,
+}
+
+#[derive(Properties, PartialEq)]
+struct PasteProps {
+    lang: Lang,
+    handle: Handle,
+    dispatch: Callback<Action>,
+}
+
+#[component]
+fn PastePanel(p: &PasteProps) -> Html {
+    let area = use_node_ref();
+    let lang = p.lang;
+    let on_add = {
+        let area = area.clone();
+        let handle = p.handle.clone();
+        let dispatch = p.dispatch.clone();
+        Callback::from(move |_| {
+            if let Some(el) = area.cast::<HtmlTextAreaElement>() {
+                send_text(&handle, &dispatch, el.value());
+                el.set_value("");
+                dispatch.emit(Action::Pasting(false));
+            }
+        })
+    };
+    let on_close = {
+        let dispatch = p.dispatch.clone();
+        Callback::from(move |_| dispatch.emit(Action::Pasting(false)))
+    };
+    html! {
+        <div class="paste-panel">
+            <textarea ref={area} id="paste-text" rows="8" placeholder={lang.t(Key::PastePlaceholder)}
+                aria-label={lang.t(Key::PasteText)} />
+            <div class="row">
+                <button class="button primary" id="paste-add" onclick={on_add}>{lang.t(Key::AddPasted)}</button>
+                <button class="button" onclick={on_close}>{lang.t(Key::Close)}</button>
+            </div>
+        </div>
+    }
+}
+
+#[component]
+fn Status(p: &WithState) -> Html {
+    let s = &p.state;
+    let lang = s.lang;
+    let (Some(handle), Some(dispatch)) = (p.handle.clone(), p.dispatch.clone()) else {
+        return html! {};
+    };
+    html! {
+        <div class="status" aria-live="polite">
+            if let Some(msg) = &s.crashed {
+                <div class="notice error" role="alert">{lang.t(Key::WorkerCrashed)}<code>{msg.clone()}</code></div>
+            }
+            if !s.ready && s.crashed.is_none() {
+                <div class="notice">{lang.t(Key::Starting)}</div>
+            }
+            { for s.jobs.iter().map(|(&job, j)| {
+                let pct = if j.total == 0 { 0.0 } else { (j.done as f64 * 100.0 / j.total as f64).min(100.0) };
+                let handle = handle.clone();
+                html! {
+                    <div class="job" data-job={job.to_string()}>
+                        <span class="job-label">{format!("{} {} ", lang.t(Key::Analyzing), j.name)}</span>
+                        <progress max="100" value={format!("{pct:.0}")}></progress>
+                        <span class="job-pct">{format!("{pct:.0}%")}</span>
+                        <button class="button small cancel" onclick={Callback::from(move |_| handle.send(&Request::Cancel { job }, None))}>
+                            {lang.t(Key::Cancel)}
+                        </button>
+                    </div>
+                }
+            }) }
+            { for s.notices.iter().rev().take(20).map(|(id, n)| {
+                let (class, text) = match n {
+                    Notice::Refused { name, reason } => ("notice error refused", lang.refusal(name, reason)),
+                    Notice::Warned { name, warning } => ("notice warn", lang.warning(name, warning)),
+                    Notice::JobDone { added, bytes, elapsed_ms, cancelled } =>
+                        (if *cancelled { "notice done cancelled" } else { "notice done" },
+                         lang.job_done(*added, *bytes, *elapsed_ms, *cancelled)),
+                };
+                // Machine-readable figures for the in-browser benchmark.
+                let (bytes, ms) = match n {
+                    Notice::JobDone { bytes, elapsed_ms, .. } => (Some(bytes.to_string()), Some(format!("{elapsed_ms:.1}"))),
+                    _ => (None, None),
+                };
+                let dispatch = dispatch.clone();
+                let id = *id;
+                html! {
+                    <div class={class} data-bytes={bytes} data-ms={ms}>
+                        <span>{text}</span>
+                        <button class="link" aria-label={lang.t(Key::Dismiss)} onclick={Callback::from(move |_| dispatch.emit(Action::Dismiss(id)))}>{"×"}</button>
+                    </div>
+                }
+            }) }
+        </div>
+    }
+}
+
+#[component]
+fn DocList(p: &WithState) -> Html {
+    let s = &p.state;
+    let lang = s.lang;
+    let (Some(handle), Some(dispatch)) = (p.handle.clone(), p.dispatch.clone()) else {
+        return html! {};
+    };
+    html! {
+        <aside class="sidebar">
+            <h2>{format!("{} ({})", lang.t(Key::Documents), s.corpus.docs.len())}</h2>
+            <p class="hint">{lang.t(Key::DropHint)}</p>
+            if s.corpus.docs.is_empty() && s.jobs.is_empty() {
+                <p class="empty">{lang.t(Key::NoDocuments)}</p>
+            }
+            <ul class="docs" id="doc-list">
+                { for s.corpus.docs.iter().map(|d| {
+                    let id = d.id;
+                    let remove = {
+                        let handle = handle.clone();
+                        Callback::from(move |_| handle.send(&Request::Remove { doc: id }, None))
+                    };
+                    let select = {
+                        let dispatch = dispatch.clone();
+                        Callback::from(move |_| dispatch.emit(Action::Select(id)))
+                    };
+                    let selected = s.selected == Some(id);
+                    html! {
+                        <li class={classes!("doc", selected.then_some("selected"))} data-doc={id.to_string()}>
+                            <button class="doc-open" onclick={select}>
+                                <span class="doc-title">{d.title.clone()}</span>
+                                <span class="doc-name">{d.name.clone()}</span>
+                                <span class="doc-meta">{format!("{} {} · {}", lang.num(d.syllables), lang.t(Key::StatSyllables).to_lowercase(), lang.size(d.bytes))}</span>
+                            </button>
+                            <button class="doc-remove link" title={lang.t(Key::Remove)}
+                                aria-label={format!("{} {}", lang.t(Key::Remove), d.name)} onclick={remove}>{"×"}</button>
+                        </li>
+                    }
+                }) }
+            </ul>
+        </aside>
+    }
+}
+
+#[component]
+fn Overview(p: &WithState) -> Html {
+    let s = &p.state;
+    let lang = s.lang;
+    let c = &s.corpus;
+    let stat = |key: Key, value: u64, id: &'static str| {
+        html! {
+            <div class="stat" data-stat={id}>
+                <span class="stat-value">{lang.num(value)}</span>
+                <span class="stat-label">{lang.t(key)}</span>
+            </div>
+        }
+    };
+    let max = c.top.first().map_or(1, |t| t.count.max(1));
+    html! {
+        <div class="overview">
+            <div class="stats">
+                {stat(Key::StatDocuments, c.documents, "documents")}
+                {stat(Key::StatParagraphs, c.paragraphs, "paragraphs")}
+                {stat(Key::StatSentences, c.sentences, "sentences")}
+                {stat(Key::StatSyllables, c.syllables, "syllables")}
+                {stat(Key::StatTypes, c.types, "types")}
+                {stat(Key::StatChars, c.chars, "chars")}
+            </div>
+            <h2>{lang.t(Key::TopSyllables)}</h2>
+            <table class="top-terms" id="top-terms">
+                <thead><tr><th>{lang.t(Key::Rank)}</th><th>{lang.t(Key::Term)}</th><th>{lang.t(Key::Count)}</th><th aria-hidden="true"></th></tr></thead>
+                <tbody>
+                    { for c.top.iter().enumerate().map(|(i, tc)| html! {
+                        <tr>
+                            <td class="num">{i + 1}</td>
+                            <td class="term">{tc.term.clone()}</td>
+                            <td class="num count">{lang.num(tc.count)}</td>
+                            <td class="bar-cell" aria-hidden="true">
+                                // An SVG bar, not a style attribute: the page's CSP allows no inline styles.
+                                <svg class="bar" viewBox="0 0 100 10" preserveAspectRatio="none" focusable="false">
+                                    <rect width={format!("{:.1}", tc.count as f64 * 100.0 / max as f64)} height="10" />
+                                </svg>
+                            </td>
+                        </tr>
+                    }) }
+                </tbody>
+            </table>
+        </div>
+    }
+}
+
+#[component]
+fn Reader(p: &WithState) -> Html {
+    let s = &p.state;
+    let lang = s.lang;
+    let Some(handle) = p.handle.clone() else {
+        return html! {};
+    };
+    let Some(doc) = s
+        .selected
+        .and_then(|id| s.corpus.docs.iter().find(|d| d.id == id))
+    else {
+        return html! { <p class="empty">{lang.t(Key::PickDocument)}</p> };
+    };
+    let go = |page: usize| {
+        let handle = handle.clone();
+        let id = doc.id;
+        Callback::from(move |_| handle.send(&Request::Read { doc: id, page }, None))
+    };
+    html! {
+        <article class="reader">
+            <h2 class="reader-title">{doc.title.clone()}</h2>
+            <p class="doc-name">{format!("{} · {}", doc.name, doc.encoding.clone().unwrap_or_default())}</p>
+            if let Some(page) = &s.page {
+                <div class="reader-text">
+                    { for page.paragraphs.iter().enumerate().map(|(i, para)| html! {
+                        <p data-para={(page.page * READER_PAGE + i).to_string()}>{para.clone()}</p>
+                    }) }
+                </div>
+                if page.pages > 1 {
+                    <nav class="pager">
+                        <button class="button" disabled={page.page == 0} onclick={go(page.page.saturating_sub(1))}>{lang.t(Key::PrevPage)}</button>
+                        <span>{format!("{} / {}", page.page + 1, page.pages)}</span>
+                        <button class="button" disabled={page.page + 1 >= page.pages} onclick={go(page.page + 1)}>{lang.t(Key::NextPage)}</button>
+                    </nav>
+                }
+            }
+        </article>
+    }
+}

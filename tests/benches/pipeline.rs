@@ -1,0 +1,88 @@
+//! Throughput of the engine's whole pipeline (decode → normalize → paragraphs, sentences,
+//! syllables → counts), in MB/s, against a `split_whitespace` baseline.
+//!
+//! Run: `cargo bench --bench pipeline` (add `-- --quick` for one round). Inputs: the sample
+//! corpus repeated to 50 MB, and the real news in `../shared/data/vntc/dev.sample.txt` when
+//! it is there. The figures go in BENCHMARKS.md.
+
+use soi::corpus::Corpus;
+use std::hint::black_box;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+const TARGET_BYTES: usize = 50 << 20;
+
+fn sample_corpus() -> Vec<u8> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("www/corpus");
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .expect("www/corpus")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == "txt"))
+        .collect();
+    files.sort();
+    let mut one = Vec::new();
+    for f in files {
+        one.extend(std::fs::read(f).expect("corpus file"));
+        one.push(b'\n');
+    }
+    let mut out = Vec::with_capacity(TARGET_BYTES + one.len());
+    while out.len() < TARGET_BYTES {
+        out.extend_from_slice(&one);
+    }
+    out
+}
+
+/// Median of `rounds` timings of `f`.
+fn time<F: FnMut()>(rounds: usize, mut f: F) -> Duration {
+    let mut t: Vec<Duration> = (0..rounds)
+        .map(|_| {
+            let start = Instant::now();
+            f();
+            start.elapsed()
+        })
+        .collect();
+    t.sort();
+    t[t.len() / 2]
+}
+
+fn report(name: &str, bytes: usize, d: Duration) {
+    let mbps = bytes as f64 / (1 << 20) as f64 / d.as_secs_f64();
+    println!(
+        "{name:<52} {:>8.1} MB  {:>9.1} ms  {mbps:>8.1} MB/s",
+        bytes as f64 / (1 << 20) as f64,
+        d.as_secs_f64() * 1e3
+    );
+}
+
+fn bench_input(label: &str, bytes: &[u8], rounds: usize) {
+    let text = std::str::from_utf8(bytes).expect("UTF-8 input");
+    let d = time(rounds, || {
+        black_box(text.split_whitespace().count());
+    });
+    report(
+        &format!("{label}: baseline split_whitespace"),
+        bytes.len(),
+        d,
+    );
+    let d = time(rounds, || {
+        let mut c = Corpus::new();
+        black_box(c.add_bytes("bench".into(), bytes).expect("text"));
+        black_box(c.overview(50));
+    });
+    report(&format!("{label}: soi pipeline (stats)"), bytes.len(), d);
+}
+
+fn main() {
+    let quick = std::env::args().any(|a| a == "--quick");
+    let rounds = if quick { 1 } else { 5 };
+    println!(
+        "{:<52} {:>11}  {:>12}  {:>13}",
+        "input: stage", "size", "median", "throughput"
+    );
+    bench_input("sample corpus ×50 MB", &sample_corpus(), rounds);
+    let vntc = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data/vntc/dev.sample.txt");
+    match std::fs::read(&vntc) {
+        Ok(bytes) => bench_input("vntc dev.sample (real news)", &bytes, rounds),
+        Err(_) => println!("(skipped vntc: {} not found)", vntc.display()),
+    }
+}
