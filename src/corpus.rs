@@ -318,7 +318,7 @@ impl Corpus {
             types: counts.types() as u64,
             chars: counts.chars,
             top_syllables: counts
-                .top(top)
+                .top(top, |id| self.interner.resolve(id))
                 .into_iter()
                 .map(|(id, n)| (self.interner.resolve(id).unwrap_or("?").to_owned(), n))
                 .collect(),

@@ -100,7 +100,6 @@ pub struct State {
     /// The worker crashed with this message.
     pub crashed: Option<String>,
     next_notice: u32,
-    next_job: JobId,
 }
 
 /// Everything that changes [`State`].
@@ -110,7 +109,7 @@ pub enum Action {
     Worker(Response),
     /// The page started a job (so progress can show before the worker's first report).
     JobStarted {
-        /// Job id from [`State::job_id`].
+        /// Job id, chosen by the page.
         job: JobId,
         /// What it works on.
         name: String,
@@ -139,17 +138,8 @@ impl State {
     pub fn new(lang: Lang) -> Self {
         State {
             lang,
-            next_job: 1,
             ..State::default()
         }
-    }
-
-    /// A new job id (ids only grow, so stale results are recognisable).
-    pub fn job_id(&mut self) -> JobId {
-        self.next_job = self.next_job.max(1);
-        let id = self.next_job;
-        self.next_job += 1;
-        id
     }
 
     fn notify(&mut self, n: Notice) {
@@ -271,7 +261,7 @@ mod tests {
     #[test]
     fn progress_then_done_clears_the_job_and_leaves_a_notice() {
         let mut s = State::new(Lang::Vi);
-        let job = s.job_id();
+        let job = 3;
         s.reduce(Action::JobStarted {
             job,
             name: "a.txt".into(),

@@ -62,11 +62,14 @@ impl Counts {
         self.syllable_freq.len()
     }
 
-    /// The `n` most frequent terms, most frequent first; ties by id so output is stable.
-    pub fn top(&self, n: usize) -> Vec<(TermId, u64)> {
+    /// The `n` most frequent terms, most frequent first. Ties are broken by `key` (the
+    /// term's text), so the ranking does not depend on the order documents were added in.
+    pub fn top<'a, K: Ord + 'a>(&self, n: usize, key: impl Fn(TermId) -> K) -> Vec<(TermId, u64)> {
         let mut all: Vec<(TermId, u64)> =
             self.syllable_freq.iter().map(|(&k, &v)| (k, v)).collect();
-        let by_rank = |a: &(TermId, u64), b: &(TermId, u64)| b.1.cmp(&a.1).then(a.0.cmp(&b.0));
+        let by_rank = |a: &(TermId, u64), b: &(TermId, u64)| {
+            b.1.cmp(&a.1).then_with(|| key(a.0).cmp(&key(b.0)))
+        };
         if all.len() > n {
             all.select_nth_unstable_by(n, by_rank);
             all.truncate(n);
@@ -109,8 +112,10 @@ mod tests {
     #[test]
     fn top_is_ranked_and_stable() {
         let c = counts(&[(5, 2), (1, 7), (3, 2), (9, 1)]);
-        assert_eq!(c.top(3), vec![(1, 7), (3, 2), (5, 2)]);
-        assert_eq!(c.top(10).len(), 4);
-        assert!(c.top(0).is_empty());
+        assert_eq!(c.top(3, |id| id), vec![(1, 7), (3, 2), (5, 2)]);
+        // The tie-break key decides among equal counts.
+        assert_eq!(c.top(3, std::cmp::Reverse), vec![(1, 7), (5, 2), (3, 2)]);
+        assert_eq!(c.top(10, |id| id).len(), 4);
+        assert!(c.top(0, |id| id).is_empty());
     }
 }

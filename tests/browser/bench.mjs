@@ -1,0 +1,37 @@
+// In-browser benchmark: the worker analyzes the sample corpus repeated to 50 MB, dropped as
+// one file, in headless Chromium. Prints MB/s as the worker measures it (read + decode +
+// analyze) and as the page sees it (drop to result on screen).
+// Run: node tests/browser/bench.mjs (after trunk build). Figures go in BENCHMARKS.md.
+import { serve, launch, openPage, waitIdle } from './harness.mjs';
+
+const MB = 1 << 20;
+const server = await serve();
+const browser = await launch();
+try {
+  const { page, problems } = await openPage(browser, server.url);
+  await waitIdle(page, 5);
+  const pageMs = await page.evaluate(async (target) => {
+    const names = ['000_1b4edb2404a232dc', '001_dd71080901982e6d', '002_3f8f23d05b7f99f5', '003_4ed73204bbf8ad32', '004_70bcad869be01b1b'];
+    const one = (await Promise.all(names.map((n) => fetch(`./corpus/${n}.txt`).then((r) => r.text())))).join('\n') + '\n';
+    const bytes = new TextEncoder().encode(one).length;
+    const file = new File([one.repeat(Math.ceil(target / bytes))], 'bench-50mb.txt', { type: 'text/plain' });
+    const done = () => document.querySelector('.notice.done[data-bytes]:not(.seen)');
+    document.querySelectorAll('.notice.done').forEach((n) => n.classList.add('seen'));
+    const dt = new DataTransfer();
+    dt.items.add(file);
+    const t0 = performance.now();
+    document.body.dispatchEvent(new DragEvent('drop', { bubbles: true, cancelable: true, dataTransfer: dt }));
+    while (!done()) await new Promise((r) => setTimeout(r, 20));
+    return performance.now() - t0;
+  }, 50 * MB);
+  const notice = page.locator('.notice.done[data-bytes]').first();
+  const bytes = Number(await notice.getAttribute('data-bytes'));
+  const workerMs = Number(await notice.getAttribute('data-ms'));
+  const line = (label, ms) => console.log(`${label.padEnd(52)} ${(bytes / MB).toFixed(1).padStart(8)} MB  ${ms.toFixed(1).padStart(9)} ms  ${(bytes / MB / (ms / 1000)).toFixed(1).padStart(8)} MB/s`);
+  line('chromium worker: soi pipeline (stats)', workerMs);
+  line('chromium page: drop to result on screen', pageMs);
+  if (problems.length) throw new Error(problems.join('\n'));
+} finally {
+  await browser.close();
+  await server.close();
+}

@@ -1,0 +1,160 @@
+//! The `soi` binary as a script user runs it: real files in, JSON out, exit codes and
+//! messages on stderr.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+fn soi(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_soi"))
+        .args(args)
+        .output()
+        .expect("run soi")
+}
+
+fn sample_files() -> Vec<String> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("www/corpus");
+    let mut v: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path().to_string_lossy().into_owned())
+        .filter(|p| p.ends_with(".txt"))
+        .collect();
+    v.sort();
+    v
+}
+
+fn tmp(name: &str, bytes: &[u8]) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("soi-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let p = dir.join(name);
+    std::fs::write(&p, bytes).unwrap();
+    p
+}
+
+fn json(out: &Output) -> serde_json::Value {
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "stdout is not JSON ({e}): {}",
+            String::from_utf8_lossy(&out.stdout)
+        )
+    })
+}
+
+#[test]
+fn help_documents_every_command() {
+    let out = soi(&["--help"]);
+    assert!(out.status.success());
+    let help = String::from_utf8(out.stdout).unwrap();
+    for needle in ["stats", "--top", "EXIT CODES", "help"] {
+        assert!(help.contains(needle), "help lacks {needle}");
+    }
+    assert_eq!(soi(&["help"]).stdout, soi(&["stats", "--help"]).stdout);
+}
+
+#[test]
+fn stats_of_the_sample_corpus() {
+    let files = sample_files();
+    let args: Vec<&str> = std::iter::once("stats")
+        .chain(files.iter().map(|s| s.as_str()))
+        .collect();
+    let out = soi(&args);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v = json(&out);
+    assert_eq!(v["documents"], 5);
+    let docs = v["docs"].as_array().unwrap();
+    assert_eq!(docs.len(), 5);
+    let per_doc: u64 = docs.iter().map(|d| d["syllables"].as_u64().unwrap()).sum();
+    assert_eq!(v["syllables"].as_u64().unwrap(), per_doc);
+    let top = v["top"].as_array().unwrap();
+    assert_eq!(top.len(), 50);
+    let counts: Vec<u64> = top.iter().map(|t| t["count"].as_u64().unwrap()).collect();
+    assert!(
+        counts.windows(2).all(|w| w[0] >= w[1]),
+        "most frequent first"
+    );
+    // "ngoại" and "đối" (of "đối ngoại", "ngoại giao") dominate a foreign-policy corpus.
+    let terms: Vec<&str> = top.iter().map(|t| t["term"].as_str().unwrap()).collect();
+    assert!(
+        terms[..5].contains(&"ngoại") && terms[..5].contains(&"đối"),
+        "{terms:?}"
+    );
+    assert_eq!(
+        docs[1]["title"],
+        "Tổng Bí thư Nguyễn Phú Trọng làm việc với Ban Đối ngoại Trung ương"
+    );
+    assert!(out.stderr.is_empty());
+
+    let out = soi(&["stats", "--top", "3", &files[0]]);
+    assert_eq!(json(&out)["top"].as_array().unwrap().len(), 3);
+}
+
+#[test]
+fn utf16_stdin_and_utf8_agree() {
+    let text = "Thứ hai, 08/08/2022\r\nTổng Bí thư làm việc với Ban Đối ngoại Trung ương.\r\n";
+    let utf8 = tmp("a.txt", text.as_bytes());
+    let mut le = vec![0xFF, 0xFE];
+    le.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
+    let utf16 = tmp("b.txt", &le);
+    let a = json(&soi(&["stats", utf8.to_str().unwrap()]));
+    let b = json(&soi(&["stats", utf16.to_str().unwrap()]));
+    assert_eq!(a["top"], b["top"]);
+    assert_eq!(a["syllables"], b["syllables"]);
+    assert_eq!(b["docs"][0]["encoding"], "UTF-16LE");
+
+    let mut child = Command::new(env!("CARGO_BIN_EXE_soi"))
+        .args(["stats", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write;
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(text.as_bytes())
+        .unwrap();
+    let c = json(&child.wait_with_output().unwrap());
+    assert_eq!(a["top"], c["top"]);
+}
+
+#[test]
+fn refused_and_missing_files_are_reported_and_the_rest_still_counted() {
+    let good = tmp(
+        "good.txt",
+        "Hoạt động đối ngoại được triển khai đồng bộ.".as_bytes(),
+    );
+    let pdf = tmp("scan.pdf", b"%PDF-1.7\n%\xE2\xE3\xCF\xD3\n1 0 obj");
+    let out = soi(&[
+        "stats",
+        pdf.to_str().unwrap(),
+        good.to_str().unwrap(),
+        "/nonexistent/x.txt",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("scan.pdf") && err.contains("PDF"), "{err}");
+    assert!(err.contains("/nonexistent/x.txt"), "{err}");
+    let v = json(&out);
+    assert_eq!(v["documents"], 1);
+    assert_eq!(v["syllables"], 9);
+    assert_eq!(v["refused"].as_array().unwrap().len(), 2);
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    for args in [
+        &[][..],
+        &["stats"],
+        &["frobnicate"],
+        &["stats", "--top", "many", "x"],
+        &["stats", "--nope", "x"],
+    ] {
+        let out = soi(args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(String::from_utf8_lossy(&out.stderr).contains("soi --help"));
+    }
+}

@@ -1,0 +1,260 @@
+//! The engine on the real sample corpus and on hostile input.
+//!
+//! The robustness test at the bottom is a deterministic fuzzer: it feeds many thousands of
+//! generated inputs (random bytes, Vietnamese text cut anywhere, NFD, BOMs, control bytes)
+//! through ingest → normalize → analysis and checks invariants, not just "no panic".
+//! `SOI_FUZZ_CASES=1000000 cargo test --release --test engine robustness` runs it longer.
+
+use soi::corpus::{Corpus, DocBuilder};
+use soi::normalize::normalize;
+use soi::segment;
+use std::path::Path;
+use unicode_normalization::UnicodeNormalization;
+
+fn sample() -> Vec<(String, Vec<u8>)> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("www/corpus");
+    let mut v: Vec<(String, Vec<u8>)> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "txt"))
+        .map(|p| {
+            (
+                p.file_name().unwrap().to_string_lossy().into_owned(),
+                std::fs::read(&p).unwrap(),
+            )
+        })
+        .collect();
+    v.sort();
+    v
+}
+
+fn corpus_of(files: &[(String, Vec<u8>)]) -> Corpus {
+    let mut c = Corpus::new();
+    for (name, bytes) in files {
+        c.add_bytes(name.clone(), bytes).unwrap();
+    }
+    c
+}
+
+#[test]
+fn sample_corpus_is_the_same_in_every_encoding_and_normal_form() {
+    let files = sample();
+    assert_eq!(files.len(), 5);
+    let reference = corpus_of(&files).overview(100);
+    type Encode = Box<dyn Fn(&str) -> Vec<u8>>;
+    let variants: Vec<(&str, Encode)> = vec![
+        (
+            "NFD",
+            Box::new(|t: &str| t.nfd().collect::<String>().into_bytes()),
+        ),
+        (
+            "CRLF",
+            Box::new(|t: &str| t.replace('\n', "\r\n").into_bytes()),
+        ),
+        (
+            "BOM",
+            Box::new(|t: &str| [&b"\xEF\xBB\xBF"[..], t.as_bytes()].concat()),
+        ),
+        (
+            "UTF-16LE",
+            Box::new(|t: &str| {
+                [0xFF, 0xFE]
+                    .into_iter()
+                    .chain(t.encode_utf16().flat_map(u16::to_le_bytes))
+                    .collect()
+            }),
+        ),
+        (
+            "UTF-16BE",
+            Box::new(|t: &str| {
+                [0xFE, 0xFF]
+                    .into_iter()
+                    .chain(t.encode_utf16().flat_map(u16::to_be_bytes))
+                    .collect()
+            }),
+        ),
+    ];
+    for (label, f) in variants {
+        let changed: Vec<(String, Vec<u8>)> = files
+            .iter()
+            .map(|(n, b)| (n.clone(), f(std::str::from_utf8(b).unwrap())))
+            .collect();
+        assert_eq!(corpus_of(&changed).overview(100), reference, "{label}");
+    }
+}
+
+#[test]
+fn corpus_totals_are_the_sum_of_documents_in_any_order() {
+    let files = sample();
+    let all = corpus_of(&files);
+    let mut reversed: Vec<_> = files.clone();
+    reversed.reverse();
+    assert_eq!(corpus_of(&reversed).overview(100), all.overview(100));
+    let sum: u64 = all.docs().iter().map(|d| d.counts.syllables).sum();
+    assert_eq!(all.totals().syllables, sum);
+
+    // Remove each document in turn: what remains equals a corpus built without it.
+    for skip in 0..files.len() {
+        let mut c = corpus_of(&files);
+        let id = c.docs()[skip].id;
+        assert!(c.remove(id));
+        let without: Vec<_> = files
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| *i != skip)
+            .map(|(_, f)| f.clone())
+            .collect();
+        assert_eq!(
+            c.overview(100),
+            corpus_of(&without).overview(100),
+            "without {skip}"
+        );
+    }
+}
+
+#[test]
+fn sample_titles_skip_date_lines() {
+    let c = corpus_of(&sample());
+    let titles: Vec<&str> = c.docs().iter().map(|d| d.title.as_str()).collect();
+    assert_eq!(
+        titles[1],
+        "Tổng Bí thư Nguyễn Phú Trọng làm việc với Ban Đối ngoại Trung ương"
+    );
+    assert!(titles
+        .iter()
+        .all(|t| !t.is_empty() && t.chars().count() <= 121));
+}
+
+#[test]
+fn sample_syllables_point_into_the_text() {
+    for (_, bytes) in sample() {
+        let text = std::str::from_utf8(&bytes).unwrap();
+        let mut n = 0;
+        for (start, s) in segment::syllables(text) {
+            assert_eq!(&text[start..start + s.len()], s);
+            assert!(s.chars().all(segment::is_syllable_char));
+            n += 1;
+        }
+        assert!(n > 500);
+    }
+}
+
+/// xorshift64*: a small deterministic generator, so failures reproduce from the case number.
+struct Rng(u64);
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+}
+
+fn generate(rng: &mut Rng, seed_text: &[u8]) -> Vec<u8> {
+    const PIECES: &[&str] = &[
+        "Đối ngoại",
+        "hoà",
+        "ho\u{300}a",
+        "\u{FEFF}",
+        "\r\n",
+        "\n\n",
+        "\u{00A0}",
+        "\u{200B}",
+        "...",
+        "…",
+        "TP.",
+        "23/12/2023",
+        "“",
+        "”",
+        "(",
+        ")",
+        "\0",
+        "\u{301}",
+        "Ð",
+        "\u{FFFD}",
+        "𝕍",
+        "ĐềxuấtmộtsốnộihàmĐạihội",
+    ];
+    let len = rng.below(300);
+    let mut out = Vec::with_capacity(len * 4);
+    match rng.below(4) {
+        0 => (0..len).for_each(|_| out.push(rng.next() as u8)),
+        1 => {
+            let start = rng.below(seed_text.len());
+            let end = (start + len).min(seed_text.len());
+            out.extend_from_slice(&seed_text[start..end]);
+        }
+        2 => (0..len / 4)
+            .for_each(|_| out.extend_from_slice(PIECES[rng.below(PIECES.len())].as_bytes())),
+        _ => {
+            let start = rng.below(seed_text.len());
+            out.extend_from_slice(&seed_text[start..(start + len).min(seed_text.len())]);
+            for _ in 0..rng.below(8) {
+                if out.is_empty() {
+                    break;
+                }
+                let at = rng.below(out.len());
+                out[at] = rng.next() as u8;
+            }
+        }
+    }
+    if rng.below(8) == 0 {
+        let bom: &[u8] = [&b"\xEF\xBB\xBF"[..], b"\xFF\xFE", b"\xFE\xFF"][rng.below(3)];
+        out.splice(0..0, bom.iter().copied());
+    }
+    out
+}
+
+#[test]
+fn robustness_no_panics_and_invariants_hold() {
+    let cases: u64 = std::env::var("SOI_FUZZ_CASES")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(50_000);
+    let seed_text: Vec<u8> = sample().into_iter().flat_map(|(_, b)| b).collect();
+    let mut rng = Rng(0x5EED_F0F0_5011);
+    let mut corpus = Corpus::new();
+    let mut accepted = 0u64;
+    for case in 0..cases {
+        let input = generate(&mut rng, &seed_text);
+        let Ok(mut b) = DocBuilder::from_bytes(format!("case-{case}"), &input) else {
+            continue;
+        };
+        accepted += 1;
+        // Odd step budgets cut anywhere, including inside multi-byte characters.
+        let budget = 1 + rng.below(64);
+        while !b.step(corpus.interner_mut(), budget) {}
+        let id = corpus.add(b);
+        let doc = corpus.doc(id).unwrap();
+        let text = doc.text.clone();
+        assert_eq!(
+            normalize(&text),
+            text,
+            "case {case}: normalization is idempotent"
+        );
+        let syllables = segment::syllables(&text).count() as u64;
+        assert_eq!(
+            doc.counts.syllables, syllables,
+            "case {case}: stepwise equals whole"
+        );
+        for (_, p) in segment::paragraphs(&text) {
+            for r in segment::sentences(p) {
+                assert!(
+                    p.is_char_boundary(r.start) && p.is_char_boundary(r.end),
+                    "case {case}"
+                );
+            }
+        }
+        if case % 7 == 0 {
+            corpus.remove(id);
+        }
+    }
+    assert!(
+        accepted > cases / 4,
+        "the generator must reach the analysis ({accepted}/{cases})"
+    );
+    eprintln!("robustness: {cases} cases, {accepted} analyzed");
+}
