@@ -3,7 +3,7 @@
 //! Every visible string goes through [`Lang::t`] or one of the formatting helpers, so a
 //! missing translation is a compile error (an unhandled `Key`), never a blank label.
 
-use crate::protocol::{DocWarning, RefuseReason};
+use crate::protocol::{DocWarning, RefuseReason, SaveFailure};
 
 /// An interface language.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -59,6 +59,12 @@ pub enum Key {
     NotBuiltYet,
     PrivacyNote,
     WorkerCrashed,
+    Export,
+    Import,
+    NotSavedBadge,
+    UpdateReady,
+    Reload,
+    NoStorage,
 }
 
 impl Lang {
@@ -159,6 +165,18 @@ impl Lang {
                 "Bộ phân tích gặp lỗi và đã dừng. Hãy tải lại trang.",
                 "The analyzer hit a bug and stopped. Please reload the page.",
             ),
+            Export => ("Xuất bộ văn bản", "Export corpus"),
+            Import => ("Nhập bộ văn bản", "Import corpus"),
+            NotSavedBadge => ("chưa lưu", "not saved"),
+            UpdateReady => (
+                "Đã có phiên bản mới — hãy tải lại trang.",
+                "A new version is ready — reload to use it.",
+            ),
+            Reload => ("Tải lại", "Reload"),
+            NoStorage => (
+                "Trình duyệt không cho lưu trữ: tài liệu sẽ mất khi tải lại trang.",
+                "This browser does not allow storage: documents will be gone after a reload.",
+            ),
         };
         match self {
             Lang::Vi => vi,
@@ -231,6 +249,34 @@ impl Lang {
             (Lang::En, RefuseReason::Unreadable { detail }) => {
                 format!("Could not read “{name}”: {detail}")
             }
+        }
+    }
+
+    /// Why `name` could not be stored, as a sentence.
+    pub fn not_saved(self, name: &str, reason: &SaveFailure) -> String {
+        match (self, reason) {
+            (Lang::Vi, SaveFailure::Quota) => format!("Không lưu được “{name}”: bộ nhớ trình duyệt dành cho trang này đã đầy. Tài liệu vẫn được phân tích trong phiên này nhưng sẽ mất khi tải lại trang; những gì đã lưu trước đó vẫn nguyên vẹn."),
+            (Lang::En, SaveFailure::Quota) => format!("“{name}” could not be saved: the browser's storage for this page is full. It is analyzed for this session but will be gone after a reload; everything saved before is intact."),
+            (Lang::Vi, SaveFailure::Other { detail }) => format!("Không lưu được “{name}”: {detail}. Tài liệu sẽ mất khi tải lại trang."),
+            (Lang::En, SaveFailure::Other { detail }) => format!("“{name}” could not be saved: {detail}. It will be gone after a reload."),
+            (Lang::Vi, SaveFailure::Unavailable) => format!("Không lưu được “{name}”: trình duyệt không cho lưu trữ."),
+            (Lang::En, SaveFailure::Unavailable) => format!("“{name}” could not be saved: this browser does not allow storage."),
+        }
+    }
+
+    /// The storage line: "Stored in this browser: 1.2 MB of 10.0 GB".
+    pub fn storage(self, usage: f64, quota: f64) -> String {
+        let q = if quota >= (1u64 << 30) as f64 {
+            format!("{} GB", self.dec(quota / (1u64 << 30) as f64, 1))
+        } else {
+            self.size(quota as u64)
+        };
+        match self {
+            Lang::Vi => format!(
+                "Đã lưu trong trình duyệt: {} / {q}",
+                self.size(usage as u64)
+            ),
+            Lang::En => format!("Stored in this browser: {} of {q}", self.size(usage as u64)),
         }
     }
 

@@ -54,6 +54,13 @@ pub enum Request {
         /// Job id.
         job: JobId,
     },
+    /// Remember the page's settings.
+    SaveSettings {
+        /// The settings.
+        settings: Settings,
+    },
+    /// Export the whole corpus as JSON (answered by [`Response::Exported`]).
+    Export,
     /// One page of a document's text for the Reader.
     Read {
         /// The document.
@@ -67,8 +74,34 @@ pub enum Request {
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(tag = "type")]
 pub enum Response {
-    /// The worker is running and listening.
-    Ready,
+    /// The worker is running and listening; `settings` are the stored ones, if any.
+    Ready {
+        /// Stored settings.
+        settings: Option<Settings>,
+        /// Whether documents are stored in the browser (IndexedDB opened).
+        persistent: bool,
+    },
+    /// A document is analyzed but could not be stored: it will be gone after a reload.
+    NotSaved {
+        /// The document.
+        name: String,
+        /// Why.
+        reason: SaveFailure,
+    },
+    /// How much the browser stores for this page.
+    Storage {
+        /// Bytes used.
+        usage: f64,
+        /// Bytes allowed.
+        quota: f64,
+    },
+    /// The exported corpus (see [`export`]).
+    Exported {
+        /// A suggested file name.
+        name: String,
+        /// The JSON.
+        json: String,
+    },
     /// A job advanced.
     Progress {
         /// Job id.
@@ -145,6 +178,28 @@ impl From<&Refusal> for RefuseReason {
     }
 }
 
+/// Why a document could not be stored.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(tag = "kind")]
+pub enum SaveFailure {
+    /// The browser's storage quota for this page is used up.
+    Quota,
+    /// The browser refused for another reason.
+    Other {
+        /// The browser's message.
+        detail: String,
+    },
+    /// Storage is not available at all (private mode, disabled).
+    Unavailable,
+}
+
+/// The page's settings, stored with the corpus.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, Default)]
+pub struct Settings {
+    /// Interface language tag ("vi", "en").
+    pub lang: String,
+}
+
 /// A non-fatal problem with an added document.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 #[serde(tag = "kind")]
@@ -190,6 +245,8 @@ pub struct DocSummary {
     pub syllables: u64,
     /// Problems.
     pub warnings: Vec<DocWarning>,
+    /// Stored in the browser (survives a reload)?
+    pub saved: bool,
 }
 
 /// The corpus as the Overview shows it.
@@ -251,6 +308,7 @@ pub mod views {
             sentences: d.counts.sentences,
             syllables: d.counts.syllables,
             warnings: d.warnings.iter().map(DocWarning::from).collect(),
+            saved: true,
         }
     }
 
@@ -296,9 +354,90 @@ pub mod views {
     }
 }
 
+/// The corpus as a portable JSON file, to move it to another browser.
+///
+/// `{"format": "soi-corpus", "version": 1, "documents": [{"name": …, "text": …}]}`; the
+/// texts are the normalized texts the analysis used.
+pub mod export {
+    use super::*;
+
+    /// The `format` field's value.
+    pub const FORMAT: &str = "soi-corpus";
+
+    #[derive(Serialize, Deserialize)]
+    struct File {
+        format: String,
+        version: u32,
+        documents: Vec<Doc>,
+    }
+
+    #[derive(Serialize, Deserialize)]
+    struct Doc {
+        name: String,
+        text: String,
+    }
+
+    /// The JSON of every document in `c`.
+    pub fn to_json(c: &Corpus) -> String {
+        let file = File {
+            format: FORMAT.into(),
+            version: 1,
+            documents: c
+                .docs()
+                .iter()
+                .map(|d| Doc {
+                    name: d.name.clone(),
+                    text: d.text.clone(),
+                })
+                .collect(),
+        };
+        // OK to unwrap: strings and numbers always serialize.
+        serde_json::to_string_pretty(&file).expect("serializable")
+    }
+
+    /// The documents of an export, or `None` if `bytes` is not one.
+    pub fn from_json(bytes: &[u8]) -> Option<Vec<(String, String)>> {
+        let start = bytes.iter().position(|b| !b.is_ascii_whitespace())?;
+        if bytes[start] != b'{' {
+            return None;
+        }
+        let file: File = serde_json::from_slice(bytes).ok()?;
+        (file.format == FORMAT && file.version == 1).then(|| {
+            file.documents
+                .into_iter()
+                .map(|d| (d.name, d.text))
+                .collect()
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn export_round_trips_and_rejects_other_json() {
+        let mut c = Corpus::new();
+        c.add_bytes("a.txt".into(), "Đối ngoại\nHà Nội".as_bytes())
+            .unwrap();
+        c.add_bytes("b.txt".into(), "Ngoại giao".as_bytes())
+            .unwrap();
+        let json = export::to_json(&c);
+        let docs = export::from_json(json.as_bytes()).unwrap();
+        assert_eq!(
+            docs,
+            vec![
+                ("a.txt".into(), "Đối ngoại\nHà Nội".into()),
+                ("b.txt".into(), "Ngoại giao".into())
+            ]
+        );
+        assert!(
+            export::from_json(b"{\"format\": \"other\", \"version\": 1, \"documents\": []}")
+                .is_none()
+        );
+        assert!(export::from_json(b"[1, 2]").is_none());
+        assert!(export::from_json("Hà Nội".as_bytes()).is_none());
+    }
 
     #[test]
     fn requests_round_trip_through_json() {

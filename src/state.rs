@@ -5,7 +5,9 @@
 
 use crate::corpus::DocId;
 use crate::i18n::Lang;
-use crate::protocol::{CorpusView, DocWarning, JobId, ReaderPage, RefuseReason, Response};
+use crate::protocol::{
+    CorpusView, DocWarning, JobId, ReaderPage, RefuseReason, Response, SaveFailure,
+};
 use std::collections::BTreeMap;
 
 /// The views of the main panel.
@@ -61,6 +63,13 @@ pub enum Notice {
         /// What.
         warning: DocWarning,
     },
+    /// A document could not be stored.
+    NotSaved {
+        /// File name.
+        name: String,
+        /// Why.
+        reason: SaveFailure,
+    },
     /// A job finished or was cancelled.
     JobDone {
         /// Documents added.
@@ -99,6 +108,12 @@ pub struct State {
     pub pasting: bool,
     /// The worker crashed with this message.
     pub crashed: Option<String>,
+    /// Documents are stored in the browser.
+    pub persistent: bool,
+    /// Bytes the browser stores for this page, and its quota.
+    pub storage: Option<(f64, f64)>,
+    /// A new version of the app is installed and waits for a reload.
+    pub update_ready: bool,
     next_notice: u32,
 }
 
@@ -128,6 +143,8 @@ pub enum Action {
     Dragging(bool),
     /// Open or close the paste panel.
     Pasting(bool),
+    /// The service worker installed a new version.
+    UpdateReady,
 }
 
 /// How many notices are kept; a 500-file drop of images must not grow the page forever.
@@ -177,12 +194,26 @@ impl State {
             Action::Dismiss(id) => self.notices.retain(|(i, _)| *i != id),
             Action::Dragging(d) => self.dragging = d,
             Action::Pasting(p) => self.pasting = p,
+            Action::UpdateReady => self.update_ready = true,
         }
     }
 
     fn on_response(&mut self, r: Response) {
         match r {
-            Response::Ready => self.ready = true,
+            Response::Ready {
+                settings,
+                persistent,
+            } => {
+                self.ready = true;
+                self.persistent = persistent;
+                if let Some(lang) = settings.and_then(|s| Lang::from_tag(&s.lang)) {
+                    self.lang = lang;
+                }
+            }
+            Response::NotSaved { name, reason } => self.notify(Notice::NotSaved { name, reason }),
+            Response::Storage { usage, quota } => self.storage = Some((usage, quota)),
+            // The page turns the export into a download; nothing to remember.
+            Response::Exported { .. } => {}
             Response::Progress {
                 job,
                 name,
@@ -255,6 +286,7 @@ mod tests {
             sentences: 1,
             syllables: 1,
             warnings,
+            saved: true,
         }
     }
 

@@ -16,8 +16,6 @@ use yew::prelude::*;
 
 /// Where the worker's boot script is served.
 const WORKER_URL: &str = "./worker-boot.js";
-/// Where the chosen language is remembered.
-const LANG_KEY: &str = "soi.lang";
 
 /// Mount the app on `<body>`.
 pub fn start() {
@@ -119,8 +117,10 @@ fn spawn_worker(handle: &Handle, dispatch: Callback<Action>) {
         Closure::<dyn FnMut(MessageEvent)>::new(move |e: MessageEvent| {
             match serde_wasm_bindgen::from_value::<Response>(e.data()) {
                 Ok(r) => {
-                    if r == Response::Ready {
-                        handle.on_ready();
+                    match &r {
+                        Response::Ready { .. } => handle.on_ready(),
+                        Response::Exported { name, json } => download(name, json),
+                        _ => {}
                     }
                     dispatch.emit(Action::Worker(r));
                 }
@@ -138,14 +138,31 @@ fn spawn_worker(handle: &Handle, dispatch: Callback<Action>) {
     });
 }
 
-fn browser_lang() -> Lang {
-    use gloo::storage::{LocalStorage, Storage};
-    if let Some(l) = LocalStorage::get::<String>(LANG_KEY)
-        .ok()
-        .and_then(|t| Lang::from_tag(&t))
-    {
-        return l;
+/// Offer `json` as a file download. The data goes from memory to disk through a `blob:`
+/// URL; nothing leaves the machine.
+fn download(name: &str, json: &str) {
+    let parts = js_sys::Array::of1(&JsValue::from_str(json));
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type("application/json");
+    let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options) else {
+        return;
+    };
+    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else {
+        return;
+    };
+    if let Ok(a) = gloo::utils::document().create_element("a") {
+        let a: web_sys::HtmlAnchorElement = a.unchecked_into();
+        a.set_href(&url);
+        a.set_download(name);
+        let _ = gloo::utils::body().append_child(&a);
+        a.click();
+        a.remove();
     }
+    let _ = web_sys::Url::revoke_object_url(&url);
+}
+
+/// The browser's language, used until the stored settings arrive.
+fn browser_lang() -> Lang {
     let langs: Vec<String> = web_sys::window()
         .map(|w| {
             w.navigator()
@@ -214,14 +231,8 @@ fn App() -> Html {
         let handle = handle.clone();
         let dispatch = dispatch.clone();
         use_effect_with((), move |_| {
+            // The worker restores the stored corpus (the sample corpus on a first visit).
             spawn_worker(&handle, dispatch.clone());
-            let job = handle.job_id();
-            dispatch.emit(Action::JobStarted {
-                job,
-                name: "corpus".into(),
-                total: 0,
-            });
-            handle.send(&Request::ResetSample { job }, None);
 
             let doc = gloo::utils::document();
             let opts = EventListenerOptions::enable_prevent_default();
@@ -280,7 +291,19 @@ fn App() -> Html {
                     }
                 })
             };
-            let listeners = vec![over, leave, drop, paste];
+            // The service worker (started by init.js) announces an installed update.
+            let update = {
+                let dispatch = dispatch.clone();
+                EventListener::new(&gloo::utils::window(), "soi-update-ready", move |_| {
+                    dispatch.emit(Action::UpdateReady)
+                })
+            };
+            let waiting =
+                js_sys::Reflect::get(&gloo::utils::window(), &JsValue::from_str("__soiWaiting"));
+            if waiting.is_ok_and(|w| w.is_truthy()) {
+                dispatch.emit(Action::UpdateReady);
+            }
+            let listeners = vec![over, leave, drop, paste, update];
             move || {
                 std::mem::drop(listeners);
             }
@@ -332,15 +355,27 @@ fn App() -> Html {
     };
     let on_lang = {
         let dispatch = dispatch.clone();
+        let handle = handle.clone();
         Callback::from(move |e: Event| {
-            use gloo::storage::{LocalStorage, Storage};
             let sel: web_sys::HtmlSelectElement = e.target_unchecked_into();
             if let Some(l) = Lang::from_tag(&sel.value()) {
-                let _ = LocalStorage::set(LANG_KEY, l.tag());
+                let settings = crate::protocol::Settings {
+                    lang: l.tag().to_owned(),
+                };
+                handle.send(&Request::SaveSettings { settings }, None);
                 dispatch.emit(Action::SetLang(l));
             }
         })
     };
+    let on_export = {
+        let handle = handle.clone();
+        Callback::from(move |_| handle.send(&Request::Export, None))
+    };
+    let on_reload = Callback::from(|_| {
+        if let Ok(e) = web_sys::Event::new("soi-apply-update") {
+            let _ = gloo::utils::window().dispatch_event(&e);
+        }
+    });
     let toggle_paste = {
         let dispatch = dispatch.clone();
         let open = state.pasting;
@@ -357,9 +392,13 @@ fn App() -> Html {
                 <div class="actions">
                     <label class="button primary" for="file-input">{t(Key::AddFiles)}</label>
                     <input id="file-input" class="visually-hidden" type="file" multiple=true
-                        accept=".txt,.md,.text,text/plain,text/markdown" onchange={on_files} />
+                        accept=".txt,.md,.text,text/plain,text/markdown" onchange={on_files.clone()} />
                     <button class="button" onclick={toggle_paste} aria-expanded={state.pasting.to_string()}>{t(Key::PasteText)}</button>
                     <button class="button" onclick={on_reset}>{t(Key::ResetSample)}</button>
+                    <button class="button" id="export" onclick={on_export}>{t(Key::Export)}</button>
+                    <label class="button" for="import-input">{t(Key::Import)}</label>
+                    <input id="import-input" class="visually-hidden" type="file" accept=".json,application/json"
+                        onchange={on_files} />
                     <label class="lang">
                         <span class="visually-hidden">{t(Key::Language)}</span>
                         <select id="lang" onchange={on_lang} aria-label={t(Key::Language)}>
@@ -369,6 +408,12 @@ fn App() -> Html {
                     </label>
                 </div>
             </header>
+            if state.update_ready {
+                <div class="update-banner" role="alert">
+                    <span>{t(Key::UpdateReady)}</span>
+                    <button class="button primary" id="reload" onclick={on_reload}>{t(Key::Reload)}</button>
+                </div>
+            }
             if state.pasting {
                 <PastePanel lang={lang} handle={handle.clone()} dispatch={dispatch.clone()} />
             }
@@ -512,6 +557,7 @@ fn Status(p: &WithState) -> Html {
                 let (class, text) = match n {
                     Notice::Refused { name, reason } => ("notice error refused", lang.refusal(name, reason)),
                     Notice::Warned { name, warning } => ("notice warn", lang.warning(name, warning)),
+                    Notice::NotSaved { name, reason } => ("notice error not-saved", lang.not_saved(name, reason)),
                     Notice::JobDone { added, bytes, elapsed_ms, cancelled } =>
                         (if *cancelled { "notice done cancelled" } else { "notice done" },
                          lang.job_done(*added, *bytes, *elapsed_ms, *cancelled)),
@@ -545,6 +591,12 @@ fn DocList(p: &WithState) -> Html {
         <aside class="sidebar">
             <h2>{format!("{} ({})", lang.t(Key::Documents), s.corpus.docs.len())}</h2>
             <p class="hint">{lang.t(Key::DropHint)}</p>
+            if let Some((usage, quota)) = s.storage {
+                <p class="hint storage">{lang.storage(usage, quota)}</p>
+            }
+            if s.ready && !s.persistent {
+                <p class="notice warn">{lang.t(Key::NoStorage)}</p>
+            }
             if s.corpus.docs.is_empty() && s.jobs.is_empty() {
                 <p class="empty">{lang.t(Key::NoDocuments)}</p>
             }
@@ -565,7 +617,12 @@ fn DocList(p: &WithState) -> Html {
                             <button class="doc-open" onclick={select}>
                                 <span class="doc-title">{d.title.clone()}</span>
                                 <span class="doc-name">{d.name.clone()}</span>
-                                <span class="doc-meta">{format!("{} {} · {}", lang.num(d.syllables), lang.t(Key::StatSyllables).to_lowercase(), lang.size(d.bytes))}</span>
+                                <span class="doc-meta">
+                                    {format!("{} {} · {}", lang.num(d.syllables), lang.t(Key::StatSyllables).to_lowercase(), lang.size(d.bytes))}
+                                    if !d.saved && s.persistent {
+                                        <span class="badge unsaved">{lang.t(Key::NotSavedBadge)}</span>
+                                    }
+                                </span>
                             </button>
                             <button class="doc-remove link" title={lang.t(Key::Remove)}
                                 aria-label={format!("{} {}", lang.t(Key::Remove), d.name)} onclick={remove}>{"×"}</button>

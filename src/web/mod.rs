@@ -6,9 +6,15 @@
 //! dropped `File` handles, which the structured clone passes without copying their bytes.
 
 pub mod app;
+pub mod store;
 pub mod worker;
 
 use wasm_bindgen::JsValue;
+
+/// Log `message` as a console warning.
+pub(crate) fn console_warn(message: &str) {
+    web_sys::console::warn_1(&JsValue::from_str(message));
+}
 
 /// Log `message` as a console error (browser tests fail on these).
 pub(crate) fn console_error(message: &str) {

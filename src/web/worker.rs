@@ -1,18 +1,28 @@
-//! The analysis worker: owns the corpus and runs every job in bounded slices.
+//! The analysis worker: owns the corpus, keeps it in IndexedDB, and runs every job in
+//! bounded slices.
 //!
 //! A job is a queue of items (files to read, texts to analyze). Each tick works for at most
 //! [`TICK_MS`] and then returns to the event loop through a zero timeout, so a `Cancel` or
 //! `Remove` sent meanwhile is handled between slices, and progress is posted as it goes.
 //! Files are read here, in slices, with `FileReaderSync`, so the page never holds their bytes.
+//!
+//! Persistence ([`super::store`]): a document is written once it decoded as text, in its own
+//! transaction; a failure is reported by name and leaves earlier records intact. After every
+//! write the worker says "changed" on a `BroadcastChannel`; the workers of other tabs then
+//! re-read the store's keys and add or drop documents to match, so tabs stay in sync.
 
-use crate::corpus::{Corpus, DocBuilder};
-use crate::protocol::{views, JobId, RefuseReason, Request, Response, TOP_N};
+use super::store::{self, Content, SaveError, Store, StoredDoc};
+use crate::corpus::{Corpus, DocBuilder, DocId};
+use crate::protocol::{
+    export, views, CorpusView, JobId, RefuseReason, Request, Response, SaveFailure, Settings, TOP_N,
+};
 use std::cell::RefCell;
-use std::collections::VecDeque;
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use web_sys::{DedicatedWorkerGlobalScope, File, FileReaderSync, MessageEvent};
+use wasm_bindgen_futures::spawn_local;
+use web_sys::{Blob, BroadcastChannel, DedicatedWorkerGlobalScope, FileReaderSync, MessageEvent};
 
 /// Longest slice of work between two returns to the event loop. Short enough that a cancel
 /// feels immediate, long enough that the timer overhead is negligible.
@@ -24,47 +34,61 @@ const ANALYZE_STEP: usize = 256 << 10;
 /// Minimum time between two progress or corpus messages, so thousands of small files do not
 /// flood the page.
 const REPORT_MS: f64 = 100.0;
+/// The channel on which the workers of all open tabs announce store changes.
+const CHANNEL: &str = "soi-store";
+/// Job id for work the worker starts itself (restores, syncs). The page's ids start at 1.
+const SELF_JOB: JobId = 0;
 
 /// The built-in sample corpus: five news articles on Vietnam's foreign policy.
-const SAMPLE: [(&str, &[u8]); 5] = [
+const SAMPLE: [(&str, &str); 5] = [
     (
         "000_1b4edb2404a232dc.txt",
-        include_bytes!("../../www/corpus/000_1b4edb2404a232dc.txt"),
+        include_str!("../../www/corpus/000_1b4edb2404a232dc.txt"),
     ),
     (
         "001_dd71080901982e6d.txt",
-        include_bytes!("../../www/corpus/001_dd71080901982e6d.txt"),
+        include_str!("../../www/corpus/001_dd71080901982e6d.txt"),
     ),
     (
         "002_3f8f23d05b7f99f5.txt",
-        include_bytes!("../../www/corpus/002_3f8f23d05b7f99f5.txt"),
+        include_str!("../../www/corpus/002_3f8f23d05b7f99f5.txt"),
     ),
     (
         "003_4ed73204bbf8ad32.txt",
-        include_bytes!("../../www/corpus/003_4ed73204bbf8ad32.txt"),
+        include_str!("../../www/corpus/003_4ed73204bbf8ad32.txt"),
     ),
     (
         "004_70bcad869be01b1b.txt",
-        include_bytes!("../../www/corpus/004_70bcad869be01b1b.txt"),
+        include_str!("../../www/corpus/004_70bcad869be01b1b.txt"),
     ),
 ];
 
+/// Where a document's input comes from and whether it still has to be stored.
+struct Origin {
+    key: String,
+    name: String,
+    /// Store it once it decodes (new files and texts); restored documents are stored already.
+    save: bool,
+}
+
 enum Item {
-    File {
-        name: String,
-        file: File,
+    Read {
+        origin: Origin,
+        blob: Blob,
         buf: Vec<u8>,
         pos: f64,
     },
     Bytes {
-        name: String,
+        origin: Origin,
         bytes: Vec<u8>,
+        blob: Option<Blob>,
     },
     Text {
-        name: String,
+        origin: Origin,
         text: String,
     },
     Analyze {
+        origin: Origin,
         builder: DocBuilder,
         input: u64,
     },
@@ -87,6 +111,14 @@ struct Worker {
     scheduled: bool,
     last_report: f64,
     corpus_dirty: bool,
+    store: Option<Rc<Store>>,
+    channel: Option<BroadcastChannel>,
+    /// The store key of every document in the corpus.
+    keys: HashMap<DocId, String>,
+    /// Keys of documents queued but not yet in the corpus.
+    pending: HashSet<String>,
+    /// Keys of documents that could not be stored.
+    unsaved: HashSet<String>,
 }
 
 type Shared = Rc<RefCell<Worker>>;
@@ -109,15 +141,88 @@ pub fn start() {
         scheduled: false,
         last_report: 0.0,
         corpus_dirty: false,
+        store: None,
+        channel: None,
+        keys: HashMap::new(),
+        pending: HashSet::new(),
+        unsaved: HashSet::new(),
     }));
+    // Messages that arrive while the store opens wait in the event queue: the handler is set
+    // only after the stored corpus is queued, so a request never races the restore.
+    spawn_local(async move {
+        let store = Store::open().await;
+        if let Err(e) = &store {
+            super::console_warn(&format!(
+                "soi worker: IndexedDB unavailable, nothing will be stored: {e}"
+            ));
+        }
+        let store = store.ok().map(Rc::new);
+        let settings = match &store {
+            Some(s) => s
+                .meta("settings")
+                .await
+                .and_then(|v| v.as_string())
+                .and_then(|j| serde_json::from_str::<Settings>(&j).ok()),
+            None => None,
+        };
+        let initialized = match &store {
+            Some(s) => s.meta("initialized").await.is_some(),
+            None => false,
+        };
+        let stored = match (&store, initialized) {
+            (Some(s), true) => s.load_docs().await.unwrap_or_else(|e| {
+                super::console_error(&format!("soi worker: cannot read the stored corpus: {e}"));
+                Vec::new()
+            }),
+            _ => Vec::new(),
+        };
+        {
+            let mut w = worker.borrow_mut();
+            w.store = store.clone();
+            w.channel = BroadcastChannel::new(CHANNEL).ok();
+            post(
+                &w.scope,
+                &Response::Ready {
+                    settings,
+                    persistent: store.is_some(),
+                },
+            );
+            if initialized {
+                let items: VecDeque<Item> = stored.into_iter().map(restore_item).collect();
+                let total = items.iter().map(item_size).sum();
+                if items.is_empty() {
+                    w.corpus_dirty = true;
+                }
+                w.enqueue(SELF_JOB, items, total);
+            }
+        }
+        if !initialized {
+            reset_sample(&worker, SELF_JOB);
+        }
+        install_handlers(&worker);
+        report_storage(&worker);
+        schedule(&worker);
+    });
+}
+
+fn install_handlers(worker: &Shared) {
+    let w = worker.borrow();
     let handler = {
         let worker = worker.clone();
         Closure::<dyn FnMut(MessageEvent)>::new(move |e: MessageEvent| on_message(&worker, e))
     };
-    scope.set_onmessage(Some(handler.as_ref().unchecked_ref()));
-    // The worker lives as long as the page: the handler is never dropped.
+    w.scope
+        .set_onmessage(Some(handler.as_ref().unchecked_ref()));
+    // The worker lives as long as the page: its handlers are never dropped.
     handler.forget();
-    post(&scope, &Response::Ready);
+    if let Some(channel) = &w.channel {
+        let on_change = {
+            let worker = worker.clone();
+            Closure::<dyn FnMut(MessageEvent)>::new(move |_| sync_from_store(&worker))
+        };
+        channel.set_onmessage(Some(on_change.as_ref().unchecked_ref()));
+        on_change.forget();
+    }
 }
 
 fn post(scope: &DedicatedWorkerGlobalScope, r: &Response) {
@@ -135,6 +240,41 @@ fn now(scope: &DedicatedWorkerGlobalScope) -> f64 {
     scope.performance().map_or(0.0, |p| p.now())
 }
 
+fn restore_item(d: StoredDoc) -> Item {
+    let origin = Origin {
+        key: d.key,
+        name: d.name,
+        save: false,
+    };
+    match d.content {
+        Content::Blob(blob) => Item::Read {
+            origin,
+            blob,
+            buf: Vec::new(),
+            pos: 0.0,
+        },
+        Content::Text(text) => Item::Text { origin, text },
+    }
+}
+
+fn item_size(i: &Item) -> u64 {
+    match i {
+        Item::Read { blob, .. } => blob.size() as u64,
+        Item::Bytes { bytes, .. } => bytes.len() as u64,
+        Item::Text { text, .. } => text.len() as u64,
+        Item::Analyze { input, .. } => *input,
+    }
+}
+
+fn origin_of(i: &Item) -> &Origin {
+    match i {
+        Item::Read { origin, .. }
+        | Item::Bytes { origin, .. }
+        | Item::Text { origin, .. }
+        | Item::Analyze { origin, .. } => origin,
+    }
+}
+
 fn on_message(worker: &Shared, e: MessageEvent) {
     let data = e.data();
     let (req, files) = if let Some(arr) = data.dyn_ref::<js_sys::Array>() {
@@ -149,67 +289,258 @@ fn on_message(worker: &Shared, e: MessageEvent) {
             return;
         }
     };
-    let mut w = worker.borrow_mut();
     match req {
         Request::AddFiles { job, names } => {
-            let files: Vec<File> = files
+            let files: Vec<Blob> = files
                 .dyn_into::<js_sys::Array>()
-                .map(|a| a.iter().filter_map(|f| f.dyn_into::<File>().ok()).collect())
+                .map(|a| a.iter().filter_map(|f| f.dyn_into::<Blob>().ok()).collect())
                 .unwrap_or_default();
-            let total = files.iter().map(|f| f.size() as u64).sum();
-            let items = files
+            let items: VecDeque<Item> = files
                 .into_iter()
                 .zip(names.into_iter().chain(std::iter::repeat_with(String::new)))
-                .map(|(file, name)| Item::File {
-                    name,
-                    file,
+                .map(|(blob, name)| Item::Read {
+                    origin: Origin {
+                        key: store::new_key(),
+                        name,
+                        save: true,
+                    },
+                    blob,
                     buf: Vec::new(),
                     pos: 0.0,
                 })
                 .collect();
-            w.enqueue(job, items, total);
+            let total = items.iter().map(item_size).sum();
+            worker.borrow_mut().enqueue(job, items, total);
         }
         Request::AddText { job, name, text } => {
             let total = text.len() as u64;
-            w.enqueue(job, VecDeque::from([Item::Text { name, text }]), total);
+            let origin = Origin {
+                key: store::new_key(),
+                name,
+                save: true,
+            };
+            worker
+                .borrow_mut()
+                .enqueue(job, VecDeque::from([Item::Text { origin, text }]), total);
         }
-        Request::ResetSample { job } => {
-            let pending: Vec<JobId> = w.jobs.iter().map(|j| j.id).collect();
-            for id in pending {
-                w.finish_job(id, true);
-            }
-            w.corpus.clear();
-            w.corpus_dirty = true;
-            let items: VecDeque<Item> = SAMPLE
-                .iter()
-                .map(|(name, bytes)| Item::Bytes {
-                    name: (*name).to_owned(),
-                    bytes: bytes.to_vec(),
-                })
-                .collect();
-            let total = SAMPLE.iter().map(|(_, b)| b.len() as u64).sum();
-            w.enqueue(job, items, total);
-        }
+        Request::ResetSample { job } => reset_sample(worker, job),
         Request::Remove { doc } => {
+            let mut w = worker.borrow_mut();
             if w.corpus.remove(doc) {
-                let view = views::corpus_view(&w.corpus, TOP_N);
-                post(&w.scope, &Response::Corpus(view));
+                w.corpus_dirty = true;
+                w.post_corpus();
+                if let Some(key) = w.keys.remove(&doc) {
+                    w.unsaved.remove(&key);
+                    if let Some(store) = w.store.clone() {
+                        let worker = worker.clone();
+                        spawn_local(async move {
+                            if store.delete_doc(&key).await.is_ok() {
+                                announce(&worker);
+                            }
+                            report_storage(&worker);
+                        });
+                    }
+                }
             }
         }
-        Request::Cancel { job } => w.finish_job(job, true),
+        Request::Cancel { job } => worker.borrow_mut().finish_job(job, true),
         Request::Read { doc, page } => {
+            let w = worker.borrow();
             if let Some(p) = views::reader_page(&w.corpus, doc, page) {
                 post(&w.scope, &Response::Page(p));
             }
         }
+        Request::SaveSettings { settings } => {
+            let store = worker.borrow().store.clone();
+            if let (Some(store), Ok(json)) = (store, serde_json::to_string(&settings)) {
+                spawn_local(async move {
+                    let _ = store.set_meta("settings", &JsValue::from_str(&json)).await;
+                });
+            }
+        }
+        Request::Export => {
+            let w = worker.borrow();
+            let date = js_sys::Date::new_0()
+                .to_iso_string()
+                .as_string()
+                .unwrap_or_default();
+            let name = format!("soi-corpus-{}.json", date.get(..10).unwrap_or("export"));
+            post(
+                &w.scope,
+                &Response::Exported {
+                    name,
+                    json: export::to_json(&w.corpus),
+                },
+            );
+        }
     }
-    drop(w);
     schedule(worker);
+}
+
+/// Replace the corpus (and the store) with the sample corpus.
+fn reset_sample(worker: &Shared, job: JobId) {
+    let mut w = worker.borrow_mut();
+    let running: Vec<JobId> = w.jobs.iter().map(|j| j.id).collect();
+    for id in running {
+        w.finish_job(id, true);
+    }
+    w.corpus.clear();
+    w.keys.clear();
+    w.pending.clear();
+    w.unsaved.clear();
+    w.corpus_dirty = true;
+    let added = js_sys::Date::now();
+    let docs: Vec<StoredDoc> = SAMPLE
+        .iter()
+        .enumerate()
+        .map(|(i, (name, text))| StoredDoc {
+            key: store::new_key(),
+            name: (*name).to_owned(),
+            added: added + i as f64,
+            content: Content::Text((*text).to_owned()),
+        })
+        .collect();
+    let items: VecDeque<Item> = docs
+        .iter()
+        .map(|d| {
+            let Content::Text(text) = &d.content else {
+                unreachable!("sample documents are texts")
+            };
+            Item::Text {
+                origin: Origin {
+                    key: d.key.clone(),
+                    name: d.name.clone(),
+                    save: false,
+                },
+                text: text.clone(),
+            }
+        })
+        .collect();
+    let total = items.iter().map(item_size).sum();
+    w.enqueue(job, items, total);
+    if let Some(store) = w.store.clone() {
+        let worker = worker.clone();
+        spawn_local(async move {
+            let saved = store.replace_docs(&docs).await;
+            let _ = store.set_meta("initialized", &JsValue::TRUE).await;
+            match saved {
+                Ok(()) => announce(&worker),
+                Err(e) => {
+                    let w = worker.borrow();
+                    for d in &docs {
+                        post(
+                            &w.scope,
+                            &Response::NotSaved {
+                                name: d.name.clone(),
+                                reason: failure(&e),
+                            },
+                        );
+                    }
+                }
+            }
+            report_storage(&worker);
+        });
+    }
+}
+
+fn failure(e: &SaveError) -> SaveFailure {
+    match e {
+        SaveError::Quota => SaveFailure::Quota,
+        SaveError::Other(detail) => SaveFailure::Other {
+            detail: detail.clone(),
+        },
+    }
+}
+
+/// Tell the other tabs' workers that the store changed.
+fn announce(worker: &Shared) {
+    if let Some(channel) = &worker.borrow().channel {
+        let _ = channel.post_message(&JsValue::from_str("changed"));
+    }
+}
+
+/// Another tab changed the store: drop documents whose records are gone, load new ones.
+fn sync_from_store(worker: &Shared) {
+    let Some(store) = worker.borrow().store.clone() else {
+        return;
+    };
+    let worker = worker.clone();
+    spawn_local(async move {
+        let Ok(keys) = store.doc_keys().await else {
+            return;
+        };
+        let stored: HashSet<String> = keys.into_iter().collect();
+        let missing: Vec<String> = {
+            let mut w = worker.borrow_mut();
+            let gone: Vec<DocId> = w
+                .keys
+                .iter()
+                .filter(|(_, k)| !stored.contains(*k) && !w.unsaved.contains(*k))
+                .map(|(&id, _)| id)
+                .collect();
+            for id in gone {
+                w.corpus.remove(id);
+                w.keys.remove(&id);
+                w.corpus_dirty = true;
+            }
+            let known: HashSet<&String> = w.keys.values().chain(w.pending.iter()).collect();
+            stored
+                .iter()
+                .filter(|k| !known.contains(k))
+                .cloned()
+                .collect()
+        };
+        let mut items = VecDeque::new();
+        for key in missing {
+            if let Ok(Some(doc)) = store.load_doc(&key).await {
+                items.push_back(restore_item(doc));
+            }
+        }
+        {
+            let mut w = worker.borrow_mut();
+            // Keys that arrived meanwhile through this tab's own work are not loaded twice.
+            items.retain(|i| {
+                let k = &origin_of(i).key;
+                !w.pending.contains(k) && !w.keys.values().any(|v| v == k)
+            });
+            let total = items.iter().map(item_size).sum();
+            if items.is_empty() {
+                w.post_corpus();
+            } else {
+                w.enqueue(SELF_JOB, items, total);
+            }
+        }
+        schedule(&worker);
+        report_storage(&worker);
+    });
+}
+
+/// Post how much the browser stores for this origin.
+fn report_storage(worker: &Shared) {
+    let scope = worker.borrow().scope.clone();
+    let Ok(promise) = scope.navigator().storage().estimate() else {
+        return;
+    };
+    spawn_local(async move {
+        if let Ok(est) = wasm_bindgen_futures::JsFuture::from(promise).await {
+            let get = |k: &str| {
+                js_sys::Reflect::get(&est, &JsValue::from_str(k))
+                    .ok()
+                    .and_then(|v| v.as_f64())
+            };
+            if let (Some(usage), Some(quota)) = (get("usage"), get("quota")) {
+                post(&scope, &Response::Storage { usage, quota });
+            }
+        }
+    });
 }
 
 fn schedule(worker: &Shared) {
     let mut w = worker.borrow_mut();
     if w.scheduled || w.jobs.is_empty() {
+        if w.jobs.is_empty() {
+            w.post_corpus();
+        }
         return;
     }
     w.scheduled = true;
@@ -231,22 +562,86 @@ fn schedule(worker: &Shared) {
 }
 
 fn tick(worker: &Shared) {
-    let mut w = worker.borrow_mut();
-    let start = now(&w.scope);
-    while now(&w.scope) - start < TICK_MS {
-        if !w.step() {
-            break;
+    let mut saves = Vec::new();
+    {
+        let mut w = worker.borrow_mut();
+        let start = now(&w.scope);
+        while now(&w.scope) - start < TICK_MS {
+            match w.step() {
+                Step::Idle => break,
+                Step::Worked => {}
+                Step::Save(doc) => saves.push(doc),
+            }
+        }
+        let t = now(&w.scope);
+        if t - w.last_report >= REPORT_MS {
+            w.last_report = t;
+            w.report_progress();
         }
     }
-    let t = now(&w.scope);
-    if t - w.last_report >= REPORT_MS {
-        w.last_report = t;
-        w.report_progress();
+    for doc in saves {
+        save(worker, doc);
     }
+}
+
+/// Store a newly added document; report by name if it does not fit.
+fn save(worker: &Shared, doc: StoredDoc) {
+    let Some(store) = worker.borrow().store.clone() else {
+        let mut w = worker.borrow_mut();
+        w.unsaved.insert(doc.key);
+        post(
+            &w.scope,
+            &Response::NotSaved {
+                name: doc.name,
+                reason: SaveFailure::Unavailable,
+            },
+        );
+        return;
+    };
+    let worker = worker.clone();
+    spawn_local(async move {
+        let result = store.put_doc(&doc).await;
+        if result.is_ok() {
+            let _ = store.set_meta("initialized", &JsValue::TRUE).await;
+        }
+        {
+            let mut w = worker.borrow_mut();
+            match &result {
+                Ok(()) => {}
+                Err(e) => {
+                    w.unsaved.insert(doc.key.clone());
+                    w.corpus_dirty = true;
+                    post(
+                        &w.scope,
+                        &Response::NotSaved {
+                            name: doc.name.clone(),
+                            reason: failure(e),
+                        },
+                    );
+                }
+            }
+            if w.jobs.is_empty() {
+                w.post_corpus();
+            }
+        }
+        if result.is_ok() {
+            announce(&worker);
+        }
+        report_storage(&worker);
+    });
+}
+
+enum Step {
+    Idle,
+    Worked,
+    Save(StoredDoc),
 }
 
 impl Worker {
     fn enqueue(&mut self, id: JobId, items: VecDeque<Item>, total: u64) {
+        for i in &items {
+            self.pending.insert(origin_of(i).key.clone());
+        }
         let started = now(&self.scope);
         self.jobs.push_back(Job {
             id,
@@ -258,11 +653,34 @@ impl Worker {
         });
     }
 
+    fn view(&self) -> CorpusView {
+        let mut view = views::corpus_view(&self.corpus, TOP_N);
+        for d in &mut view.docs {
+            d.saved = self.store.is_some()
+                && self
+                    .keys
+                    .get(&d.id)
+                    .is_some_and(|k| !self.unsaved.contains(k));
+        }
+        view
+    }
+
+    fn post_corpus(&mut self) {
+        if self.corpus_dirty {
+            self.corpus_dirty = false;
+            post(&self.scope, &Response::Corpus(self.view()));
+        }
+    }
+
     fn report_progress(&mut self) {
         if let Some(job) = self.jobs.front() {
             let (name, partial) = match job.items.front() {
-                Some(Item::File { name, pos, .. }) => (name.clone(), (*pos as u64) / 2),
-                Some(Item::Analyze { builder, input }) => {
+                Some(Item::Read { origin, pos, .. }) => (origin.name.clone(), (*pos as u64) / 2),
+                Some(Item::Analyze {
+                    origin,
+                    builder,
+                    input,
+                }) => {
                     let (done, all) = builder.progress();
                     let frac = if all == 0 {
                         1.0
@@ -270,11 +688,11 @@ impl Worker {
                         done as f64 / all as f64
                     };
                     (
-                        builder.name().to_owned(),
+                        origin.name.clone(),
                         input / 2 + (frac * (*input as f64) / 2.0) as u64,
                     )
                 }
-                Some(Item::Bytes { name, .. } | Item::Text { name, .. }) => (name.clone(), 0),
+                Some(i) => (origin_of(i).name.clone(), 0),
                 None => (String::new(), 0),
             };
             let r = Response::Progress {
@@ -285,13 +703,7 @@ impl Worker {
             };
             post(&self.scope, &r);
         }
-        if self.corpus_dirty {
-            self.corpus_dirty = false;
-            post(
-                &self.scope,
-                &Response::Corpus(views::corpus_view(&self.corpus, TOP_N)),
-            );
-        }
+        self.post_corpus();
     }
 
     /// End job `id` (cancelled or complete) and tell the page. Unknown ids are ignored.
@@ -301,14 +713,11 @@ impl Worker {
         };
         // OK to unwrap: `i` was just found.
         let job = self.jobs.remove(i).expect("job index");
-        let elapsed_ms = now(&self.scope) - job.started;
-        if self.corpus_dirty {
-            self.corpus_dirty = false;
-            post(
-                &self.scope,
-                &Response::Corpus(views::corpus_view(&self.corpus, TOP_N)),
-            );
+        for item in &job.items {
+            self.pending.remove(&origin_of(item).key);
         }
+        let elapsed_ms = now(&self.scope) - job.started;
+        self.post_corpus();
         post(
             &self.scope,
             &Response::JobDone {
@@ -321,94 +730,182 @@ impl Worker {
         );
     }
 
-    fn refuse(&self, job: JobId, name: String, reason: RefuseReason) {
-        post(&self.scope, &Response::Refused { job, name, reason });
+    fn refuse(&mut self, job: JobId, origin: Origin, reason: RefuseReason) {
+        self.pending.remove(&origin.key);
+        post(
+            &self.scope,
+            &Response::Refused {
+                job,
+                name: origin.name,
+                reason,
+            },
+        );
     }
 
-    /// Do one bounded piece of work. Returns `false` when there is nothing left to do.
-    fn step(&mut self) -> bool {
+    /// Do one bounded piece of work.
+    fn step(&mut self) -> Step {
         let Some(job) = self.jobs.front_mut() else {
-            return false;
+            return Step::Idle;
         };
         let job_id = job.id;
         let Some(item) = job.items.pop_front() else {
             self.finish_job(job_id, false);
-            return !self.jobs.is_empty();
+            return if self.jobs.is_empty() {
+                Step::Idle
+            } else {
+                Step::Worked
+            };
         };
         match item {
-            Item::File {
-                name,
-                file,
+            Item::Read {
+                origin,
+                blob,
                 mut buf,
                 pos,
             } => {
-                let size = file.size();
+                let size = blob.size();
                 if pos < size {
                     let end = (pos + READ_SLICE).min(size);
-                    match read_slice(&file, pos, end) {
+                    match read_slice(&blob, pos, end) {
                         Ok(bytes) => {
                             if buf.capacity() == 0 {
                                 buf.reserve_exact(size as usize);
                             }
                             buf.extend_from_slice(&bytes);
-                            job.items.push_front(Item::File {
-                                name,
-                                file,
+                            job.items.push_front(Item::Read {
+                                origin,
+                                blob,
                                 buf,
                                 pos: end,
                             });
                         }
                         Err(detail) => {
                             job.done += size as u64;
-                            self.refuse(job_id, name, RefuseReason::Unreadable { detail });
+                            self.refuse(job_id, origin, RefuseReason::Unreadable { detail });
                         }
                     }
                 } else {
-                    job.items.push_front(Item::Bytes { name, bytes: buf });
+                    job.items.push_front(Item::Bytes {
+                        origin,
+                        bytes: buf,
+                        blob: Some(blob),
+                    });
                 }
+                Step::Worked
             }
-            Item::Bytes { name, bytes } => {
+            Item::Bytes {
+                origin,
+                bytes,
+                blob,
+            } => {
                 let input = bytes.len() as u64;
-                match DocBuilder::from_bytes(name.clone(), &bytes) {
-                    Ok(builder) => job.items.push_front(Item::Analyze { builder, input }),
+                // A corpus exported from Soi comes back as its documents.
+                if origin.name.to_lowercase().ends_with(".json") {
+                    if let Some(docs) = export::from_json(&bytes) {
+                        job.done += input;
+                        self.pending.remove(&origin.key);
+                        for (name, text) in docs.into_iter().rev() {
+                            let key = store::new_key();
+                            self.pending.insert(key.clone());
+                            job.items.push_front(Item::Text {
+                                origin: Origin {
+                                    key,
+                                    name,
+                                    save: true,
+                                },
+                                text,
+                            });
+                        }
+                        return Step::Worked;
+                    }
+                }
+                match DocBuilder::from_bytes(origin.name.clone(), &bytes) {
+                    Ok(builder) => {
+                        let save = origin.save.then(|| StoredDoc {
+                            key: origin.key.clone(),
+                            name: origin.name.clone(),
+                            added: js_sys::Date::now(),
+                            content: match blob {
+                                Some(b) => Content::Blob(b),
+                                None => Content::Blob(bytes_blob(&bytes)),
+                            },
+                        });
+                        job.items.push_front(Item::Analyze {
+                            origin,
+                            builder,
+                            input,
+                        });
+                        save.map_or(Step::Worked, Step::Save)
+                    }
                     Err(r) => {
                         job.done += input;
-                        self.refuse(job_id, name, RefuseReason::from(&r));
+                        self.refuse(job_id, origin, RefuseReason::from(&r));
+                        Step::Worked
                     }
                 }
             }
-            Item::Text { name, text } => {
+            Item::Text { origin, text } => {
                 let input = text.len() as u64;
-                match DocBuilder::from_text(name.clone(), &text) {
-                    Ok(builder) => job.items.push_front(Item::Analyze { builder, input }),
+                match DocBuilder::from_text(origin.name.clone(), &text) {
+                    Ok(builder) => {
+                        let save = origin.save.then(|| StoredDoc {
+                            key: origin.key.clone(),
+                            name: origin.name.clone(),
+                            added: js_sys::Date::now(),
+                            content: Content::Text(text),
+                        });
+                        job.items.push_front(Item::Analyze {
+                            origin,
+                            builder,
+                            input,
+                        });
+                        save.map_or(Step::Worked, Step::Save)
+                    }
                     Err(r) => {
                         job.done += input;
-                        self.refuse(job_id, name, RefuseReason::from(&r));
+                        self.refuse(job_id, origin, RefuseReason::from(&r));
+                        Step::Worked
                     }
                 }
             }
-            Item::Analyze { mut builder, input } => {
+            Item::Analyze {
+                origin,
+                mut builder,
+                input,
+            } => {
                 if builder.step(self.corpus.interner_mut(), ANALYZE_STEP) {
                     job.done += input;
                     job.added += 1;
-                    self.corpus.add(builder);
+                    let id = self.corpus.add(builder);
+                    self.pending.remove(&origin.key);
+                    self.keys.insert(id, origin.key);
                     self.corpus_dirty = true;
                 } else {
-                    job.items.push_front(Item::Analyze { builder, input });
+                    job.items.push_front(Item::Analyze {
+                        origin,
+                        builder,
+                        input,
+                    });
                 }
+                Step::Worked
             }
         }
-        true
     }
 }
 
-fn read_slice(file: &File, start: f64, end: f64) -> Result<Vec<u8>, String> {
-    let blob = file
+fn bytes_blob(bytes: &[u8]) -> Blob {
+    let arr = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes));
+    // OK to fall back to an empty blob: constructing one from bytes only fails on OOM.
+    Blob::new_with_u8_array_sequence(&arr).unwrap_or_else(|_| Blob::new().expect("empty blob"))
+}
+
+fn read_slice(blob: &Blob, start: f64, end: f64) -> Result<Vec<u8>, String> {
+    let part = blob
         .slice_with_f64_and_f64(start, end)
         .map_err(|e| format!("{e:?}"))?;
     let reader = FileReaderSync::new().map_err(|e| format!("{e:?}"))?;
     let buf = reader
-        .read_as_array_buffer(&blob)
+        .read_as_array_buffer(&part)
         .map_err(|e| format!("{e:?}"))?;
     Ok(js_sys::Uint8Array::new(&buf).to_vec())
 }

@@ -10,6 +10,24 @@ const browser = await launch();
 try {
   const { page, problems } = await openPage(browser, server.url);
   await waitIdle(page, 5);
+  // What the browser stores for a first visit: the sample corpus in IndexedDB, the app
+  // shell in the service worker's cache.
+  await page.evaluate(() => navigator.serviceWorker.ready);
+  await page.waitForFunction(() => new Promise((resolve) => {
+    const req = indexedDB.open('soi');
+    req.onsuccess = () => {
+      const c = req.result.transaction('docs', 'readonly').objectStore('docs').count();
+      c.onsuccess = () => resolve(c.result === 5);
+    };
+  }));
+  const est = await page.evaluate(() => navigator.storage.estimate());
+  const records = await page.evaluate(() => new Promise((resolve) => {
+    indexedDB.open('soi').onsuccess = (e) => {
+      const all = e.target.result.transaction('docs', 'readonly').objectStore('docs').getAll();
+      all.onsuccess = () => resolve(all.result.reduce((n, d) => n + new TextEncoder().encode(d.text || '').length + d.name.length + d.key.length, 0));
+    };
+  }));
+  console.log(`stored sample corpus: ${records} B of record content; IndexedDB on disk ${est.usageDetails.indexedDB} B; app-shell cache ${est.usageDetails.caches} B`);
   const pageMs = await page.evaluate(async (target) => {
     const names = ['000_1b4edb2404a232dc', '001_dd71080901982e6d', '002_3f8f23d05b7f99f5', '003_4ed73204bbf8ad32', '004_70bcad869be01b1b'];
     const one = (await Promise.all(names.map((n) => fetch(`./corpus/${n}.txt`).then((r) => r.text())))).join('\n') + '\n';
