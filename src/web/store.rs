@@ -55,6 +55,20 @@ pub fn new_key() -> String {
     format!("{:x}-{rand:x}", js_sys::Date::now() as u64)
 }
 
+thread_local! {
+    static LAST_STAMP: std::cell::Cell<f64> = const { std::cell::Cell::new(0.0) };
+}
+
+/// A strictly increasing time stamp (ms since the epoch) for `added`, so documents restore
+/// in the order they were added even when many arrive within one millisecond.
+pub fn stamp() -> f64 {
+    LAST_STAMP.with(|last| {
+        let t = js_sys::Date::now().max(last.get() + 0.001);
+        last.set(t);
+        t
+    })
+}
+
 /// The open database.
 pub struct Store {
     db: Database,

@@ -389,14 +389,12 @@ fn reset_sample(worker: &Shared, job: JobId) {
     w.pending.clear();
     w.unsaved.clear();
     w.corpus_dirty = true;
-    let added = js_sys::Date::now();
     let docs: Vec<StoredDoc> = SAMPLE
         .iter()
-        .enumerate()
-        .map(|(i, (name, text))| StoredDoc {
+        .map(|(name, text)| StoredDoc {
             key: store::new_key(),
             name: (*name).to_owned(),
-            added: added + i as f64,
+            added: store::stamp(),
             content: Content::Text((*text).to_owned()),
         })
         .collect();
@@ -824,7 +822,7 @@ impl Worker {
                         let save = origin.save.then(|| StoredDoc {
                             key: origin.key.clone(),
                             name: origin.name.clone(),
-                            added: js_sys::Date::now(),
+                            added: store::stamp(),
                             content: match blob {
                                 Some(b) => Content::Blob(b),
                                 None => Content::Blob(bytes_blob(&bytes)),
@@ -851,7 +849,7 @@ impl Worker {
                         let save = origin.save.then(|| StoredDoc {
                             key: origin.key.clone(),
                             name: origin.name.clone(),
-                            added: js_sys::Date::now(),
+                            added: store::stamp(),
                             content: Content::Text(text),
                         });
                         job.items.push_front(Item::Analyze {
