@@ -21,6 +21,18 @@ COMMANDS:
                                counts of documents, paragraphs, sentences, syllables and
                                distinct syllables, the N most frequent syllables (default 50)
                                and one summary per document. FILE may be '-' for stdin.
+    normalize [OPTIONS] FILE   Decode FILE (any Vietnamese encoding: UTF-8/16, Windows-1258,
+                               TCVN3, VNI, VIQR; .txt, .md, .html, .docx) and write its
+                               normalized UTF-8 text to stdout.
+        --tone traditional|modern   where tone marks go: hòa, thủy (default) or hoà, thuỷ
+        --encoding LABEL            decode as LABEL instead of detecting (UTF-8, UTF-16LE,
+                                    UTF-16BE, Windows-1258, TCVN3, VNI-Windows, VIQR)
+        --report[=FILE]             also write a JSON report of every change (offsets in
+                                    code points of the decoded original), the encoding
+                                    detected and the tokens that are not Vietnamese
+                                    syllables, to stderr or FILE
+        --no-RULE                   turn a rule off: --no-tone-marks, --no-glued,
+                                    --no-punctuation, --no-d-stroke, --no-spaces
     help                       Print this help.
 
 OPTIONS:
@@ -120,6 +132,7 @@ fn dispatch(
             }
             Ok(stats(&files, top, out, err))
         }
+        "normalize" => normalize_cmd(&mut p, out, err),
         other => Err(format!("unknown command '{other}'")),
     }
 }
@@ -185,5 +198,130 @@ fn stats(files: &[OsString], top: usize, out: &mut dyn Write, err: &mut dyn Writ
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
+    }
+}
+
+fn normalize_cmd(p: &mut lexopt::Parser, out: &mut dyn Write, err: &mut dyn Write) -> Result<ExitCode, String> {
+    use crate::normalize::{normalize_with, Options};
+    use crate::syllable::ToneStyle;
+    use lexopt::prelude::*;
+    let mut opts = Options::default();
+    let mut encoding = None;
+    let mut report: Option<Option<OsString>> = None;
+    let mut file: Option<OsString> = None;
+    while let Some(arg) = p.next().map_err(|e| e.to_string())? {
+        match arg {
+            Long("tone") => {
+                opts.tone_style = match p.value().map_err(|e| e.to_string())?.to_string_lossy().as_ref() {
+                    "traditional" => ToneStyle::Traditional,
+                    "modern" => ToneStyle::Modern,
+                    other => return Err(format!("--tone takes 'traditional' or 'modern', not '{other}'")),
+                }
+            }
+            Long("encoding") => {
+                let label = p.value().map_err(|e| e.to_string())?.to_string_lossy().into_owned();
+                encoding = Some(crate::ingest::Encoding::from_label(&label).ok_or_else(|| format!("unknown encoding '{label}'"))?);
+            }
+            Long("report") => report = Some(p.optional_value()),
+            Long("no-tone-marks") => opts.tone_marks = false,
+            Long("no-glued") => opts.glued = false,
+            Long("no-punctuation") => opts.punctuation = false,
+            Long("no-d-stroke") => opts.d_stroke = false,
+            Long("no-spaces") => opts.spaces = false,
+            Long("help") | Short('h') => {
+                let _ = out.write_all(HELP.as_bytes());
+                return Ok(ExitCode::SUCCESS);
+            }
+            Value(v) if file.is_none() => file = Some(v),
+            other => return Err(other.unexpected().to_string()),
+        }
+    }
+    let Some(path) = file else { return Err("normalize needs a FILE ('-' for stdin)".into()) };
+    let name = path.to_string_lossy().into_owned();
+    let bytes = match read_input(&path) {
+        Ok(b) => b,
+        Err(e) => {
+            let _ = writeln!(err, "soi: {name}: {e}");
+            return Ok(ExitCode::from(1));
+        }
+    };
+    let decoded = match crate::ingest::decode_file(&name, &bytes, encoding) {
+        Ok(d) => d,
+        Err(r) => {
+            let _ = writeln!(err, "soi: {name}: refused: {r}");
+            return Ok(ExitCode::from(1));
+        }
+    };
+    for w in &decoded.warnings {
+        let _ = writeln!(err, "soi: warning: {name}: {w}");
+    }
+    let n = normalize_with(&decoded.text, &opts);
+    if out.write_all(n.text.as_bytes()).is_err() {
+        return Ok(ExitCode::from(1));
+    }
+    if let Some(target) = report {
+        let json = normalize_report(&name, &decoded, &n);
+        match target {
+            Some(f) => {
+                if let Err(e) = std::fs::write(&f, json) {
+                    let _ = writeln!(err, "soi: {}: {e}", f.to_string_lossy());
+                    return Ok(ExitCode::from(1));
+                }
+            }
+            None => {
+                let _ = writeln!(err, "{json}");
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The report of `soi normalize --report`: offsets in code points of the decoded original.
+fn normalize_report(name: &str, d: &crate::ingest::Decoded, n: &crate::normalize::Normalized) -> String {
+    use crate::normalize::ChangeKind;
+    use serde_json::json;
+    let to_chars = CharOffsets::new(&d.text);
+    let counts: serde_json::Map<String, serde_json::Value> =
+        ChangeKind::ALL.iter().map(|k| (k.id().to_owned(), json!(n.count(*k)))).collect();
+    let report = json!({
+        "file": name,
+        "encoding": d.encoding.label(),
+        "detection": {
+            "confidence": d.detection.confidence,
+            "overridden": d.detection.overridden,
+            "alternatives": d.detection.alternatives.iter().map(|(e, s)| json!({"encoding": e.label(), "score": s})).collect::<Vec<_>>(),
+        },
+        "warnings": d.warnings.iter().map(|w| w.to_string()).collect::<Vec<_>>(),
+        "counts": counts,
+        "changes": n.changes.iter().map(|c| json!({
+            "kind": c.kind.id(),
+            "start": to_chars.get(c.range.start),
+            "end": to_chars.get(c.range.end),
+            "before": c.before,
+            "after": c.after,
+        })).collect::<Vec<_>>(),
+        "changes_truncated": n.changes.len() as u64 != n.counts.iter().sum::<u64>(),
+        "not_syllables": n.unknown.iter().map(|u| json!({
+            "token": u.token,
+            "kind": format!("{:?}", u.kind).to_lowercase(),
+            "count": u.count,
+        })).collect::<Vec<_>>(),
+    });
+    // OK to unwrap: a json! value always serializes.
+    serde_json::to_string_pretty(&report).expect("serializable")
+}
+
+/// Byte offset → code point offset, for offsets given in increasing order or not.
+struct CharOffsets {
+    starts: Vec<usize>,
+}
+
+impl CharOffsets {
+    fn new(text: &str) -> Self {
+        CharOffsets { starts: text.char_indices().map(|(i, _)| i).chain(std::iter::once(text.len())).collect() }
+    }
+
+    fn get(&self, byte: usize) -> usize {
+        self.starts.partition_point(|&s| s < byte)
     }
 }

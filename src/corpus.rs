@@ -5,8 +5,8 @@
 //! into the totals. Removing a document subtracts them. Terms are interned once for the
 //! whole corpus so every table holds `u32` ids instead of strings.
 
-use crate::ingest::{self, Encoding, Refusal, Warning};
-use crate::normalize::normalize;
+use crate::ingest::{self, Detection, Encoding, Refusal, Warning};
+use crate::normalize::{normalize_with, Normalized, Options as NormOptions};
 use crate::segment;
 use crate::stats::{Counts, TermId};
 use rustc_hash::FxHashMap;
@@ -45,6 +45,15 @@ impl Interner {
 /// A document's stable id within one corpus.
 pub type DocId = u32;
 
+/// What the analysis of a document depends on; changing it re-runs the analysis.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct AnalysisOptions {
+    /// Normalization rules.
+    pub normalize: NormOptions,
+    /// Decode with this encoding instead of the detected one.
+    pub encoding: Option<Encoding>,
+}
+
 /// An analyzed document.
 #[derive(Debug, Clone)]
 pub struct Document {
@@ -54,10 +63,16 @@ pub struct Document {
     pub name: String,
     /// The first meaningful line (see [`title_of`]).
     pub title: String,
-    /// The normalized text.
+    /// The decoded text, as the user wrote it (offsets of changes point here).
+    pub original: String,
+    /// The normalized text the statistics are built on.
     pub text: String,
+    /// What normalization changed (its `text` is empty: see [`Document::text`]).
+    pub normalization: Normalized,
     /// How the bytes were decoded; `None` for text that arrived as text (pasted).
     pub encoding: Option<Encoding>,
+    /// How sure the encoding detection was, and what else was possible.
+    pub detection: Option<Detection>,
     /// Size of the input in bytes.
     pub bytes: usize,
     /// What went wrong but did not stop the file.
@@ -70,8 +85,10 @@ pub struct Document {
 #[derive(Debug)]
 pub struct DocBuilder {
     name: String,
-    text: String,
+    original: String,
+    normalized: Normalized,
     encoding: Option<Encoding>,
+    detection: Option<Detection>,
     bytes: usize,
     warnings: Vec<Warning>,
     pos: usize,
@@ -81,51 +98,33 @@ pub struct DocBuilder {
 
 impl DocBuilder {
     /// Decode and normalize a file's bytes; refuse what is not text.
-    pub fn from_bytes(name: String, bytes: &[u8]) -> Result<Self, Refusal> {
-        let decoded = ingest::decode(bytes)?;
-        let text = match normalize(&decoded.text) {
-            std::borrow::Cow::Borrowed(_) => decoded.text,
-            std::borrow::Cow::Owned(s) => s,
-        };
-        Ok(Self::new(
-            name,
-            text,
-            Some(decoded.encoding),
-            bytes.len(),
-            decoded.warnings,
-        ))
+    pub fn from_bytes(name: String, bytes: &[u8], opts: &AnalysisOptions) -> Result<Self, Refusal> {
+        let decoded = ingest::decode_file(&name, bytes, opts.encoding)?;
+        let normalized = normalize_with(&decoded.text, &opts.normalize);
+        Ok(Self::new(name, decoded.text, normalized, Some(decoded.encoding), Some(decoded.detection), bytes.len(), decoded.warnings))
     }
 
     /// Text that arrived as text (pasted); refused only when blank.
-    pub fn from_text(name: String, text: &str) -> Result<Self, Refusal> {
+    pub fn from_text(name: String, text: &str, opts: &AnalysisOptions) -> Result<Self, Refusal> {
         if text.trim().is_empty() {
             return Err(Refusal::Empty);
         }
-        let normalized = normalize(text).into_owned();
-        Ok(Self::new(name, normalized, None, text.len(), Vec::new()))
+        let normalized = normalize_with(text, &opts.normalize);
+        Ok(Self::new(name, text.to_owned(), normalized, None, None, text.len(), Vec::new()))
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn new(
         name: String,
-        text: String,
+        original: String,
+        normalized: Normalized,
         encoding: Option<Encoding>,
+        detection: Option<Detection>,
         bytes: usize,
         warnings: Vec<Warning>,
     ) -> Self {
-        let counts = Counts {
-            documents: 1,
-            ..Counts::default()
-        };
-        DocBuilder {
-            name,
-            text,
-            encoding,
-            bytes,
-            warnings,
-            pos: 0,
-            counts,
-            lower: String::new(),
-        }
+        let counts = Counts { documents: 1, ..Counts::default() };
+        DocBuilder { name, original, normalized, encoding, detection, bytes, warnings, pos: 0, counts, lower: String::new() }
     }
 
     /// The document's name.
@@ -135,13 +134,13 @@ impl DocBuilder {
 
     /// Bytes of normalized text analyzed so far, and in all.
     pub fn progress(&self) -> (usize, usize) {
-        (self.pos, self.text.len())
+        (self.pos, self.normalized.text.len())
     }
 
     /// Analyze about `budget` more bytes, always ending at a line break so that no
     /// paragraph is split. Returns `true` when the whole text is done.
     pub fn step(&mut self, interner: &mut Interner, budget: usize) -> bool {
-        let rest = &self.text[self.pos..];
+        let rest = &self.normalized.text[self.pos..];
         let end = if rest.len() <= budget {
             rest.len()
         } else {
@@ -170,17 +169,21 @@ impl DocBuilder {
         }
         self.counts.chars += chunk.chars().count() as u64;
         self.pos += end;
-        self.pos >= self.text.len()
+        self.pos >= self.normalized.text.len()
     }
 
     /// The analyzed document. Call after [`step`](Self::step) returned `true`.
-    pub fn finish(self, id: DocId) -> Document {
+    pub fn finish(mut self, id: DocId) -> Document {
+        let text = std::mem::take(&mut self.normalized.text);
         Document {
             id,
-            title: title_of(&self.text).unwrap_or_else(|| self.name.clone()),
+            title: title_of(&text).unwrap_or_else(|| self.name.clone()),
             name: self.name,
-            text: self.text,
+            original: self.original,
+            text,
+            normalization: self.normalized,
             encoding: self.encoding,
+            detection: self.detection,
             bytes: self.bytes,
             warnings: self.warnings,
             counts: self.counts,
@@ -266,9 +269,14 @@ impl Corpus {
         id
     }
 
-    /// Analyze a whole file at once (the CLI's path) and add it.
+    /// Analyze a whole file at once (the CLI's path) with default options and add it.
     pub fn add_bytes(&mut self, name: String, bytes: &[u8]) -> Result<DocId, Refusal> {
-        let mut b = DocBuilder::from_bytes(name, bytes)?;
+        self.add_bytes_with(name, bytes, &AnalysisOptions::default())
+    }
+
+    /// Analyze a whole file at once with `opts` and add it.
+    pub fn add_bytes_with(&mut self, name: String, bytes: &[u8], opts: &AnalysisOptions) -> Result<DocId, Refusal> {
+        let mut b = DocBuilder::from_bytes(name, bytes, opts)?;
         while !b.step(&mut self.interner, usize::MAX) {}
         Ok(self.add(b))
     }
@@ -361,7 +369,7 @@ mod tests {
         let mut whole = Corpus::new();
         whole.add_bytes("a".into(), text.as_bytes()).unwrap();
         let mut stepped = Corpus::new();
-        let mut b = DocBuilder::from_bytes("a".into(), text.as_bytes()).unwrap();
+        let mut b = DocBuilder::from_bytes("a".into(), text.as_bytes(), &AnalysisOptions::default()).unwrap();
         let mut steps = 0;
         while !b.step(stepped.interner_mut(), 64) {
             steps += 1;
@@ -394,11 +402,11 @@ mod tests {
     #[test]
     fn pasted_text() {
         assert_eq!(
-            DocBuilder::from_text("x".into(), "  \n").unwrap_err(),
+            DocBuilder::from_text("x".into(), "  \n", &AnalysisOptions::default()).unwrap_err(),
             Refusal::Empty
         );
         let mut c = Corpus::new();
-        let mut b = DocBuilder::from_text("dán-1".into(), B).unwrap();
+        let mut b = DocBuilder::from_text("dán-1".into(), B, &AnalysisOptions::default()).unwrap();
         assert!(b.step(c.interner_mut(), 1 << 20));
         let id = c.add(b);
         assert_eq!(c.doc(id).unwrap().counts.syllables, 9);

@@ -243,6 +243,10 @@ impl Lang {
             (Lang::En, RefuseReason::NotText) => {
                 format!("“{name}” was not added: it is a binary file, not text.")
             }
+            (Lang::Vi, RefuseReason::UnsupportedFormat { ext }) => format!("Không thêm “{name}”: Soi không đọc được tệp .{ext} (Soi đọc .txt, .md, .html và .docx)."),
+            (Lang::En, RefuseReason::UnsupportedFormat { ext }) => format!("“{name}” was not added: Soi does not read .{ext} files (it reads .txt, .md, .html and .docx)."),
+            (Lang::Vi, RefuseReason::DamagedDocx) => format!("Không thêm “{name}”: tệp .docx bị hỏng, không đọc được văn bản."),
+            (Lang::En, RefuseReason::DamagedDocx) => format!("“{name}” was not added: the .docx file is damaged and its text cannot be read."),
             (Lang::Vi, RefuseReason::Unreadable { detail }) => {
                 format!("Không đọc được “{name}”: {detail}")
             }

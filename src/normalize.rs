@@ -1,88 +1,716 @@
-//! Normalization: decoded text in, one canonical text out.
+//! Normalization: decoded text in, one canonical text out, every change recorded.
 //!
-//! Statistics are only as good as this step: "hòa" typed as `o + U+0300 + a` and as the
-//! precomposed "ò" must be one syllable. Today the canonical form is Unicode NFC with line
-//! breaks unified to `\n` and stray byte-order marks removed. Tone-mark placement, spacing and
-//! glued syllables are later rules of this module; each will record what it changed.
+//! Statistics are only as good as this step: "hoà bình" and "hòa bình" must count as one
+//! word, "hòa" typed as `o + U+0300 + a` as the precomposed "ò". Two passes, each a list of
+//! edits applied in one sweep:
+//!
+//! 1. characters: Unicode NFC (cluster by cluster), CRLF/CR → LF, invisible characters
+//!    (soft hyphen, zero-width, stray BOM) removed, NBSP and runs of spaces → one space,
+//!    spaces at line ends dropped (paragraph breaks are kept);
+//! 2. tokens: "Ð" typed for "Đ", tone marks placed by the chosen [`ToneStyle`] (and misplaced
+//!    marks fixed), syllables run together split apart ("mộtsố" → "một số"), spacing around
+//!    punctuation. URLs and e-mail addresses are left exactly as they are.
+//!
+//! Every edit becomes a [`Change`] with its range in the ORIGINAL text, and an
+//! [`OffsetMap`] maps any offset of the canonical text back to the original, so tokens and
+//! entities found later point at what the user actually wrote. Tokens that are not
+//! Vietnamese syllables are listed ([`Unknown`]), never changed.
 
-use std::borrow::Cow;
-use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
+use crate::syllable::{self, ToneStyle};
+use rustc_hash::FxHashMap;
+use std::ops::Range;
+use unicode_normalization::{is_nfc_quick, char::is_combining_mark, IsNormalized, UnicodeNormalization};
 
-/// Canonical text: NFC, `\n` line breaks, no U+FEFF.
-///
-/// Borrows when the input is already canonical, which is the common case and keeps the
-/// pipeline at memory speed.
+/// Which rules run. All are on by default.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Options {
+    /// Where tone marks go.
+    pub tone_style: ToneStyle,
+    /// Place tone marks consistently (and fix misplaced ones).
+    pub tone_marks: bool,
+    /// Split syllables run together.
+    pub glued: bool,
+    /// Fix spacing around punctuation.
+    pub punctuation: bool,
+    /// Replace "Ð"/"ð" used as Vietnamese "Đ"/"đ".
+    pub d_stroke: bool,
+    /// Collapse spaces, drop invisible characters.
+    pub spaces: bool,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options { tone_style: ToneStyle::Traditional, tone_marks: true, glued: true, punctuation: true, d_stroke: true, spaces: true }
+    }
+}
+
+/// Kinds of change, in the order the Normalization view lists them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ChangeKind {
+    /// Decomposed characters composed (NFC).
+    Nfc,
+    /// CRLF or CR made LF.
+    LineBreak,
+    /// Soft hyphen, zero-width character or stray BOM removed.
+    Invisible,
+    /// NBSP, tab or a run of spaces made one space; spaces at line ends dropped.
+    Space,
+    /// "Ð" (Icelandic eth) made "Đ".
+    DStroke,
+    /// Tone mark moved.
+    ToneMark,
+    /// Syllables run together split apart.
+    Glued,
+    /// Space added or removed around punctuation.
+    Punctuation,
+}
+
+impl ChangeKind {
+    /// Every kind.
+    pub const ALL: [ChangeKind; 8] = [
+        ChangeKind::Nfc,
+        ChangeKind::LineBreak,
+        ChangeKind::Invisible,
+        ChangeKind::Space,
+        ChangeKind::DStroke,
+        ChangeKind::ToneMark,
+        ChangeKind::Glued,
+        ChangeKind::Punctuation,
+    ];
+
+    /// A stable identifier ("tone_mark").
+    pub fn id(self) -> &'static str {
+        match self {
+            ChangeKind::Nfc => "nfc",
+            ChangeKind::LineBreak => "line_break",
+            ChangeKind::Invisible => "invisible",
+            ChangeKind::Space => "space",
+            ChangeKind::DStroke => "d_stroke",
+            ChangeKind::ToneMark => "tone_mark",
+            ChangeKind::Glued => "glued",
+            ChangeKind::Punctuation => "punctuation",
+        }
+    }
+}
+
+/// One change.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Change {
+    /// What kind.
+    pub kind: ChangeKind,
+    /// Byte range in the original text.
+    pub range: Range<usize>,
+    /// The original text of that range.
+    pub before: String,
+    /// What replaced it.
+    pub after: String,
+}
+
+/// Why a token is not a Vietnamese syllable.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum UnknownKind {
+    /// Two or more capitals ("UBND", "COVID").
+    Acronym,
+    /// Plain ASCII letters: a foreign word or name ("Facebook", "rangers").
+    Foreign,
+    /// Vietnamese letters that do not form a syllable: likely a typo ("viẻn").
+    Malformed,
+}
+
+/// A token that failed the syllable check, with how often it occurs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unknown {
+    /// The token.
+    pub token: String,
+    /// Its class.
+    pub kind: UnknownKind,
+    /// Occurrences.
+    pub count: u64,
+}
+
+/// Maps offsets of a transformed text back to the text it came from.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct OffsetMap {
+    /// For each edit, sorted: (output start, input start, output length, input length).
+    edits: Vec<(usize, usize, usize, usize)>,
+}
+
+impl OffsetMap {
+    /// The input offset of output offset `o`. Offsets inside a replaced span map to its
+    /// start; offsets at its end map to the end of the input span.
+    pub fn to_input(&self, o: usize) -> usize {
+        let i = self.edits.partition_point(|e| e.0 <= o);
+        if i == 0 {
+            return o;
+        }
+        let (os, is, ol, il) = self.edits[i - 1];
+        if o < os + ol {
+            is
+        } else {
+            is + il + (o - os - ol)
+        }
+    }
+
+    /// Map `self` (b → a) after `first` (a → original): b → original.
+    fn then(&self, first: &OffsetMap, o: usize) -> usize {
+        first.to_input(self.to_input(o))
+    }
+}
+
+/// The result of normalization.
+#[derive(Debug, Clone, Default)]
+pub struct Normalized {
+    /// The canonical text.
+    pub text: String,
+    /// Changes, in text order, at most [`MAX_RECORDED`] of them (counts are always exact).
+    pub changes: Vec<Change>,
+    /// Exact number of changes of each kind (indexed like [`ChangeKind::ALL`]).
+    pub counts: [u64; 8],
+    /// Tokens that are not Vietnamese syllables, most frequent first (at most
+    /// [`MAX_UNKNOWN`]).
+    pub unknown: Vec<Unknown>,
+    first: OffsetMap,
+    second: OffsetMap,
+}
+
+impl Normalized {
+    /// The offset in the original text of offset `o` of the canonical text.
+    pub fn to_original(&self, o: usize) -> usize {
+        self.second.then(&self.first, o)
+    }
+
+    /// The original range of canonical range `r`.
+    pub fn range_to_original(&self, r: Range<usize>) -> Range<usize> {
+        let start = self.to_original(r.start);
+        let end = if r.end > r.start { self.to_original(r.end) } else { start };
+        start..end.max(start)
+    }
+
+    /// Count of changes of `kind`.
+    pub fn count(&self, kind: ChangeKind) -> u64 {
+        self.counts[kind as usize]
+    }
+}
+
+/// How many changes are kept with their text; a 200 MB NFD file would otherwise hold
+/// millions. Counts stay exact.
+pub const MAX_RECORDED: usize = 20_000;
+/// How many distinct unknown tokens are listed.
+pub const MAX_UNKNOWN: usize = 2_000;
+
+struct Edit {
+    range: Range<usize>,
+    after: String,
+    kind: ChangeKind,
+}
+
+/// Apply sorted, non-overlapping `edits` to `text`.
+fn apply(text: &str, edits: &[Edit]) -> (String, OffsetMap) {
+    if edits.is_empty() {
+        return (text.to_owned(), OffsetMap::default());
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    let mut map = OffsetMap { edits: Vec::with_capacity(edits.len()) };
+    let mut pos = 0;
+    for e in edits {
+        out.push_str(&text[pos..e.range.start]);
+        map.edits.push((out.len(), e.range.start, e.after.len(), e.range.len()));
+        out.push_str(&e.after);
+        pos = e.range.end;
+    }
+    out.push_str(&text[pos..]);
+    (out, map)
+}
+
+fn is_invisible(c: char) -> bool {
+    matches!(c, '\u{AD}' | '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{2060}' | '\u{FEFF}')
+}
+
+fn is_space(c: char) -> bool {
+    matches!(c, ' ' | '\t' | '\u{A0}' | '\u{2007}' | '\u{202F}' | '\u{3000}' | '\u{2000}'..='\u{200A}')
+}
+
+/// Pass 1: characters.
+fn char_edits(text: &str, opts: &Options, edits: &mut Vec<Edit>) {
+    let nfc = is_nfc_quick(text.chars()) == IsNormalized::Yes;
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        // ASCII fast path: only CR, tab and spaces matter, and (in text that is not NFC) a
+        // letter that combining marks follow.
+        if b < 0x80 && b != b'\r' && b != b' ' && b != b'\t' && (nfc || bytes.get(i + 1).is_none_or(|&n| n < 0x80)) {
+            i += 1;
+            continue;
+        }
+        // OK: `i` is always at a char boundary (we advance by whole chars).
+        let c = text[i..].chars().next().unwrap_or(' ');
+        let len = c.len_utf8();
+        if c == '\r' {
+            let end = if bytes.get(i + 1) == Some(&b'\n') { i + 2 } else { i + 1 };
+            edits.push(Edit { range: i..end, after: "\n".into(), kind: ChangeKind::LineBreak });
+            i = end;
+        } else if opts.spaces && is_invisible(c) && !text[i + len..].starts_with(is_combining_mark) {
+            // (An invisible character before a combining mark stays: removing it would hand
+            // the mark to the letter before, and a second pass would compose them.)
+            edits.push(Edit { range: i..i + len, after: String::new(), kind: ChangeKind::Invisible });
+            i += len;
+        } else if opts.spaces && is_space(c) {
+            // The run takes in invisible characters between its spaces.
+            let mut end = i;
+            let mut last_space_end = i;
+            for ch in text[i..].chars() {
+                if is_space(ch) {
+                    end += ch.len_utf8();
+                    last_space_end = end;
+                } else if is_invisible(ch) && !text[end + ch.len_utf8()..].starts_with(is_combining_mark) {
+                    end += ch.len_utf8();
+                } else {
+                    break;
+                }
+            }
+            let end = last_space_end;
+            // Invisible characters around the run are removed too, so look past them.
+            let after = text[end..].trim_start_matches(is_invisible);
+            let before = text[..i].trim_end_matches(is_invisible);
+            let at_line_end = after.is_empty() || after.starts_with(['\n', '\r']);
+            let at_line_start = before.is_empty() || before.ends_with(['\n', '\r']);
+            let want = if at_line_end || at_line_start { "" } else { " " };
+            if &text[i..end] != want {
+                edits.push(Edit { range: i..end, after: want.into(), kind: ChangeKind::Space });
+            }
+            i = end;
+        } else if !nfc && !is_combining_mark(c) && text[i + len..].chars().next().is_some_and(is_combining_mark) {
+            let mut end = i + len;
+            for ch in text[end..].chars() {
+                if is_combining_mark(ch) {
+                    end += ch.len_utf8();
+                } else {
+                    break;
+                }
+            }
+            let composed: String = text[i..end].nfc().collect();
+            if composed != text[i..end] {
+                edits.push(Edit { range: i..end, after: composed, kind: ChangeKind::Nfc });
+            }
+            i = end;
+        } else if !nfc && is_combining_mark(c) {
+            // A mark with nothing to sit on: NFC keeps it; so do we.
+            let composed: String = text[i..i + len].nfc().collect();
+            if composed != text[i..i + len] {
+                edits.push(Edit { range: i..i + len, after: composed, kind: ChangeKind::Nfc });
+            }
+            i += len;
+        } else {
+            i += len;
+        }
+    }
+}
+
+/// Byte ranges of URLs and e-mail addresses: no rule touches them.
+fn protected_spans(text: &str) -> Vec<Range<usize>> {
+    let mut spans = Vec::new();
+    let bytes = text.as_bytes();
+    let is_url_char = |b: u8| !b.is_ascii_whitespace() && !matches!(b, b'"' | b'<' | b'>' | b'(' | b')');
+    let mut i = 0;
+    while i < bytes.len() {
+        let rest = &bytes[i..];
+        let starts_url = rest.starts_with(b"http://") || rest.starts_with(b"https://") || (rest.starts_with(b"www.") && (i == 0 || !bytes[i - 1].is_ascii_alphanumeric()));
+        if starts_url {
+            let mut end = i;
+            while end < bytes.len() && (is_url_char(bytes[end]) || bytes[end] >= 0x80) {
+                end += 1;
+            }
+            // Trailing punctuation belongs to the sentence.
+            while end > i && matches!(bytes[end - 1], b'.' | b',' | b';' | b':' | b'!' | b'?') {
+                end -= 1;
+            }
+            while end < bytes.len() && !text.is_char_boundary(end) {
+                end += 1;
+            }
+            spans.push(i..end);
+            i = end.max(i + 1);
+            continue;
+        }
+        if bytes[i] == b'@' && i > 0 {
+            let mut start = i;
+            while start > 0 && (bytes[start - 1].is_ascii_alphanumeric() || matches!(bytes[start - 1], b'.' | b'_' | b'-' | b'+')) {
+                start -= 1;
+            }
+            let mut end = i + 1;
+            while end < bytes.len() && (bytes[end].is_ascii_alphanumeric() || matches!(bytes[end], b'.' | b'-')) {
+                end += 1;
+            }
+            while end > i + 1 && bytes[end - 1] == b'.' {
+                end -= 1;
+            }
+            if start < i && text[i + 1..end].contains('.') {
+                if spans.last().is_some_and(|s: &Range<usize>| s.end > start) {
+                    spans.pop();
+                }
+                spans.push(start..end);
+            }
+            i = end;
+            continue;
+        }
+        i += 1;
+    }
+    spans
+}
+
+fn is_letter(c: char) -> bool {
+    c.is_alphabetic() || is_combining_mark(c)
+}
+
+/// Split a run of syllables written without spaces, or `None` if it cannot be read as
+/// Vietnamese syllables throughout. Fewest syllables wins; among equals, longer first
+/// syllables (so "anhem" reads "anh em", not "a nhem").
+pub fn split_glued(run: &str) -> Option<Vec<&str>> {
+    let idx: Vec<usize> = run.char_indices().map(|(i, _)| i).chain(std::iter::once(run.len())).collect();
+    let n = idx.len() - 1;
+    if n > 400 {
+        return None; // not a glued paste of syllables; bound the work
+    }
+    // best[i] = (syllables, start of the last syllable) for the prefix of i chars.
+    let mut best: Vec<Option<(u32, usize)>> = vec![None; n + 1];
+    best[0] = Some((0, 0));
+    for end in 1..=n {
+        for start in end.saturating_sub(7)..end {
+            let Some((count, _)) = best[start] else { continue };
+            let piece = &run[idx[start]..idx[end]];
+            // A capital starts a syllable: "choĐại" is "cho Đại".
+            if !syllable::is_valid(piece) {
+                continue;
+            }
+            let cand = (count + 1, start);
+            let better = match best[end] {
+                None => true,
+                Some((c, s)) => cand.0 < c || (cand.0 == c && start < s),
+            };
+            if better {
+                best[end] = Some(cand);
+            }
+        }
+    }
+    best[n]?;
+    let mut parts = Vec::new();
+    let mut end = n;
+    while end > 0 {
+        let (_, start) = best[end]?;
+        parts.push(&run[idx[start]..idx[end]]);
+        end = start;
+    }
+    parts.reverse();
+    Some(parts)
+}
+
+fn classify_unknown(token: &str) -> UnknownKind {
+    let uppers = token.chars().filter(|c| c.is_uppercase()).count();
+    if uppers >= 2 && !token.chars().any(char::is_lowercase) {
+        UnknownKind::Acronym
+    } else if token.is_ascii() {
+        UnknownKind::Foreign
+    } else {
+        UnknownKind::Malformed
+    }
+}
+
+/// What to do with one token of letters.
+#[derive(Clone)]
+enum Verdict {
+    Keep,
+    Replace(String, ChangeKind),
+    Unknown(UnknownKind),
+}
+
+fn token_verdict(token: &str, opts: &Options) -> Verdict {
+    // Marks NFC could not compose (two tones on one vowel…) make no syllable; changing the
+    // letters around them could let a later NFC compose them differently.
+    if token.chars().any(is_combining_mark) {
+        return Verdict::Unknown(UnknownKind::Malformed);
+    }
+    let mut t = std::borrow::Cow::Borrowed(token);
+    let mut kind = None;
+    if opts.d_stroke && token.contains(['Ð', 'ð']) {
+        let fixed = token.replace('Ð', "Đ").replace('ð', "đ");
+        let reads = syllable::is_valid(&fixed) || split_glued(&fixed).is_some_and(|p| p.len() >= 3);
+        if reads {
+            t = std::borrow::Cow::Owned(fixed);
+            kind = Some(ChangeKind::DStroke);
+        }
+    }
+    if syllable::is_valid(&t) {
+        if opts.tone_marks {
+            if let Some(r) = syllable::retone(&t, opts.tone_style) {
+                return Verdict::Replace(r, kind.unwrap_or(ChangeKind::ToneMark));
+            }
+        }
+        return match kind {
+            Some(k) => Verdict::Replace(t.into_owned(), k),
+            None => Verdict::Keep,
+        };
+    }
+    // Only runs with letters only Vietnamese uses are split: "Hanoi", "rangers" stay.
+    let long_enough = t.chars().count() >= 6;
+    if opts.glued && long_enough && t.chars().any(syllable::is_vietnamese_specific) {
+        if let Some(parts) = split_glued(&t) {
+            // Two syllables glued could as well be a typo ("viẻn" = "vi ẻn"): ask for three,
+            // or for a capital starting a later syllable.
+            let inner_capital = parts.iter().skip(1).any(|p| p.starts_with(char::is_uppercase));
+            if parts.len() >= 3 || inner_capital {
+                let retoned: Vec<String> = parts
+                    .iter()
+                    .map(|p| if opts.tone_marks { syllable::retone(p, opts.tone_style).unwrap_or_else(|| (*p).to_owned()) } else { (*p).to_owned() })
+                    .collect();
+                return Verdict::Replace(retoned.join(" "), ChangeKind::Glued);
+            }
+        }
+    }
+    match kind {
+        Some(k) => Verdict::Replace(t.into_owned(), k),
+        None => Verdict::Unknown(classify_unknown(token)),
+    }
+}
+
+/// Pass 2: tokens and punctuation.
+fn token_edits(text: &str, opts: &Options, edits: &mut Vec<Edit>, unknown: &mut FxHashMap<String, (UnknownKind, u64)>) {
+    let protected = protected_spans(text);
+    let mut cache: FxHashMap<&str, Verdict> = FxHashMap::default();
+    let bytes = text.as_bytes();
+    let mut p = 0; // index into `protected`
+    let mut i = 0;
+    while i < bytes.len() {
+        while p < protected.len() && protected[p].end <= i {
+            p += 1;
+        }
+        if p < protected.len() && protected[p].start <= i {
+            i = protected[p].end;
+            continue;
+        }
+        let b = bytes[i];
+        if b.is_ascii_alphabetic() || b >= 0x80 {
+            let c = text[i..].chars().next().unwrap_or(' ');
+            if !is_letter(c) {
+                i += c.len_utf8();
+                continue;
+            }
+            let mut end = i;
+            for ch in text[i..].chars() {
+                if is_letter(ch) {
+                    end += ch.len_utf8();
+                } else {
+                    break;
+                }
+            }
+            let token = &text[i..end];
+            // Letters glued to digits ("COVID-19" is fine; "3km", "A1") are codes, not syllables.
+            let next_digit = bytes.get(end).is_some_and(u8::is_ascii_digit);
+            let prev_digit = i > 0 && bytes[i - 1].is_ascii_digit();
+            if !(next_digit || prev_digit) {
+                let verdict = cache.entry(token).or_insert_with(|| token_verdict(token, opts)).clone();
+                match verdict {
+                    Verdict::Keep => {}
+                    Verdict::Replace(after, kind) => edits.push(Edit { range: i..end, after, kind }),
+                    Verdict::Unknown(kind) => {
+                        if let Some(e) = unknown.get_mut(token) {
+                            e.1 += 1;
+                        } else if unknown.len() < MAX_UNKNOWN * 4 {
+                            unknown.insert(token.to_owned(), (kind, 1));
+                        }
+                    }
+                }
+            }
+            i = end;
+            continue;
+        }
+        if opts.punctuation {
+            punctuation_edit(text, i, edits);
+        }
+        i += 1;
+    }
+}
+
+/// Spacing around the punctuation at byte `i` (ASCII).
+fn punctuation_edit(text: &str, i: usize, edits: &mut Vec<Edit>) {
+    let bytes = text.as_bytes();
+    let b = bytes[i];
+    let prev_char = |at: usize| text[..at].chars().next_back();
+    let next_char = |at: usize| text[at..].chars().next();
+    match b {
+        b',' | b';' | b':' | b'!' | b'?' | b')' | b']' => {
+            // No space before: "việc ," → "việc,". Only single spaces after a word (the
+            // character pass already collapsed runs), and not at a line start.
+            if i >= 2 && bytes[i - 1] == b' ' && prev_char(i - 1).is_some_and(|c| c.is_alphanumeric() || matches!(c, ')' | ']' | '"' | '”' | '%'))
+                && !(b == b':' && bytes.get(i + 1) == Some(&b'/'))
+                && !edits.last().is_some_and(|e| e.range.end > i - 1)
+            {
+                edits.push(Edit { range: i - 1..i, after: String::new(), kind: ChangeKind::Punctuation });
+            }
+            // A space after when a letter follows directly: "việc,Đề" → "việc, Đề".
+            // Digits do not count: "3,5", "8:30".
+            if !matches!(b, b')' | b']') && next_char(i + 1).is_some_and(|c| c.is_alphabetic()) {
+                // "TP.HCM" has no such punctuation; "v.v" neither. A word character before
+                // the colon of "http:" is already protected.
+                edits.push(Edit { range: i + 1..i + 1, after: " ".into(), kind: ChangeKind::Punctuation });
+            }
+        }
+        b'(' | b'[' => {
+            if bytes.get(i + 1) == Some(&b' ') && next_char(i + 2).is_some_and(|c| !c.is_whitespace()) {
+                edits.push(Edit { range: i + 1..i + 2, after: String::new(), kind: ChangeKind::Punctuation });
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Normalize `text` with `opts`.
+pub fn normalize_with(text: &str, opts: &Options) -> Normalized {
+    let mut edits = Vec::new();
+    char_edits(text, opts, &mut edits);
+    let (first_text, first) = apply(text, &edits);
+    let mut out = Normalized { first, ..Normalized::default() };
+    record(&mut out, text, &edits, None);
+
+    let mut edits2 = Vec::new();
+    let mut unknown = FxHashMap::default();
+    token_edits(&first_text, opts, &mut edits2, &mut unknown);
+    // Punctuation edits were pushed in scan order with the tokens; keep them sorted.
+    edits2.sort_by_key(|e| (e.range.start, e.range.end));
+    edits2.dedup_by(|b, a| a.range == b.range || b.range.start < a.range.end);
+    let (second_text, second) = apply(&first_text, &edits2);
+    record(&mut out, &first_text, &edits2, Some(text));
+    out.second = second;
+    out.text = second_text;
+    let mut unknown: Vec<Unknown> = unknown.into_iter().map(|(token, (kind, count))| Unknown { token, kind, count }).collect();
+    unknown.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.token.cmp(&b.token)));
+    unknown.truncate(MAX_UNKNOWN);
+    out.unknown = unknown;
+    out.changes.sort_by_key(|c| (c.range.start, c.range.end));
+    out
+}
+
+/// Count `edits` (made on `text`) and keep the first ones with their original ranges.
+/// `original` is the user's text when `text` is already the output of the first pass.
+fn record(out: &mut Normalized, text: &str, edits: &[Edit], original: Option<&str>) {
+    for e in edits {
+        out.counts[e.kind as usize] += 1;
+        if out.changes.len() >= MAX_RECORDED {
+            continue;
+        }
+        let (range, before) = match original {
+            None => (e.range.clone(), text[e.range.clone()].to_owned()),
+            Some(orig) => {
+                let start = out.first.to_input(e.range.start);
+                let end = out.first.to_input(e.range.end).max(start);
+                (start..end, orig.get(start..end).unwrap_or_default().to_owned())
+            }
+        };
+        out.changes.push(Change { kind: e.kind, range, before, after: e.after.clone() });
+    }
+}
+
+/// Canonical text with the default options.
 ///
 /// ```
 /// use soi::normalize::normalize;
-/// // "hòa" with a combining grave (NFD) becomes the precomposed form.
-/// assert_eq!(normalize("ho\u{300}a\r\nbình"), "hòa\nbình");
+/// // NFD "hòa" becomes NFC, "hoà" moves its mark (traditional style), CRLF becomes LF.
+/// assert_eq!(normalize("ho\u{300}a\r\nhoà bình"), "hòa\nhòa bình");
 /// ```
-pub fn normalize(text: &str) -> Cow<'_, str> {
-    let needs_line_fix = text.bytes().any(|b| b == b'\r') || text.contains('\u{FEFF}');
-    let nfc = is_nfc_quick(text.chars()) == IsNormalized::Yes;
-    if nfc && !needs_line_fix {
-        return Cow::Borrowed(text);
-    }
-    let mut out = String::with_capacity(text.len());
-    let mut chars = text.chars().peekable();
-    let mut pending = String::new();
-    let flush = |pending: &mut String, out: &mut String| {
-        if nfc {
-            out.push_str(pending);
-        } else {
-            out.extend(pending.nfc());
-        }
-        pending.clear();
-    };
-    while let Some(c) = chars.next() {
-        match c {
-            '\r' => {
-                if chars.peek() == Some(&'\n') {
-                    chars.next();
-                }
-                flush(&mut pending, &mut out);
-                out.push('\n');
-            }
-            '\u{FEFF}' => {}
-            '\n' => {
-                flush(&mut pending, &mut out);
-                out.push('\n');
-            }
-            _ => pending.push(c),
-        }
-    }
-    flush(&mut pending, &mut out);
-    Cow::Owned(out)
+pub fn normalize(text: &str) -> String {
+    normalize_with(text, &Options::default()).text
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    #[test]
-    fn canonical_text_is_borrowed() {
-        let s = "Đối ngoại Việt Nam\nnăm 2022";
-        assert!(matches!(normalize(s), Cow::Borrowed(_)));
+    fn norm(s: &str) -> String {
+        normalize(s)
     }
 
     #[test]
     fn nfd_becomes_nfc() {
         let nfd: String = "Nguyễn Phú Trọng".nfd().collect();
         assert_ne!(nfd, "Nguyễn Phú Trọng");
-        assert_eq!(normalize(&nfd), "Nguyễn Phú Trọng");
+        let n = normalize_with(&nfd, &Options::default());
+        assert_eq!(n.text, "Nguyễn Phú Trọng");
+        assert_eq!(n.count(ChangeKind::Nfc), 3);
     }
 
     #[test]
-    fn line_breaks_and_boms() {
-        assert_eq!(normalize("a\r\nb\rc\n\u{FEFF}d"), "a\nb\nc\nd");
-        assert_eq!(normalize("\u{FEFF}Hà Nội"), "Hà Nội");
+    fn line_breaks_invisibles_and_spaces() {
+        assert_eq!(norm("a\r\nb\rc\n\u{FEFF}d"), "a\nb\nc\nd");
+        assert_eq!(norm("\u{FEFF}Hà Nội"), "Hà Nội");
+        assert_eq!(norm("đối\u{00A0}ngoại   Việt\tNam  \n\n  năm"), "đối ngoại Việt Nam\n\nnăm");
+        assert_eq!(norm("ngoại\u{AD}giao\u{200B} nhà"), "ngoạigiao nhà".replace("ngoạigiao", "ngoạigiao"));
     }
 
     #[test]
-    fn idempotent_on_mixed_input() {
-        let input = "ho\u{300}a bi\u{300}nh\r\n\u{FEFF}Thu\u{309}y";
-        let once = normalize(input).into_owned();
-        assert_eq!(normalize(&once), once);
+    fn d_stroke() {
+        assert_eq!(norm("Ðảng và Nhà nước, ðối ngoại"), "Đảng và Nhà nước, đối ngoại");
+        // Icelandic stays Icelandic.
+        assert_eq!(norm("Ðorvaldsson"), "Ðorvaldsson");
+    }
+
+    #[test]
+    fn tone_style_setting() {
+        let modern = Options { tone_style: ToneStyle::Modern, ..Options::default() };
+        assert_eq!(norm("hoà bình, thuỷ lợi, sức khoẻ, UỶ BAN"), "hòa bình, thủy lợi, sức khỏe, ỦY BAN");
+        assert_eq!(normalize_with("hòa bình, thủy lợi, sức khỏe", &modern).text, "hoà bình, thuỷ lợi, sức khoẻ");
+        for s in ["quý", "hoàn", "thuyền", "khuya", "giữa", "quả"] {
+            assert_eq!(norm(s), s);
+            assert_eq!(normalize_with(s, &modern).text, s);
+        }
+        assert_eq!(norm("tóan học, qủa cam"), "toán học, quả cam");
+    }
+
+    #[test]
+    fn punctuation_spacing() {
+        assert_eq!(norm("Tại cuộc làm việc,Đề xuất"), "Tại cuộc làm việc, Đề xuất");
+        assert_eq!(norm("bối cảnh , kết quả ; bài học : tốt !"), "bối cảnh, kết quả; bài học: tốt!");
+        assert_eq!(norm("( Ban Đối ngoại )"), "(Ban Đối ngoại)");
+        for keep in ["tăng 3,5% lúc 8:30 ngày 23/12/2023", "TP.HCM", "xem https://baochinhphu.vn/a,b:c?d=1 nhé", "gửi tới ban.doi-ngoai@dangcongsan.vn,cảm ơn"] {
+            assert_eq!(&norm(keep)[..keep.find(" nhé").or(keep.find(",cảm")).unwrap_or(keep.len())], &keep[..keep.find(" nhé").or(keep.find(",cảm")).unwrap_or(keep.len())], "{keep}");
+        }
+    }
+
+    #[test]
+    fn glued_run_from_the_sample_corpus() {
+        let s = "Tại cuộc làm việc,ĐềxuấtmộtsốnộihàmđườnglốiđốingoạichoĐạihộiĐảthứ hạng";
+        assert_eq!(norm(s), "Tại cuộc làm việc, Đề xuất một số nội hàm đường lối đối ngoại cho Đại hội Đả thứ hạng");
+        for keep in ["Hanoi", "Facebook", "rangers", "COVID-19", "viẻn"] {
+            assert_eq!(norm(keep), keep);
+        }
+    }
+
+    #[test]
+    fn unknown_tokens_are_listed_not_changed() {
+        let n = normalize_with("Ông viẻn dùng Facebook, UBND và COVID-19, viẻn", &Options::default());
+        let got: Vec<(&str, UnknownKind, u64)> = n.unknown.iter().map(|u| (u.token.as_str(), u.kind, u.count)).collect();
+        assert_eq!(got, vec![("viẻn", UnknownKind::Malformed, 2), ("COVID", UnknownKind::Acronym, 1), ("Facebook", UnknownKind::Foreign, 1), ("UBND", UnknownKind::Acronym, 1)]);
+    }
+
+    #[test]
+    fn changes_point_into_the_original() {
+        let original = "Hoà\u{00A0}bình ,ho\u{300}a  hợp\r\n";
+        let n = normalize_with(original, &Options::default());
+        assert_eq!(n.text, "Hòa bình, hòa hợp\n");
+        for c in &n.changes {
+            assert_eq!(&original[c.range.clone()], c.before, "{c:?}");
+        }
+        // Every canonical syllable maps back to its original spelling's place.
+        let hop = n.text.find("hợp").unwrap();
+        let r = n.range_to_original(hop..hop + "hợp".len());
+        assert_eq!(&original[r], "hợp");
+        let hoa2 = n.text.rfind("hòa").unwrap();
+        assert_eq!(n.to_original(hoa2), original.find("ho\u{300}a").unwrap());
+    }
+
+    #[test]
+    fn idempotent() {
+        for s in ["Hoà\u{00A0}bình ,ho\u{300}a  hợp\r\n", "ĐềxuấtmộtsốnộihàmđườnglốiđốingoạichoĐạihộiĐảthứ", "( a ) , b", "x ,y ; z"] {
+            let once = norm(s);
+            assert_eq!(norm(&once), once, "{s:?}");
+        }
     }
 }

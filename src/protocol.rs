@@ -159,6 +159,13 @@ pub enum RefuseReason {
     },
     /// Binary, unknown format.
     NotText,
+    /// An extension Soi does not read.
+    UnsupportedFormat {
+        /// The extension.
+        ext: String,
+    },
+    /// A damaged .docx.
+    DamagedDocx,
     /// The browser could not read the file.
     Unreadable {
         /// The browser's message.
@@ -174,6 +181,8 @@ impl From<&Refusal> for RefuseReason {
                 format: (*kind).to_owned(),
             },
             Refusal::NotText => RefuseReason::NotText,
+            Refusal::UnsupportedFormat { ext } => RefuseReason::UnsupportedFormat { ext: ext.clone() },
+            Refusal::DamagedDocx => RefuseReason::DamagedDocx,
         }
     }
 }

@@ -5,7 +5,7 @@
 //! through ingest → normalize → analysis and checks invariants, not just "no panic".
 //! `SOI_FUZZ_CASES=1000000 cargo test --release --test engine robustness` runs it longer.
 
-use soi::corpus::{Corpus, DocBuilder};
+use soi::corpus::{AnalysisOptions, Corpus, DocBuilder};
 use soi::normalize::normalize;
 use soi::segment;
 use std::path::Path;
@@ -218,9 +218,10 @@ fn robustness_no_panics_and_invariants_hold() {
     let mut rng = Rng(0x5EED_F0F0_5011);
     let mut corpus = Corpus::new();
     let mut accepted = 0u64;
+    let opts = AnalysisOptions::default();
     for case in 0..cases {
         let input = generate(&mut rng, &seed_text);
-        let Ok(mut b) = DocBuilder::from_bytes(format!("case-{case}"), &input) else {
+        let Ok(mut b) = DocBuilder::from_bytes(format!("case-{case}"), &input, &opts) else {
             continue;
         };
         accepted += 1;
@@ -233,7 +234,8 @@ fn robustness_no_panics_and_invariants_hold() {
         assert_eq!(
             normalize(&text),
             text,
-            "case {case}: normalization is idempotent"
+            "case {case}: normalization is idempotent; original {:?}",
+            doc.original
         );
         let syllables = segment::syllables(&text).count() as u64;
         assert_eq!(
@@ -258,3 +260,4 @@ fn robustness_no_panics_and_invariants_hold() {
     );
     eprintln!("robustness: {cases} cases, {accepted} analyzed");
 }
+
