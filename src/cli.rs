@@ -201,7 +201,11 @@ fn stats(files: &[OsString], top: usize, out: &mut dyn Write, err: &mut dyn Writ
     }
 }
 
-fn normalize_cmd(p: &mut lexopt::Parser, out: &mut dyn Write, err: &mut dyn Write) -> Result<ExitCode, String> {
+fn normalize_cmd(
+    p: &mut lexopt::Parser,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<ExitCode, String> {
     use crate::normalize::{normalize_with, Options};
     use crate::syllable::ToneStyle;
     use lexopt::prelude::*;
@@ -212,15 +216,31 @@ fn normalize_cmd(p: &mut lexopt::Parser, out: &mut dyn Write, err: &mut dyn Writ
     while let Some(arg) = p.next().map_err(|e| e.to_string())? {
         match arg {
             Long("tone") => {
-                opts.tone_style = match p.value().map_err(|e| e.to_string())?.to_string_lossy().as_ref() {
+                opts.tone_style = match p
+                    .value()
+                    .map_err(|e| e.to_string())?
+                    .to_string_lossy()
+                    .as_ref()
+                {
                     "traditional" => ToneStyle::Traditional,
                     "modern" => ToneStyle::Modern,
-                    other => return Err(format!("--tone takes 'traditional' or 'modern', not '{other}'")),
+                    other => {
+                        return Err(format!(
+                            "--tone takes 'traditional' or 'modern', not '{other}'"
+                        ))
+                    }
                 }
             }
             Long("encoding") => {
-                let label = p.value().map_err(|e| e.to_string())?.to_string_lossy().into_owned();
-                encoding = Some(crate::ingest::Encoding::from_label(&label).ok_or_else(|| format!("unknown encoding '{label}'"))?);
+                let label = p
+                    .value()
+                    .map_err(|e| e.to_string())?
+                    .to_string_lossy()
+                    .into_owned();
+                encoding = Some(
+                    crate::ingest::Encoding::from_label(&label)
+                        .ok_or_else(|| format!("unknown encoding '{label}'"))?,
+                );
             }
             Long("report") => report = Some(p.optional_value()),
             Long("no-tone-marks") => opts.tone_marks = false,
@@ -236,7 +256,9 @@ fn normalize_cmd(p: &mut lexopt::Parser, out: &mut dyn Write, err: &mut dyn Writ
             other => return Err(other.unexpected().to_string()),
         }
     }
-    let Some(path) = file else { return Err("normalize needs a FILE ('-' for stdin)".into()) };
+    let Some(path) = file else {
+        return Err("normalize needs a FILE ('-' for stdin)".into());
+    };
     let name = path.to_string_lossy().into_owned();
     let bytes = match read_input(&path) {
         Ok(b) => b,
@@ -277,12 +299,18 @@ fn normalize_cmd(p: &mut lexopt::Parser, out: &mut dyn Write, err: &mut dyn Writ
 }
 
 /// The report of `soi normalize --report`: offsets in code points of the decoded original.
-fn normalize_report(name: &str, d: &crate::ingest::Decoded, n: &crate::normalize::Normalized) -> String {
+fn normalize_report(
+    name: &str,
+    d: &crate::ingest::Decoded,
+    n: &crate::normalize::Normalized,
+) -> String {
     use crate::normalize::ChangeKind;
     use serde_json::json;
     let to_chars = CharOffsets::new(&d.text);
-    let counts: serde_json::Map<String, serde_json::Value> =
-        ChangeKind::ALL.iter().map(|k| (k.id().to_owned(), json!(n.count(*k)))).collect();
+    let counts: serde_json::Map<String, serde_json::Value> = ChangeKind::ALL
+        .iter()
+        .map(|k| (k.id().to_owned(), json!(n.count(*k))))
+        .collect();
     let report = json!({
         "file": name,
         "encoding": d.encoding.label(),
@@ -318,7 +346,13 @@ struct CharOffsets {
 
 impl CharOffsets {
     fn new(text: &str) -> Self {
-        CharOffsets { starts: text.char_indices().map(|(i, _)| i).chain(std::iter::once(text.len())).collect() }
+        CharOffsets {
+            starts: text
+                .char_indices()
+                .map(|(i, _)| i)
+                .chain(std::iter::once(text.len()))
+                .collect(),
+        }
     }
 
     fn get(&self, byte: usize) -> usize {

@@ -5,6 +5,7 @@
 //! into the totals. Removing a document subtracts them. Terms are interned once for the
 //! whole corpus so every table holds `u32` ids instead of strings.
 
+use crate::hygiene;
 use crate::ingest::{self, Detection, Encoding, Refusal, Warning};
 use crate::normalize::{normalize_with, Normalized, Options as NormOptions};
 use crate::segment;
@@ -46,12 +47,34 @@ impl Interner {
 pub type DocId = u32;
 
 /// What the analysis of a document depends on; changing it re-runs the analysis.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct AnalysisOptions {
     /// Normalization rules.
     pub normalize: NormOptions,
     /// Decode with this encoding instead of the detected one.
     pub encoding: Option<Encoding>,
+    /// Leave boilerplate paragraphs (share bars, bylines, captions, menus) out of the
+    /// statistics. Duplicates are always counted once.
+    pub exclude_boilerplate: bool,
+}
+
+impl Default for AnalysisOptions {
+    fn default() -> Self {
+        AnalysisOptions {
+            normalize: NormOptions::default(),
+            encoding: None,
+            exclude_boilerplate: true,
+        }
+    }
+}
+
+/// Why a paragraph is left out of (or flagged in) the statistics.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParaFlag {
+    /// Within the document (see [`hygiene::Flag`]).
+    Own(hygiene::Flag),
+    /// The same paragraph is in an earlier document.
+    InOtherDocument(DocId),
 }
 
 /// An analyzed document.
@@ -79,6 +102,11 @@ pub struct Document {
     pub warnings: Vec<Warning>,
     /// Counts of this document alone.
     pub counts: Counts,
+    /// Flagged paragraphs (index among the document's paragraphs, flag, whether it was left
+    /// out of the statistics).
+    pub flags: Vec<(usize, ParaFlag, bool)>,
+    /// Fingerprints of the paragraphs this document contributed to the corpus.
+    fingerprints: Vec<u64>,
 }
 
 /// A document being analyzed, step by step.
@@ -91,8 +119,13 @@ pub struct DocBuilder {
     detection: Option<Detection>,
     bytes: usize,
     warnings: Vec<Warning>,
-    pos: usize,
+    paragraphs: Vec<std::ops::Range<usize>>,
+    own_flags: Vec<Option<hygiene::Flag>>,
+    next: usize,
+    exclude_boilerplate: bool,
     counts: Counts,
+    flags: Vec<(usize, ParaFlag, bool)>,
+    fingerprints: Vec<u64>,
     lower: String,
 }
 
@@ -101,7 +134,16 @@ impl DocBuilder {
     pub fn from_bytes(name: String, bytes: &[u8], opts: &AnalysisOptions) -> Result<Self, Refusal> {
         let decoded = ingest::decode_file(&name, bytes, opts.encoding)?;
         let normalized = normalize_with(&decoded.text, &opts.normalize);
-        Ok(Self::new(name, decoded.text, normalized, Some(decoded.encoding), Some(decoded.detection), bytes.len(), decoded.warnings))
+        Ok(Self::new(
+            name,
+            decoded.text,
+            normalized,
+            Some(decoded.encoding),
+            Some(decoded.detection),
+            bytes.len(),
+            decoded.warnings,
+            opts,
+        ))
     }
 
     /// Text that arrived as text (pasted); refused only when blank.
@@ -110,7 +152,16 @@ impl DocBuilder {
             return Err(Refusal::Empty);
         }
         let normalized = normalize_with(text, &opts.normalize);
-        Ok(Self::new(name, text.to_owned(), normalized, None, None, text.len(), Vec::new()))
+        Ok(Self::new(
+            name,
+            text.to_owned(),
+            normalized,
+            None,
+            None,
+            text.len(),
+            Vec::new(),
+            opts,
+        ))
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -122,9 +173,37 @@ impl DocBuilder {
         detection: Option<Detection>,
         bytes: usize,
         warnings: Vec<Warning>,
+        opts: &AnalysisOptions,
     ) -> Self {
-        let counts = Counts { documents: 1, ..Counts::default() };
-        DocBuilder { name, original, normalized, encoding, detection, bytes, warnings, pos: 0, counts, lower: String::new() }
+        let counts = Counts {
+            documents: 1,
+            ..Counts::default()
+        };
+        let paragraphs: Vec<std::ops::Range<usize>> = segment::paragraphs(&normalized.text)
+            .map(|(r, _)| r)
+            .collect();
+        let texts: Vec<&str> = paragraphs
+            .iter()
+            .map(|r| &normalized.text[r.clone()])
+            .collect();
+        let own_flags = hygiene::check(&texts);
+        DocBuilder {
+            name,
+            original,
+            normalized,
+            encoding,
+            detection,
+            bytes,
+            warnings,
+            paragraphs,
+            own_flags,
+            next: 0,
+            exclude_boilerplate: opts.exclude_boilerplate,
+            counts,
+            flags: Vec::new(),
+            fingerprints: Vec::new(),
+            lower: String::new(),
+        }
     }
 
     /// The document's name.
@@ -134,27 +213,51 @@ impl DocBuilder {
 
     /// Bytes of normalized text analyzed so far, and in all.
     pub fn progress(&self) -> (usize, usize) {
-        (self.pos, self.normalized.text.len())
+        let done = self
+            .paragraphs
+            .get(self.next)
+            .map_or(self.normalized.text.len(), |r| r.start);
+        (done, self.normalized.text.len())
     }
 
-    /// Analyze about `budget` more bytes, always ending at a line break so that no
-    /// paragraph is split. Returns `true` when the whole text is done.
-    pub fn step(&mut self, interner: &mut Interner, budget: usize) -> bool {
-        let rest = &self.normalized.text[self.pos..];
-        let end = if rest.len() <= budget {
-            rest.len()
-        } else {
-            // Cut after the first line break at or past the budget (or take it all).
-            let mut cut = budget;
-            while !rest.is_char_boundary(cut) {
-                cut += 1;
+    /// Analyze about `budget` more bytes (whole paragraphs). `corpus` gives the interner
+    /// and the paragraphs earlier documents hold. Returns `true` when the text is done.
+    pub fn step(&mut self, corpus: &mut Corpus, budget: usize) -> bool {
+        let start = self.progress().0;
+        while self.next < self.paragraphs.len() {
+            let range = self.paragraphs[self.next].clone();
+            if range.start > start && range.end - start > budget {
+                break;
             }
-            rest[cut..].find('\n').map_or(rest.len(), |i| cut + i + 1)
-        };
-        let chunk = &rest[..end];
-        for (_, para) in segment::paragraphs(chunk) {
+            let i = self.next;
+            self.next += 1;
+            let para = &self.normalized.text[range];
+            // Duplicates count once; boilerplate by the setting; a paragraph an earlier
+            // document holds counts there.
+            let mut flag = self.own_flags[i].map(ParaFlag::Own);
+            let fp = hygiene::fingerprint(&hygiene::key(para));
+            if flag.is_none() {
+                if let Some(&owner) = corpus.paragraph_owner.get(&fp) {
+                    flag = Some(ParaFlag::InOtherDocument(owner));
+                }
+            }
+            let excluded = match flag {
+                Some(ParaFlag::Own(hygiene::Flag::Boilerplate(_))) => self.exclude_boilerplate,
+                Some(_) => true,
+                None => false,
+            };
+            if let Some(f) = flag {
+                self.flags.push((i, f, excluded));
+            }
+            if excluded {
+                continue;
+            }
+            if flag.is_none() {
+                self.fingerprints.push(fp);
+            }
             self.counts.paragraphs += 1;
             self.counts.sentences += segment::sentences(para).len() as u64;
+            self.counts.chars += para.chars().count() as u64;
             for (_, syl) in segment::syllables(para) {
                 self.counts.syllables += 1;
                 self.lower.clear();
@@ -163,13 +266,11 @@ impl DocBuilder {
                 } else {
                     self.lower.extend(syl.chars().flat_map(char::to_lowercase));
                 }
-                let id = interner.intern(&self.lower);
+                let id = corpus.interner.intern(&self.lower);
                 *self.counts.syllable_freq.entry(id).or_insert(0) += 1;
             }
         }
-        self.counts.chars += chunk.chars().count() as u64;
-        self.pos += end;
-        self.pos >= self.normalized.text.len()
+        self.next >= self.paragraphs.len()
     }
 
     /// The analyzed document. Call after [`step`](Self::step) returned `true`.
@@ -187,6 +288,8 @@ impl DocBuilder {
             bytes: self.bytes,
             warnings: self.warnings,
             counts: self.counts,
+            flags: self.flags,
+            fingerprints: self.fingerprints,
         }
     }
 }
@@ -243,6 +346,8 @@ pub struct Overview {
 #[derive(Debug, Default)]
 pub struct Corpus {
     interner: Interner,
+    /// Which document holds each paragraph (by fingerprint), so a later copy counts once.
+    paragraph_owner: FxHashMap<u64, DocId>,
     docs: Vec<Document>,
     totals: Counts,
     next_id: DocId,
@@ -254,17 +359,15 @@ impl Corpus {
         Self::default()
     }
 
-    /// The interner, for [`DocBuilder::step`].
-    pub fn interner_mut(&mut self) -> &mut Interner {
-        &mut self.interner
-    }
-
     /// Finish `builder` and add the document; returns its id.
     pub fn add(&mut self, builder: DocBuilder) -> DocId {
         let id = self.next_id;
         self.next_id += 1;
         let doc = builder.finish(id);
         self.totals.merge(&doc.counts);
+        for &fp in &doc.fingerprints {
+            self.paragraph_owner.entry(fp).or_insert(id);
+        }
         self.docs.push(doc);
         id
     }
@@ -275,9 +378,14 @@ impl Corpus {
     }
 
     /// Analyze a whole file at once with `opts` and add it.
-    pub fn add_bytes_with(&mut self, name: String, bytes: &[u8], opts: &AnalysisOptions) -> Result<DocId, Refusal> {
+    pub fn add_bytes_with(
+        &mut self,
+        name: String,
+        bytes: &[u8],
+        opts: &AnalysisOptions,
+    ) -> Result<DocId, Refusal> {
         let mut b = DocBuilder::from_bytes(name, bytes, opts)?;
-        while !b.step(&mut self.interner, usize::MAX) {}
+        while !b.step(self, usize::MAX) {}
         Ok(self.add(b))
     }
 
@@ -287,6 +395,11 @@ impl Corpus {
             Some(i) => {
                 let doc = self.docs.remove(i);
                 self.totals.subtract(&doc.counts);
+                for fp in &doc.fingerprints {
+                    if self.paragraph_owner.get(fp) == Some(&id) {
+                        self.paragraph_owner.remove(fp);
+                    }
+                }
                 true
             }
             None => false,
@@ -352,11 +465,31 @@ mod tests {
         let id = c.add_bytes("a.txt".into(), A.as_bytes()).unwrap();
         let d = c.doc(id).unwrap();
         assert_eq!(d.title, "Tổng Bí thư làm việc với Ban Đối ngoại Trung ương");
-        assert_eq!(d.counts.paragraphs, 3);
-        // Date line (1), heading (1), two sentences.
-        assert_eq!(d.counts.sentences, 4);
-        // 2 + 11 + 7 + 5 syllables.
-        assert_eq!(d.counts.syllables, 2 + 11 + 7 + 5);
+        // The date line is boilerplate, left out by default: heading (1) + two sentences.
+        assert_eq!(d.counts.paragraphs, 2);
+        assert_eq!(d.counts.sentences, 3);
+        assert_eq!(d.counts.syllables, 11 + 7 + 5);
+        assert_eq!(
+            d.flags,
+            vec![(
+                0,
+                ParaFlag::Own(hygiene::Flag::Boilerplate(hygiene::Boilerplate::Dateline)),
+                true
+            )]
+        );
+        let keep = AnalysisOptions {
+            exclude_boilerplate: false,
+            ..AnalysisOptions::default()
+        };
+        let mut all = Corpus::new();
+        let id = all
+            .add_bytes_with("a.txt".into(), A.as_bytes(), &keep)
+            .unwrap();
+        let d = all.doc(id).unwrap();
+        assert_eq!(
+            (d.counts.paragraphs, d.counts.sentences, d.counts.syllables),
+            (3, 4, 2 + 11 + 7 + 5)
+        );
         let o = c.overview(20);
         // "đối" ×2, "ngoại" ×2 … lower-cased, so "Đối" and "đối" are one term.
         assert_eq!(o.top_syllables[0].1, 2);
@@ -369,9 +502,11 @@ mod tests {
         let mut whole = Corpus::new();
         whole.add_bytes("a".into(), text.as_bytes()).unwrap();
         let mut stepped = Corpus::new();
-        let mut b = DocBuilder::from_bytes("a".into(), text.as_bytes(), &AnalysisOptions::default()).unwrap();
+        let mut b =
+            DocBuilder::from_bytes("a".into(), text.as_bytes(), &AnalysisOptions::default())
+                .unwrap();
         let mut steps = 0;
-        while !b.step(stepped.interner_mut(), 64) {
+        while !b.step(&mut stepped, 64) {
             steps += 1;
         }
         assert!(steps > 10);
@@ -384,6 +519,37 @@ mod tests {
         assert!(stepped.remove(id));
         assert!(!stepped.remove(id));
         assert_eq!(stepped.overview(20), before);
+    }
+
+    #[test]
+    fn duplicates_count_once_within_and_across_documents() {
+        let lead = "Hội nghị Ngoại giao lần thứ 32 diễn ra tại Hà Nội.";
+        let mut c = Corpus::new();
+        let a = c
+            .add_bytes(
+                "a".into(),
+                format!("{lead}\nĐối ngoại.\n{lead}\n").as_bytes(),
+            )
+            .unwrap();
+        assert_eq!(
+            c.doc(a).unwrap().counts.paragraphs,
+            2,
+            "the repeat inside a counts once"
+        );
+        let b = c
+            .add_bytes("b".into(), format!("Mở đầu.\n{lead}\n").as_bytes())
+            .unwrap();
+        let db = c.doc(b).unwrap();
+        assert_eq!(
+            db.counts.paragraphs, 1,
+            "a's paragraph is not counted again in b"
+        );
+        assert_eq!(db.flags, vec![(1, ParaFlag::InOtherDocument(a), true)]);
+        assert_eq!(c.totals().paragraphs, 3);
+        // Removed, a no longer owns the paragraph: a new document counts it.
+        c.remove(a);
+        let d = c.add_bytes("d".into(), lead.as_bytes()).unwrap();
+        assert_eq!(c.doc(d).unwrap().counts.paragraphs, 1);
     }
 
     #[test]
@@ -407,7 +573,7 @@ mod tests {
         );
         let mut c = Corpus::new();
         let mut b = DocBuilder::from_text("dán-1".into(), B, &AnalysisOptions::default()).unwrap();
-        assert!(b.step(c.interner_mut(), 1 << 20));
+        assert!(b.step(&mut c, 1 << 20));
         let id = c.add(b);
         assert_eq!(c.doc(id).unwrap().counts.syllables, 9);
         assert_eq!(c.doc(id).unwrap().encoding, None);

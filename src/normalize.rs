@@ -19,7 +19,9 @@
 use crate::syllable::{self, ToneStyle};
 use rustc_hash::FxHashMap;
 use std::ops::Range;
-use unicode_normalization::{is_nfc_quick, char::is_combining_mark, IsNormalized, UnicodeNormalization};
+use unicode_normalization::{
+    char::is_combining_mark, is_nfc_quick, IsNormalized, UnicodeNormalization,
+};
 
 /// Which rules run. All are on by default.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -40,7 +42,14 @@ pub struct Options {
 
 impl Default for Options {
     fn default() -> Self {
-        Options { tone_style: ToneStyle::Traditional, tone_marks: true, glued: true, punctuation: true, d_stroke: true, spaces: true }
+        Options {
+            tone_style: ToneStyle::Traditional,
+            tone_marks: true,
+            glued: true,
+            punctuation: true,
+            d_stroke: true,
+            spaces: true,
+        }
     }
 }
 
@@ -182,7 +191,11 @@ impl Normalized {
     /// The original range of canonical range `r`.
     pub fn range_to_original(&self, r: Range<usize>) -> Range<usize> {
         let start = self.to_original(r.start);
-        let end = if r.end > r.start { self.to_original(r.end) } else { start };
+        let end = if r.end > r.start {
+            self.to_original(r.end)
+        } else {
+            start
+        };
         start..end.max(start)
     }
 
@@ -210,11 +223,14 @@ fn apply(text: &str, edits: &[Edit]) -> (String, OffsetMap) {
         return (text.to_owned(), OffsetMap::default());
     }
     let mut out = String::with_capacity(text.len() + 16);
-    let mut map = OffsetMap { edits: Vec::with_capacity(edits.len()) };
+    let mut map = OffsetMap {
+        edits: Vec::with_capacity(edits.len()),
+    };
     let mut pos = 0;
     for e in edits {
         out.push_str(&text[pos..e.range.start]);
-        map.edits.push((out.len(), e.range.start, e.after.len(), e.range.len()));
+        map.edits
+            .push((out.len(), e.range.start, e.after.len(), e.range.len()));
         out.push_str(&e.after);
         pos = e.range.end;
     }
@@ -223,11 +239,17 @@ fn apply(text: &str, edits: &[Edit]) -> (String, OffsetMap) {
 }
 
 fn is_invisible(c: char) -> bool {
-    matches!(c, '\u{AD}' | '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{2060}' | '\u{FEFF}')
+    matches!(
+        c,
+        '\u{AD}' | '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{2060}' | '\u{FEFF}'
+    )
 }
 
 fn is_space(c: char) -> bool {
-    matches!(c, ' ' | '\t' | '\u{A0}' | '\u{2007}' | '\u{202F}' | '\u{3000}' | '\u{2000}'..='\u{200A}')
+    matches!(
+        c,
+        ' ' | '\t' | '\u{A0}' | '\u{2007}' | '\u{202F}' | '\u{3000}' | '\u{2000}'..='\u{200A}'
+    )
 }
 
 /// Pass 1: characters.
@@ -239,7 +261,12 @@ fn char_edits(text: &str, opts: &Options, edits: &mut Vec<Edit>) {
         let b = bytes[i];
         // ASCII fast path: only CR, tab and spaces matter, and (in text that is not NFC) a
         // letter that combining marks follow.
-        if b < 0x80 && b != b'\r' && b != b' ' && b != b'\t' && (nfc || bytes.get(i + 1).is_none_or(|&n| n < 0x80)) {
+        if b < 0x80
+            && b != b'\r'
+            && b != b' '
+            && b != b'\t'
+            && (nfc || bytes.get(i + 1).is_none_or(|&n| n < 0x80))
+        {
             i += 1;
             continue;
         }
@@ -247,13 +274,26 @@ fn char_edits(text: &str, opts: &Options, edits: &mut Vec<Edit>) {
         let c = text[i..].chars().next().unwrap_or(' ');
         let len = c.len_utf8();
         if c == '\r' {
-            let end = if bytes.get(i + 1) == Some(&b'\n') { i + 2 } else { i + 1 };
-            edits.push(Edit { range: i..end, after: "\n".into(), kind: ChangeKind::LineBreak });
+            let end = if bytes.get(i + 1) == Some(&b'\n') {
+                i + 2
+            } else {
+                i + 1
+            };
+            edits.push(Edit {
+                range: i..end,
+                after: "\n".into(),
+                kind: ChangeKind::LineBreak,
+            });
             i = end;
-        } else if opts.spaces && is_invisible(c) && !text[i + len..].starts_with(is_combining_mark) {
+        } else if opts.spaces && is_invisible(c) && !text[i + len..].starts_with(is_combining_mark)
+        {
             // (An invisible character before a combining mark stays: removing it would hand
             // the mark to the letter before, and a second pass would compose them.)
-            edits.push(Edit { range: i..i + len, after: String::new(), kind: ChangeKind::Invisible });
+            edits.push(Edit {
+                range: i..i + len,
+                after: String::new(),
+                kind: ChangeKind::Invisible,
+            });
             i += len;
         } else if opts.spaces && is_space(c) {
             // The run takes in invisible characters between its spaces.
@@ -263,7 +303,9 @@ fn char_edits(text: &str, opts: &Options, edits: &mut Vec<Edit>) {
                 if is_space(ch) {
                     end += ch.len_utf8();
                     last_space_end = end;
-                } else if is_invisible(ch) && !text[end + ch.len_utf8()..].starts_with(is_combining_mark) {
+                } else if is_invisible(ch)
+                    && !text[end + ch.len_utf8()..].starts_with(is_combining_mark)
+                {
                     end += ch.len_utf8();
                 } else {
                     break;
@@ -275,12 +317,26 @@ fn char_edits(text: &str, opts: &Options, edits: &mut Vec<Edit>) {
             let before = text[..i].trim_end_matches(is_invisible);
             let at_line_end = after.is_empty() || after.starts_with(['\n', '\r']);
             let at_line_start = before.is_empty() || before.ends_with(['\n', '\r']);
-            let want = if at_line_end || at_line_start { "" } else { " " };
+            let want = if at_line_end || at_line_start {
+                ""
+            } else {
+                " "
+            };
             if &text[i..end] != want {
-                edits.push(Edit { range: i..end, after: want.into(), kind: ChangeKind::Space });
+                edits.push(Edit {
+                    range: i..end,
+                    after: want.into(),
+                    kind: ChangeKind::Space,
+                });
             }
             i = end;
-        } else if !nfc && !is_combining_mark(c) && text[i + len..].chars().next().is_some_and(is_combining_mark) {
+        } else if !nfc
+            && !is_combining_mark(c)
+            && text[i + len..]
+                .chars()
+                .next()
+                .is_some_and(is_combining_mark)
+        {
             let mut end = i + len;
             for ch in text[end..].chars() {
                 if is_combining_mark(ch) {
@@ -291,14 +347,22 @@ fn char_edits(text: &str, opts: &Options, edits: &mut Vec<Edit>) {
             }
             let composed: String = text[i..end].nfc().collect();
             if composed != text[i..end] {
-                edits.push(Edit { range: i..end, after: composed, kind: ChangeKind::Nfc });
+                edits.push(Edit {
+                    range: i..end,
+                    after: composed,
+                    kind: ChangeKind::Nfc,
+                });
             }
             i = end;
         } else if !nfc && is_combining_mark(c) {
             // A mark with nothing to sit on: NFC keeps it; so do we.
             let composed: String = text[i..i + len].nfc().collect();
             if composed != text[i..i + len] {
-                edits.push(Edit { range: i..i + len, after: composed, kind: ChangeKind::Nfc });
+                edits.push(Edit {
+                    range: i..i + len,
+                    after: composed,
+                    kind: ChangeKind::Nfc,
+                });
             }
             i += len;
         } else {
@@ -311,11 +375,14 @@ fn char_edits(text: &str, opts: &Options, edits: &mut Vec<Edit>) {
 fn protected_spans(text: &str) -> Vec<Range<usize>> {
     let mut spans = Vec::new();
     let bytes = text.as_bytes();
-    let is_url_char = |b: u8| !b.is_ascii_whitespace() && !matches!(b, b'"' | b'<' | b'>' | b'(' | b')');
+    let is_url_char =
+        |b: u8| !b.is_ascii_whitespace() && !matches!(b, b'"' | b'<' | b'>' | b'(' | b')');
     let mut i = 0;
     while i < bytes.len() {
         let rest = &bytes[i..];
-        let starts_url = rest.starts_with(b"http://") || rest.starts_with(b"https://") || (rest.starts_with(b"www.") && (i == 0 || !bytes[i - 1].is_ascii_alphanumeric()));
+        let starts_url = rest.starts_with(b"http://")
+            || rest.starts_with(b"https://")
+            || (rest.starts_with(b"www.") && (i == 0 || !bytes[i - 1].is_ascii_alphanumeric()));
         if starts_url {
             let mut end = i;
             while end < bytes.len() && (is_url_char(bytes[end]) || bytes[end] >= 0x80) {
@@ -334,11 +401,16 @@ fn protected_spans(text: &str) -> Vec<Range<usize>> {
         }
         if bytes[i] == b'@' && i > 0 {
             let mut start = i;
-            while start > 0 && (bytes[start - 1].is_ascii_alphanumeric() || matches!(bytes[start - 1], b'.' | b'_' | b'-' | b'+')) {
+            while start > 0
+                && (bytes[start - 1].is_ascii_alphanumeric()
+                    || matches!(bytes[start - 1], b'.' | b'_' | b'-' | b'+'))
+            {
                 start -= 1;
             }
             let mut end = i + 1;
-            while end < bytes.len() && (bytes[end].is_ascii_alphanumeric() || matches!(bytes[end], b'.' | b'-')) {
+            while end < bytes.len()
+                && (bytes[end].is_ascii_alphanumeric() || matches!(bytes[end], b'.' | b'-'))
+            {
                 end += 1;
             }
             while end > i + 1 && bytes[end - 1] == b'.' {
@@ -366,7 +438,11 @@ fn is_letter(c: char) -> bool {
 /// Vietnamese syllables throughout. Fewest syllables wins; among equals, longer first
 /// syllables (so "anhem" reads "anh em", not "a nhem").
 pub fn split_glued(run: &str) -> Option<Vec<&str>> {
-    let idx: Vec<usize> = run.char_indices().map(|(i, _)| i).chain(std::iter::once(run.len())).collect();
+    let idx: Vec<usize> = run
+        .char_indices()
+        .map(|(i, _)| i)
+        .chain(std::iter::once(run.len()))
+        .collect();
     let n = idx.len() - 1;
     if n > 400 {
         return None; // not a glued paste of syllables; bound the work
@@ -376,7 +452,9 @@ pub fn split_glued(run: &str) -> Option<Vec<&str>> {
     best[0] = Some((0, 0));
     for end in 1..=n {
         for start in end.saturating_sub(7)..end {
-            let Some((count, _)) = best[start] else { continue };
+            let Some((count, _)) = best[start] else {
+                continue;
+            };
             let piece = &run[idx[start]..idx[end]];
             // A capital starts a syllable: "choĐại" is "cho Đại".
             if !syllable::is_valid(piece) {
@@ -456,11 +534,20 @@ fn token_verdict(token: &str, opts: &Options) -> Verdict {
         if let Some(parts) = split_glued(&t) {
             // Two syllables glued could as well be a typo ("viẻn" = "vi ẻn"): ask for three,
             // or for a capital starting a later syllable.
-            let inner_capital = parts.iter().skip(1).any(|p| p.starts_with(char::is_uppercase));
+            let inner_capital = parts
+                .iter()
+                .skip(1)
+                .any(|p| p.starts_with(char::is_uppercase));
             if parts.len() >= 3 || inner_capital {
                 let retoned: Vec<String> = parts
                     .iter()
-                    .map(|p| if opts.tone_marks { syllable::retone(p, opts.tone_style).unwrap_or_else(|| (*p).to_owned()) } else { (*p).to_owned() })
+                    .map(|p| {
+                        if opts.tone_marks {
+                            syllable::retone(p, opts.tone_style).unwrap_or_else(|| (*p).to_owned())
+                        } else {
+                            (*p).to_owned()
+                        }
+                    })
                     .collect();
                 return Verdict::Replace(retoned.join(" "), ChangeKind::Glued);
             }
@@ -473,7 +560,12 @@ fn token_verdict(token: &str, opts: &Options) -> Verdict {
 }
 
 /// Pass 2: tokens and punctuation.
-fn token_edits(text: &str, opts: &Options, edits: &mut Vec<Edit>, unknown: &mut FxHashMap<String, (UnknownKind, u64)>) {
+fn token_edits(
+    text: &str,
+    opts: &Options,
+    edits: &mut Vec<Edit>,
+    unknown: &mut FxHashMap<String, (UnknownKind, u64)>,
+) {
     let protected = protected_spans(text);
     let mut cache: FxHashMap<&str, Verdict> = FxHashMap::default();
     let bytes = text.as_bytes();
@@ -507,10 +599,17 @@ fn token_edits(text: &str, opts: &Options, edits: &mut Vec<Edit>, unknown: &mut 
             let next_digit = bytes.get(end).is_some_and(u8::is_ascii_digit);
             let prev_digit = i > 0 && bytes[i - 1].is_ascii_digit();
             if !(next_digit || prev_digit) {
-                let verdict = cache.entry(token).or_insert_with(|| token_verdict(token, opts)).clone();
+                let verdict = cache
+                    .entry(token)
+                    .or_insert_with(|| token_verdict(token, opts))
+                    .clone();
                 match verdict {
                     Verdict::Keep => {}
-                    Verdict::Replace(after, kind) => edits.push(Edit { range: i..end, after, kind }),
+                    Verdict::Replace(after, kind) => edits.push(Edit {
+                        range: i..end,
+                        after,
+                        kind,
+                    }),
                     Verdict::Unknown(kind) => {
                         if let Some(e) = unknown.get_mut(token) {
                             e.1 += 1;
@@ -540,23 +639,41 @@ fn punctuation_edit(text: &str, i: usize, edits: &mut Vec<Edit>) {
         b',' | b';' | b':' | b'!' | b'?' | b')' | b']' => {
             // No space before: "việc ," → "việc,". Only single spaces after a word (the
             // character pass already collapsed runs), and not at a line start.
-            if i >= 2 && bytes[i - 1] == b' ' && prev_char(i - 1).is_some_and(|c| c.is_alphanumeric() || matches!(c, ')' | ']' | '"' | '”' | '%'))
+            if i >= 2
+                && bytes[i - 1] == b' '
+                && prev_char(i - 1).is_some_and(|c| {
+                    c.is_alphanumeric() || matches!(c, ')' | ']' | '"' | '”' | '%')
+                })
                 && !(b == b':' && bytes.get(i + 1) == Some(&b'/'))
                 && !edits.last().is_some_and(|e| e.range.end > i - 1)
             {
-                edits.push(Edit { range: i - 1..i, after: String::new(), kind: ChangeKind::Punctuation });
+                edits.push(Edit {
+                    range: i - 1..i,
+                    after: String::new(),
+                    kind: ChangeKind::Punctuation,
+                });
             }
             // A space after when a letter follows directly: "việc,Đề" → "việc, Đề".
             // Digits do not count: "3,5", "8:30".
             if !matches!(b, b')' | b']') && next_char(i + 1).is_some_and(|c| c.is_alphabetic()) {
                 // "TP.HCM" has no such punctuation; "v.v" neither. A word character before
                 // the colon of "http:" is already protected.
-                edits.push(Edit { range: i + 1..i + 1, after: " ".into(), kind: ChangeKind::Punctuation });
+                edits.push(Edit {
+                    range: i + 1..i + 1,
+                    after: " ".into(),
+                    kind: ChangeKind::Punctuation,
+                });
             }
         }
         b'(' | b'[' => {
-            if bytes.get(i + 1) == Some(&b' ') && next_char(i + 2).is_some_and(|c| !c.is_whitespace()) {
-                edits.push(Edit { range: i + 1..i + 2, after: String::new(), kind: ChangeKind::Punctuation });
+            if bytes.get(i + 1) == Some(&b' ')
+                && next_char(i + 2).is_some_and(|c| !c.is_whitespace())
+            {
+                edits.push(Edit {
+                    range: i + 1..i + 2,
+                    after: String::new(),
+                    kind: ChangeKind::Punctuation,
+                });
             }
         }
         _ => {}
@@ -568,7 +685,10 @@ pub fn normalize_with(text: &str, opts: &Options) -> Normalized {
     let mut edits = Vec::new();
     char_edits(text, opts, &mut edits);
     let (first_text, first) = apply(text, &edits);
-    let mut out = Normalized { first, ..Normalized::default() };
+    let mut out = Normalized {
+        first,
+        ..Normalized::default()
+    };
     record(&mut out, text, &edits, None);
 
     let mut edits2 = Vec::new();
@@ -581,7 +701,10 @@ pub fn normalize_with(text: &str, opts: &Options) -> Normalized {
     record(&mut out, &first_text, &edits2, Some(text));
     out.second = second;
     out.text = second_text;
-    let mut unknown: Vec<Unknown> = unknown.into_iter().map(|(token, (kind, count))| Unknown { token, kind, count }).collect();
+    let mut unknown: Vec<Unknown> = unknown
+        .into_iter()
+        .map(|(token, (kind, count))| Unknown { token, kind, count })
+        .collect();
     unknown.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.token.cmp(&b.token)));
     unknown.truncate(MAX_UNKNOWN);
     out.unknown = unknown;
@@ -602,10 +725,18 @@ fn record(out: &mut Normalized, text: &str, edits: &[Edit], original: Option<&st
             Some(orig) => {
                 let start = out.first.to_input(e.range.start);
                 let end = out.first.to_input(e.range.end).max(start);
-                (start..end, orig.get(start..end).unwrap_or_default().to_owned())
+                (
+                    start..end,
+                    orig.get(start..end).unwrap_or_default().to_owned(),
+                )
             }
         };
-        out.changes.push(Change { kind: e.kind, range, before, after: e.after.clone() });
+        out.changes.push(Change {
+            kind: e.kind,
+            range,
+            before,
+            after: e.after.clone(),
+        });
     }
 }
 
@@ -641,22 +772,40 @@ mod tests {
     fn line_breaks_invisibles_and_spaces() {
         assert_eq!(norm("a\r\nb\rc\n\u{FEFF}d"), "a\nb\nc\nd");
         assert_eq!(norm("\u{FEFF}Hà Nội"), "Hà Nội");
-        assert_eq!(norm("đối\u{00A0}ngoại   Việt\tNam  \n\n  năm"), "đối ngoại Việt Nam\n\nnăm");
-        assert_eq!(norm("ngoại\u{AD}giao\u{200B} nhà"), "ngoạigiao nhà".replace("ngoạigiao", "ngoạigiao"));
+        assert_eq!(
+            norm("đối\u{00A0}ngoại   Việt\tNam  \n\n  năm"),
+            "đối ngoại Việt Nam\n\nnăm"
+        );
+        assert_eq!(
+            norm("ngoại\u{AD}giao\u{200B} nhà"),
+            "ngoạigiao nhà".replace("ngoạigiao", "ngoạigiao")
+        );
     }
 
     #[test]
     fn d_stroke() {
-        assert_eq!(norm("Ðảng và Nhà nước, ðối ngoại"), "Đảng và Nhà nước, đối ngoại");
+        assert_eq!(
+            norm("Ðảng và Nhà nước, ðối ngoại"),
+            "Đảng và Nhà nước, đối ngoại"
+        );
         // Icelandic stays Icelandic.
         assert_eq!(norm("Ðorvaldsson"), "Ðorvaldsson");
     }
 
     #[test]
     fn tone_style_setting() {
-        let modern = Options { tone_style: ToneStyle::Modern, ..Options::default() };
-        assert_eq!(norm("hoà bình, thuỷ lợi, sức khoẻ, UỶ BAN"), "hòa bình, thủy lợi, sức khỏe, ỦY BAN");
-        assert_eq!(normalize_with("hòa bình, thủy lợi, sức khỏe", &modern).text, "hoà bình, thuỷ lợi, sức khoẻ");
+        let modern = Options {
+            tone_style: ToneStyle::Modern,
+            ..Options::default()
+        };
+        assert_eq!(
+            norm("hoà bình, thuỷ lợi, sức khoẻ, UỶ BAN"),
+            "hòa bình, thủy lợi, sức khỏe, ỦY BAN"
+        );
+        assert_eq!(
+            normalize_with("hòa bình, thủy lợi, sức khỏe", &modern).text,
+            "hoà bình, thuỷ lợi, sức khoẻ"
+        );
         for s in ["quý", "hoàn", "thuyền", "khuya", "giữa", "quả"] {
             assert_eq!(norm(s), s);
             assert_eq!(normalize_with(s, &modern).text, s);
@@ -666,18 +815,42 @@ mod tests {
 
     #[test]
     fn punctuation_spacing() {
-        assert_eq!(norm("Tại cuộc làm việc,Đề xuất"), "Tại cuộc làm việc, Đề xuất");
-        assert_eq!(norm("bối cảnh , kết quả ; bài học : tốt !"), "bối cảnh, kết quả; bài học: tốt!");
+        assert_eq!(
+            norm("Tại cuộc làm việc,Đề xuất"),
+            "Tại cuộc làm việc, Đề xuất"
+        );
+        assert_eq!(
+            norm("bối cảnh , kết quả ; bài học : tốt !"),
+            "bối cảnh, kết quả; bài học: tốt!"
+        );
         assert_eq!(norm("( Ban Đối ngoại )"), "(Ban Đối ngoại)");
-        for keep in ["tăng 3,5% lúc 8:30 ngày 23/12/2023", "TP.HCM", "xem https://baochinhphu.vn/a,b:c?d=1 nhé", "gửi tới ban.doi-ngoai@dangcongsan.vn,cảm ơn"] {
-            assert_eq!(&norm(keep)[..keep.find(" nhé").or(keep.find(",cảm")).unwrap_or(keep.len())], &keep[..keep.find(" nhé").or(keep.find(",cảm")).unwrap_or(keep.len())], "{keep}");
+        for keep in [
+            "tăng 3,5% lúc 8:30 ngày 23/12/2023",
+            "TP.HCM",
+            "xem https://baochinhphu.vn/a,b:c?d=1 nhé",
+            "gửi tới ban.doi-ngoai@dangcongsan.vn,cảm ơn",
+        ] {
+            assert_eq!(
+                &norm(keep)[..keep
+                    .find(" nhé")
+                    .or(keep.find(",cảm"))
+                    .unwrap_or(keep.len())],
+                &keep[..keep
+                    .find(" nhé")
+                    .or(keep.find(",cảm"))
+                    .unwrap_or(keep.len())],
+                "{keep}"
+            );
         }
     }
 
     #[test]
     fn glued_run_from_the_sample_corpus() {
         let s = "Tại cuộc làm việc,ĐềxuấtmộtsốnộihàmđườnglốiđốingoạichoĐạihộiĐảthứ hạng";
-        assert_eq!(norm(s), "Tại cuộc làm việc, Đề xuất một số nội hàm đường lối đối ngoại cho Đại hội Đả thứ hạng");
+        assert_eq!(
+            norm(s),
+            "Tại cuộc làm việc, Đề xuất một số nội hàm đường lối đối ngoại cho Đại hội Đả thứ hạng"
+        );
         for keep in ["Hanoi", "Facebook", "rangers", "COVID-19", "viẻn"] {
             assert_eq!(norm(keep), keep);
         }
@@ -685,9 +858,24 @@ mod tests {
 
     #[test]
     fn unknown_tokens_are_listed_not_changed() {
-        let n = normalize_with("Ông viẻn dùng Facebook, UBND và COVID-19, viẻn", &Options::default());
-        let got: Vec<(&str, UnknownKind, u64)> = n.unknown.iter().map(|u| (u.token.as_str(), u.kind, u.count)).collect();
-        assert_eq!(got, vec![("viẻn", UnknownKind::Malformed, 2), ("COVID", UnknownKind::Acronym, 1), ("Facebook", UnknownKind::Foreign, 1), ("UBND", UnknownKind::Acronym, 1)]);
+        let n = normalize_with(
+            "Ông viẻn dùng Facebook, UBND và COVID-19, viẻn",
+            &Options::default(),
+        );
+        let got: Vec<(&str, UnknownKind, u64)> = n
+            .unknown
+            .iter()
+            .map(|u| (u.token.as_str(), u.kind, u.count))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                ("viẻn", UnknownKind::Malformed, 2),
+                ("COVID", UnknownKind::Acronym, 1),
+                ("Facebook", UnknownKind::Foreign, 1),
+                ("UBND", UnknownKind::Acronym, 1)
+            ]
+        );
     }
 
     #[test]
@@ -708,7 +896,12 @@ mod tests {
 
     #[test]
     fn idempotent() {
-        for s in ["Hoà\u{00A0}bình ,ho\u{300}a  hợp\r\n", "ĐềxuấtmộtsốnộihàmđườnglốiđốingoạichoĐạihộiĐảthứ", "( a ) , b", "x ,y ; z"] {
+        for s in [
+            "Hoà\u{00A0}bình ,ho\u{300}a  hợp\r\n",
+            "ĐềxuấtmộtsốnộihàmđườnglốiđốingoạichoĐạihộiĐảthứ",
+            "( a ) , b",
+            "x ,y ; z",
+        ] {
             let once = norm(s);
             assert_eq!(norm(&once), once, "{s:?}");
         }

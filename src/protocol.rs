@@ -181,7 +181,9 @@ impl From<&Refusal> for RefuseReason {
                 format: (*kind).to_owned(),
             },
             Refusal::NotText => RefuseReason::NotText,
-            Refusal::UnsupportedFormat { ext } => RefuseReason::UnsupportedFormat { ext: ext.clone() },
+            Refusal::UnsupportedFormat { ext } => {
+                RefuseReason::UnsupportedFormat { ext: ext.clone() }
+            }
             Refusal::DamagedDocx => RefuseReason::DamagedDocx,
         }
     }
@@ -463,7 +465,7 @@ mod tests {
     #[test]
     fn views_of_a_corpus() {
         let mut c = Corpus::new();
-        let text = "Đối ngoại\n".repeat(100);
+        let text: String = (0..100).map(|i| format!("Đối ngoại {i}\n")).collect();
         let id = c.add_bytes("a.txt".into(), text.as_bytes()).unwrap();
         let v = views::corpus_view(&c, 1);
         assert_eq!(v.docs[0].encoding.as_deref(), Some("UTF-8"));

@@ -65,7 +65,14 @@ const VOWELS_UPPER: [[char; 6]; 12] = [
     ['Ư', 'Ừ', 'Ứ', 'Ử', 'Ữ', 'Ự'],
     ['Y', 'Ỳ', 'Ý', 'Ỷ', 'Ỹ', 'Ỵ'],
 ];
-const TONES: [Tone; 6] = [Tone::Level, Tone::Grave, Tone::Acute, Tone::Hook, Tone::Tilde, Tone::Dot];
+const TONES: [Tone; 6] = [
+    Tone::Level,
+    Tone::Grave,
+    Tone::Acute,
+    Tone::Hook,
+    Tone::Tilde,
+    Tone::Dot,
+];
 
 /// A letter split into its base (toneless, lower case), its tone and its case.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -83,17 +90,37 @@ pub struct Letter {
 pub fn letter(c: char) -> Option<Letter> {
     if c.is_ascii_alphabetic() {
         let lower = c.to_ascii_lowercase();
-        return Some(Letter { base: lower, tone: Tone::Level, upper: c.is_ascii_uppercase() });
+        return Some(Letter {
+            base: lower,
+            tone: Tone::Level,
+            upper: c.is_ascii_uppercase(),
+        });
     }
     match c {
-        'đ' => return Some(Letter { base: 'đ', tone: Tone::Level, upper: false }),
-        'Đ' => return Some(Letter { base: 'đ', tone: Tone::Level, upper: true }),
+        'đ' => {
+            return Some(Letter {
+                base: 'đ',
+                tone: Tone::Level,
+                upper: false,
+            })
+        }
+        'Đ' => {
+            return Some(Letter {
+                base: 'đ',
+                tone: Tone::Level,
+                upper: true,
+            })
+        }
         _ => {}
     }
     for (table, upper) in [(&VOWELS, false), (&VOWELS_UPPER, true)] {
         for row in table.iter() {
             if let Some(t) = row.iter().position(|&v| v == c) {
-                return Some(Letter { base: row[0].to_lowercase().next().unwrap_or(row[0]), tone: TONES[t], upper });
+                return Some(Letter {
+                    base: row[0].to_lowercase().next().unwrap_or(row[0]),
+                    tone: TONES[t],
+                    upper,
+                });
             }
         }
     }
@@ -104,7 +131,11 @@ pub fn letter(c: char) -> Option<Letter> {
 pub fn compose(base: char, tone: Tone, upper: bool) -> char {
     let t = TONES.iter().position(|&x| x == tone).unwrap_or(0);
     if let Some(i) = VOWELS.iter().position(|row| row[0] == base) {
-        return if upper { VOWELS_UPPER[i][t] } else { VOWELS[i][t] };
+        return if upper {
+            VOWELS_UPPER[i][t]
+        } else {
+            VOWELS[i][t]
+        };
     }
     match (base, upper) {
         ('đ', true) => 'Đ',
@@ -114,7 +145,10 @@ pub fn compose(base: char, tone: Tone, upper: bool) -> char {
 }
 
 fn is_vowel(c: char) -> bool {
-    matches!(c, 'a' | 'ă' | 'â' | 'e' | 'ê' | 'i' | 'o' | 'ô' | 'ơ' | 'u' | 'ư' | 'y')
+    matches!(
+        c,
+        'a' | 'ă' | 'â' | 'e' | 'ê' | 'i' | 'o' | 'ô' | 'ơ' | 'u' | 'ư' | 'y'
+    )
 }
 
 fn has_vowel_mark(c: char) -> bool {
@@ -127,21 +161,22 @@ pub fn is_vietnamese_specific(c: char) -> bool {
 }
 
 const ONSETS: &[&str] = &[
-    "ngh", "ng", "nh", "ch", "gh", "gi", "kh", "ph", "qu", "th", "tr", "b", "c", "d", "đ", "g", "h", "k", "l", "m", "n",
-    "p", "r", "s", "t", "v", "x",
+    "ngh", "ng", "nh", "ch", "gh", "gi", "kh", "ph", "qu", "th", "tr", "b", "c", "d", "đ", "g",
+    "h", "k", "l", "m", "n", "p", "r", "s", "t", "v", "x",
 ];
 const CODAS: &[&str] = &["ng", "nh", "ch", "c", "m", "n", "p", "t"];
 
 /// Vowel clusters that form a rhyme with no final consonant.
 const OPEN: &[&str] = &[
-    "a", "e", "ê", "i", "o", "ô", "ơ", "u", "ư", "y", "ai", "ao", "au", "ay", "âu", "ây", "eo", "êu", "ia", "iu", "oa",
-    "oe", "oi", "ôi", "ơi", "ua", "uê", "ui", "uơ", "uy", "ưa", "ưi", "ưu", "ya", "iêu", "yêu", "oai", "oao", "oay",
-    "oeo", "uây", "uôi", "uya", "uyu", "ươi", "ươu", "uau", "ueo",
+    "a", "e", "ê", "i", "o", "ô", "ơ", "u", "ư", "y", "ai", "ao", "au", "ay", "âu", "ây", "eo",
+    "êu", "ia", "iu", "oa", "oe", "oi", "ôi", "ơi", "ua", "uê", "ui", "uơ", "uy", "ưa", "ưi", "ưu",
+    "ya", "iêu", "yêu", "oai", "oao", "oay", "oeo", "uây", "uôi", "uya", "uyu", "ươi", "ươu",
+    "uau", "ueo",
 ];
 /// Vowel clusters that take a final consonant.
 const CLOSED: &[&str] = &[
-    "a", "ă", "â", "e", "ê", "i", "o", "ô", "ơ", "u", "ư", "y", "iê", "yê", "oa", "oă", "oe", "oo", "uâ", "uê", "uô",
-    "uy", "ươ", "uyê", "ưo",
+    "a", "ă", "â", "e", "ê", "i", "o", "ô", "ơ", "u", "ư", "y", "iê", "yê", "oa", "oă", "oe", "oo",
+    "uâ", "uê", "uô", "uy", "ươ", "uyê", "ưo",
 ];
 
 /// The parts of a syllable, as lower-case toneless strings.
@@ -162,7 +197,11 @@ pub struct Parts {
 /// Parse `s` as one Vietnamese syllable. `None` if it is not one (wrong letters, no vowel,
 /// more than one tone mark, an impossible cluster, or a tone the final consonant forbids).
 pub fn parse(s: &str) -> Option<Parts> {
-    let mut letters: [Letter; 8] = [Letter { base: ' ', tone: Tone::Level, upper: false }; 8];
+    let mut letters: [Letter; 8] = [Letter {
+        base: ' ',
+        tone: Tone::Level,
+        upper: false,
+    }; 8];
     let mut n = 0;
     for c in s.chars() {
         if n == 8 {
@@ -205,7 +244,11 @@ pub fn parse(s: &str) -> Option<Parts> {
         }
     }
     let rest = &base[onset.len()..];
-    let vowel_len = rest.chars().take_while(|&c| is_vowel(c)).map(char::len_utf8).sum::<usize>();
+    let vowel_len = rest
+        .chars()
+        .take_while(|&c| is_vowel(c))
+        .map(char::len_utf8)
+        .sum::<usize>();
     let (vowels, coda) = rest.split_at(vowel_len);
     if vowels.is_empty() {
         return None;
@@ -280,7 +323,11 @@ pub fn retone(s: &str, style: ToneStyle) -> Option<String> {
         .enumerate()
         .map(|(i, c)| {
             // OK: parse() succeeded, so every char is a letter.
-            let l = letter(c).unwrap_or(Letter { base: c, tone: Tone::Level, upper: false });
+            let l = letter(c).unwrap_or(Letter {
+                base: c,
+                tone: Tone::Level,
+                upper: false,
+            });
             let want = if i == target { p.tone } else { Tone::Level };
             if l.tone != want {
                 changed = true;
@@ -298,8 +345,34 @@ mod tests {
     #[test]
     fn valid_syllables() {
         for s in [
-            "hòa", "hoà", "thủy", "thuỷ", "khỏe", "khoẻ", "quý", "hoàn", "thuyền", "khuya", "giữa", "quả", "nghiêng", "người",
-            "Đảng", "đường", "lối", "ngoại", "gì", "gìn", "ước", "ĐỐI", "Nguyễn", "khuỷu", "oanh", "uỳnh", "xoong", "toán",
+            "hòa",
+            "hoà",
+            "thủy",
+            "thuỷ",
+            "khỏe",
+            "khoẻ",
+            "quý",
+            "hoàn",
+            "thuyền",
+            "khuya",
+            "giữa",
+            "quả",
+            "nghiêng",
+            "người",
+            "Đảng",
+            "đường",
+            "lối",
+            "ngoại",
+            "gì",
+            "gìn",
+            "ước",
+            "ĐỐI",
+            "Nguyễn",
+            "khuỷu",
+            "oanh",
+            "uỳnh",
+            "xoong",
+            "toán",
         ] {
             assert!(is_valid(s), "{s}");
         }
@@ -307,19 +380,31 @@ mod tests {
 
     #[test]
     fn invalid_tokens() {
-        for s in ["viẻn", "rangers", "Facebook", "COVID", "tsố", "hÒa", "áct", "ngè", "xyz", "", "ấtt", "nhàt"] {
+        for s in [
+            "viẻn", "rangers", "Facebook", "COVID", "tsố", "hÒa", "áct", "ngè", "xyz", "", "ấtt",
+            "nhàt",
+        ] {
             assert!(!is_valid(s), "{s}");
         }
     }
 
     #[test]
     fn tone_styles() {
-        assert_eq!(retone("hoà", ToneStyle::Traditional).as_deref(), Some("hòa"));
+        assert_eq!(
+            retone("hoà", ToneStyle::Traditional).as_deref(),
+            Some("hòa")
+        );
         assert_eq!(retone("hòa", ToneStyle::Modern).as_deref(), Some("hoà"));
-        assert_eq!(retone("thuỷ", ToneStyle::Traditional).as_deref(), Some("thủy"));
+        assert_eq!(
+            retone("thuỷ", ToneStyle::Traditional).as_deref(),
+            Some("thủy")
+        );
         assert_eq!(retone("khỏe", ToneStyle::Modern).as_deref(), Some("khoẻ"));
         assert_eq!(retone("UỶ", ToneStyle::Traditional).as_deref(), Some("ỦY"));
-        assert_eq!(retone("Hoà", ToneStyle::Traditional).as_deref(), Some("Hòa"));
+        assert_eq!(
+            retone("Hoà", ToneStyle::Traditional).as_deref(),
+            Some("Hòa")
+        );
         // Already right in the style: untouched.
         assert_eq!(retone("hòa", ToneStyle::Traditional), None);
         assert_eq!(retone("hoà", ToneStyle::Modern), None);
@@ -338,7 +423,10 @@ mod tests {
 
     #[test]
     fn right_in_both_styles_never_touched() {
-        for s in ["quý", "hoàn", "thuyền", "khuya", "giữa", "quả", "người", "của", "mùa", "kìa", "ngoài", "khuỷu", "Quốc"] {
+        for s in [
+            "quý", "hoàn", "thuyền", "khuya", "giữa", "quả", "người", "của", "mùa", "kìa", "ngoài",
+            "khuỷu", "Quốc",
+        ] {
             for style in [ToneStyle::Traditional, ToneStyle::Modern] {
                 assert_eq!(retone(s, style), None, "{s} {style:?}");
             }

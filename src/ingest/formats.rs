@@ -42,7 +42,9 @@ pub fn html_to_text(html: &str) -> String {
             .to_ascii_lowercase();
         let closing = tag.starts_with('/');
         match name.as_str() {
-            "script" | "style" | "head" | "noscript" | "template" | "svg" if !closing && !tag.ends_with('/') => {
+            "script" | "style" | "head" | "noscript" | "template" | "svg"
+                if !closing && !tag.ends_with('/') =>
+            {
                 skip_until = Some(match name.as_str() {
                     "script" => "</script",
                     "style" => "</style",
@@ -52,8 +54,9 @@ pub fn html_to_text(html: &str) -> String {
                     _ => "</svg",
                 });
             }
-            "p" | "div" | "br" | "li" | "ul" | "ol" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "tr" | "table" | "section" | "article"
-            | "header" | "footer" | "blockquote" | "pre" | "hr" | "title" | "figcaption" | "dd" | "dt" | "main" | "aside" | "nav" => {
+            "p" | "div" | "br" | "li" | "ul" | "ol" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6"
+            | "tr" | "table" | "section" | "article" | "header" | "footer" | "blockquote"
+            | "pre" | "hr" | "title" | "figcaption" | "dd" | "dt" | "main" | "aside" | "nav" => {
                 if !out.ends_with('\n') && !out.is_empty() {
                     out.push('\n');
                 }
@@ -78,7 +81,9 @@ pub fn html_to_text(html: &str) -> String {
 }
 
 fn find_ci(hay: &str, needle: &str) -> Option<usize> {
-    hay.as_bytes().windows(needle.len()).position(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
+    hay.as_bytes()
+        .windows(needle.len())
+        .position(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
 }
 
 fn push_text(out: &mut String, raw: &str) {
@@ -169,7 +174,9 @@ pub fn docx_to_text(bytes: &[u8]) -> Result<String, DocxError> {
     let mut out = String::with_capacity(xml.len() / 4);
     let mut rest: &str = &xml;
     while let Some(lt) = rest.find('<') {
-        let Some(gt) = rest[lt..].find('>') else { break };
+        let Some(gt) = rest[lt..].find('>') else {
+            break;
+        };
         let tag = &rest[lt + 1..lt + gt];
         let after = &rest[lt + gt + 1..];
         let name = tag.split([' ', '/']).next().unwrap_or("");
@@ -192,10 +199,20 @@ pub fn docx_to_text(bytes: &[u8]) -> Result<String, DocxError> {
 
 /// The uncompressed bytes of entry `name` of a zip archive (stored or deflated).
 fn zip_entry(zip: &[u8], name: &str) -> Result<Vec<u8>, DocxError> {
-    let u16_at = |i: usize| zip.get(i..i + 2).map(|b| u16::from_le_bytes([b[0], b[1]]) as usize);
-    let u32_at = |i: usize| zip.get(i..i + 4).map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]) as usize);
+    let u16_at = |i: usize| {
+        zip.get(i..i + 2)
+            .map(|b| u16::from_le_bytes([b[0], b[1]]) as usize)
+    };
+    let u32_at = |i: usize| {
+        zip.get(i..i + 4)
+            .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]) as usize)
+    };
     // The central directory is found from the end record (its comment is at most 64 KB).
-    let eocd = (0..zip.len().saturating_sub(21)).rev().take(65_557).find(|&i| zip[i..].starts_with(b"PK\x05\x06")).ok_or(DocxError::NotDocx)?;
+    let eocd = (0..zip.len().saturating_sub(21))
+        .rev()
+        .take(65_557)
+        .find(|&i| zip[i..].starts_with(b"PK\x05\x06"))
+        .ok_or(DocxError::NotDocx)?;
     let entries = u16_at(eocd + 10).ok_or(DocxError::NotDocx)?;
     let mut p = u32_at(eocd + 16).ok_or(DocxError::NotDocx)?;
     for _ in 0..entries {
@@ -214,10 +231,16 @@ fn zip_entry(zip: &[u8], name: &str) -> Result<Vec<u8>, DocxError> {
             let lnlen = u16_at(local + 26).ok_or(DocxError::Damaged)?;
             let lelen = u16_at(local + 28).ok_or(DocxError::Damaged)?;
             let start = local + 30 + lnlen + lelen;
-            let data = zip.get(start..start.saturating_add(csize)).ok_or(DocxError::Damaged)?;
+            let data = zip
+                .get(start..start.saturating_add(csize))
+                .ok_or(DocxError::Damaged)?;
             return match method {
                 0 => Ok(data.to_vec()),
-                8 => miniz_oxide::inflate::decompress_to_vec_with_limit(data, usize_.max(1) * 2 + 1024).map_err(|_| DocxError::Damaged),
+                8 => miniz_oxide::inflate::decompress_to_vec_with_limit(
+                    data,
+                    usize_.max(1) * 2 + 1024,
+                )
+                .map_err(|_| DocxError::Damaged),
                 _ => Err(DocxError::Damaged),
             };
         }
@@ -232,10 +255,24 @@ pub(crate) mod tests {
 
     /// A minimal DOCX (stored, not deflated) with `paragraphs`; also used by ingest's tests.
     pub fn docx(paragraphs: &[&str], deflate: bool) -> Vec<u8> {
-        let body: String = paragraphs.iter().map(|p| format!("<w:p><w:r><w:t xml:space=\"preserve\">{}</w:t></w:r></w:p>", p.replace('&', "&amp;"))).collect();
-        let xml = format!("<?xml version=\"1.0\"?><w:document xmlns:w=\"x\"><w:body>{body}</w:body></w:document>");
+        let body: String = paragraphs
+            .iter()
+            .map(|p| {
+                format!(
+                    "<w:p><w:r><w:t xml:space=\"preserve\">{}</w:t></w:r></w:p>",
+                    p.replace('&', "&amp;")
+                )
+            })
+            .collect();
+        let xml = format!(
+            "<?xml version=\"1.0\"?><w:document xmlns:w=\"x\"><w:body>{body}</w:body></w:document>"
+        );
         let name = b"word/document.xml";
-        let data = if deflate { miniz_oxide::deflate::compress_to_vec(xml.as_bytes(), 6) } else { xml.as_bytes().to_vec() };
+        let data = if deflate {
+            miniz_oxide::deflate::compress_to_vec(xml.as_bytes(), 6)
+        } else {
+            xml.as_bytes().to_vec()
+        };
         let method: u16 = if deflate { 8 } else { 0 };
         let mut z = Vec::new();
         z.extend_from_slice(b"PK\x03\x04");
@@ -274,15 +311,27 @@ pub(crate) mod tests {
     #[test]
     fn html_text_content() {
         let html = "<!doctype html><html><head><title>x</title><style>p{}</style></head><body><script>alert('Hà')</script><h1>Bộ Ngoại giao</h1><p>Thông cáo &amp; tin   tức<br>ngày 23/12</p><!-- c --><p>Đối&nbsp;ngoại &#273;&#x1ea1;i</p></body></html>";
-        assert_eq!(html_to_text(html), "Bộ Ngoại giao\nThông cáo & tin tức\nngày 23/12\nĐối\u{A0}ngoại đại\n");
+        assert_eq!(
+            html_to_text(html),
+            "Bộ Ngoại giao\nThông cáo & tin tức\nngày 23/12\nĐối\u{A0}ngoại đại\n"
+        );
     }
 
     #[test]
     fn docx_paragraphs_stored_and_deflated() {
         for deflate in [false, true] {
-            let d = docx(&["Tổng Bí thư làm việc", "với Ban Đối ngoại & Bộ Ngoại giao"], deflate);
-            assert_eq!(docx_to_text(&d).unwrap(), "Tổng Bí thư làm việc\nvới Ban Đối ngoại & Bộ Ngoại giao\n");
+            let d = docx(
+                &["Tổng Bí thư làm việc", "với Ban Đối ngoại & Bộ Ngoại giao"],
+                deflate,
+            );
+            assert_eq!(
+                docx_to_text(&d).unwrap(),
+                "Tổng Bí thư làm việc\nvới Ban Đối ngoại & Bộ Ngoại giao\n"
+            );
         }
-        assert_eq!(docx_to_text(b"PK\x03\x04 not really"), Err(DocxError::NotDocx));
+        assert_eq!(
+            docx_to_text(b"PK\x03\x04 not really"),
+            Err(DocxError::NotDocx)
+        );
     }
 }

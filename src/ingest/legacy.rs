@@ -11,7 +11,8 @@ const TCVN3_HIGH: [char; 128] = [
     'À', 'Ả', 'Ã', 'Á', 'Ạ', 'Ặ', 'Ậ', 'È', 'Ẻ', 'Ẽ', 'É', 'Ẹ', 'Ệ', 'Ì', 'Ỉ', 'Ĩ', //
     'Í', 'Ị', 'Ò', 'Ỏ', 'Õ', 'Ó', 'Ọ', 'Ộ', 'Ờ', 'Ở', 'Ỡ', 'Ớ', 'Ợ', 'Ù', 'Ủ', 'Ũ', //
     '\u{A0}', 'Ă', 'Â', 'Ê', 'Ô', 'Ơ', 'Ư', 'Đ', 'ă', 'â', 'ê', 'ô', 'ơ', 'ư', 'đ', 'Ằ', //
-    '\u{300}', '\u{309}', '\u{303}', '\u{301}', '\u{323}', 'à', 'ả', 'ã', 'á', 'ạ', 'Ẳ', 'ằ', 'ẳ', 'ẵ', 'ắ', 'Ẵ', //
+    '\u{300}', '\u{309}', '\u{303}', '\u{301}', '\u{323}', 'à', 'ả', 'ã', 'á', 'ạ', 'Ẳ', 'ằ', 'ẳ',
+    'ẵ', 'ắ', 'Ẵ', //
     'Ắ', 'Ầ', 'Ẩ', 'Ẫ', 'Ấ', 'Ề', 'ặ', 'ầ', 'ẩ', 'ẫ', 'ấ', 'ậ', 'è', 'Ể', 'ẻ', 'ẽ', //
     'é', 'ẹ', 'ề', 'ể', 'ễ', 'ế', 'ệ', 'ì', 'ỉ', 'Ễ', 'Ế', 'Ồ', 'ĩ', 'í', 'ị', 'ò', //
     'Ổ', 'ỏ', 'õ', 'ó', 'ọ', 'ồ', 'ổ', 'ỗ', 'ố', 'ộ', 'ờ', 'ở', 'ỡ', 'ớ', 'ợ', 'ù', //
@@ -20,18 +21,32 @@ const TCVN3_HIGH: [char; 128] = [
 
 /// TCVN3 bytes to text.
 pub fn decode_tcvn3(bytes: &[u8]) -> String {
-    bytes.iter().map(|&b| if b < 0x80 { b as char } else { TCVN3_HIGH[(b - 0x80) as usize] }).collect()
+    bytes
+        .iter()
+        .map(|&b| {
+            if b < 0x80 {
+                b as char
+            } else {
+                TCVN3_HIGH[(b - 0x80) as usize]
+            }
+        })
+        .collect()
 }
 
 /// Windows-1258 bytes to text (its tone marks are combining characters: NFC composes them).
 pub fn decode_cp1258(bytes: &[u8]) -> String {
-    encoding_rs::WINDOWS_1258.decode_without_bom_handling(bytes).0.into_owned()
+    encoding_rs::WINDOWS_1258
+        .decode_without_bom_handling(bytes)
+        .0
+        .into_owned()
 }
 
 /// VNI-Windows: a base letter followed by a modifier character of the Windows-1252 range
 /// ("Vieät" = "Việt"), plus a few letters of their own ("ñ" = "đ", "ô" = "ơ", "ö" = "ư").
 pub fn decode_vni(bytes: &[u8]) -> String {
-    let latin = encoding_rs::WINDOWS_1252.decode_without_bom_handling(bytes).0;
+    let latin = encoding_rs::WINDOWS_1252
+        .decode_without_bom_handling(bytes)
+        .0;
     let chars: Vec<char> = latin.chars().collect();
     let mut out = String::with_capacity(bytes.len());
     let mut i = 0;
@@ -141,7 +156,8 @@ pub fn decode_viqr(text: &str) -> String {
             i += 2;
             continue;
         }
-        let Some(l) = letter(c).filter(|l| matches!(l.base, 'a' | 'e' | 'i' | 'o' | 'u' | 'y')) else {
+        let Some(l) = letter(c).filter(|l| matches!(l.base, 'a' | 'e' | 'i' | 'o' | 'u' | 'y'))
+        else {
             if !c.is_alphabetic() {
                 syllable_has_tone = false;
             }
@@ -182,7 +198,8 @@ pub fn decode_viqr(text: &str) -> String {
             };
             if let Some(t) = t {
                 let after = chars.get(j + 1).copied();
-                let sentence_mark = matches!(t, Tone::Hook | Tone::Dot) && after.is_none_or(|a| a == '\n' || a == '\r');
+                let sentence_mark = matches!(t, Tone::Hook | Tone::Dot)
+                    && after.is_none_or(|a| a == '\n' || a == '\r');
                 if !sentence_mark {
                     tone = t;
                     syllable_has_tone = true;
@@ -203,7 +220,13 @@ mod tests {
 
     fn tcvn3(s: &str) -> Vec<u8> {
         s.chars()
-            .map(|c| if c.is_ascii() { c as u8 } else { 0x80 + TCVN3_HIGH.iter().position(|&t| t == c).expect("in table") as u8 })
+            .map(|c| {
+                if c.is_ascii() {
+                    c as u8
+                } else {
+                    0x80 + TCVN3_HIGH.iter().position(|&t| t == c).expect("in table") as u8
+                }
+            })
             .collect()
     }
 
@@ -220,13 +243,22 @@ mod tests {
         let bytes = encoding_rs::WINDOWS_1252
             .encode("Vieät Nam, Haø Noäi, Thuû töôùng, ñoái ngoaïi, Ñaûng, khoûe, Quoác hoäi, nghò quyeát, Kyø hoïp")
             .0;
-        assert_eq!(decode_vni(&bytes), "Việt Nam, Hà Nội, Thủ tướng, đối ngoại, Đảng, khỏe, Quốc hội, nghị quyết, Kỳ họp");
+        assert_eq!(
+            decode_vni(&bytes),
+            "Việt Nam, Hà Nội, Thủ tướng, đối ngoại, Đảng, khỏe, Quốc hội, nghị quyết, Kỳ họp"
+        );
     }
 
     #[test]
     fn viqr_words() {
-        assert_eq!(decode_viqr("Vie^.t Nam, Ha` No^.i, Thu? tu+o+'ng, ddo^'i ngoa.i."), "Việt Nam, Hà Nội, Thủ tướng, đối ngoại.");
-        assert_eq!(decode_viqr("Co' kho^ng?\nDda^y la` \\. da^'u"), "Có không?\nĐây là . dấu");
+        assert_eq!(
+            decode_viqr("Vie^.t Nam, Ha` No^.i, Thu? tu+o+'ng, ddo^'i ngoa.i."),
+            "Việt Nam, Hà Nội, Thủ tướng, đối ngoại."
+        );
+        assert_eq!(
+            decode_viqr("Co' kho^ng?\nDda^y la` \\. da^'u"),
+            "Có không?\nĐây là . dấu"
+        );
     }
 
     #[test]

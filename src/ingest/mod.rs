@@ -130,8 +130,13 @@ impl fmt::Display for Refusal {
             Refusal::Empty => write!(f, "the file is empty"),
             Refusal::Binary { kind } => write!(f, "this is a {kind} file, not plain text"),
             Refusal::NotText => write!(f, "the file is binary, not text"),
-            Refusal::UnsupportedFormat { ext } => write!(f, "Soi does not read .{ext} files (it reads .txt, .md, .html and .docx)"),
-            Refusal::DamagedDocx => write!(f, "this .docx file is damaged: its text could not be read"),
+            Refusal::UnsupportedFormat { ext } => write!(
+                f,
+                "Soi does not read .{ext} files (it reads .txt, .md, .html and .docx)"
+            ),
+            Refusal::DamagedDocx => {
+                write!(f, "this .docx file is damaged: its text could not be read")
+            }
         }
     }
 }
@@ -163,12 +168,17 @@ pub enum Format {
 }
 
 /// Extensions read as plain text.
-const TEXT_EXTENSIONS: &[&str] = &["txt", "text", "md", "markdown", "csv", "tsv", "srt", "vtt", "json", "xml", "log", "rst", "org", "tex"];
+const TEXT_EXTENSIONS: &[&str] = &[
+    "txt", "text", "md", "markdown", "csv", "tsv", "srt", "vtt", "json", "xml", "log", "rst",
+    "org", "tex",
+];
 
 /// The format of a file named `name`, or a refusal for extensions we do not read.
 pub fn format_of(name: &str) -> Result<Format, Refusal> {
     let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
-    let Some((stem, ext)) = base.rsplit_once('.') else { return Ok(Format::Text) };
+    let Some((stem, ext)) = base.rsplit_once('.') else {
+        return Ok(Format::Text);
+    };
     if stem.is_empty() {
         return Ok(Format::Text); // ".bashrc"-like names: try as text
     }
@@ -198,8 +208,17 @@ pub fn decode_file(name: &str, bytes: &[u8], force: Option<Encoding>) -> Result<
             if text.trim().is_empty() {
                 return Err(Refusal::Empty);
             }
-            let detection = Detection { confidence: 1.0, alternatives: Vec::new(), overridden: false };
-            Ok(Decoded { text, encoding: Encoding::Utf8, detection, warnings: Vec::new() })
+            let detection = Detection {
+                confidence: 1.0,
+                alternatives: Vec::new(),
+                overridden: false,
+            };
+            Ok(Decoded {
+                text,
+                encoding: Encoding::Utf8,
+                detection,
+                warnings: Vec::new(),
+            })
         }
         Format::Html => {
             let mut d = decode_with(bytes, force)?;
@@ -212,7 +231,12 @@ pub fn decode_file(name: &str, bytes: &[u8], force: Option<Encoding>) -> Result<
         Format::Text => {
             let mut d = decode_with(bytes, force)?;
             // HTML saved as .txt, or with no extension, is still HTML.
-            let head = d.text.trim_start().get(..15).unwrap_or("").to_ascii_lowercase();
+            let head = d
+                .text
+                .trim_start()
+                .get(..15)
+                .unwrap_or("")
+                .to_ascii_lowercase();
             if head.starts_with("<!doctype html") || head.starts_with("<html") {
                 d.text = formats::html_to_text(&d.text);
             }
@@ -258,12 +282,17 @@ pub fn decode_with(bytes: &[u8], force: Option<Encoding>) -> Result<Decoded, Ref
     if bytes.is_empty() {
         return Err(Refusal::Empty);
     }
-    let certain = |text: String, encoding: Encoding, warnings: Vec<Warning>, overridden: bool| Decoded {
-        text,
-        encoding,
-        detection: Detection { confidence: 1.0, alternatives: Vec::new(), overridden },
-        warnings,
-    };
+    let certain =
+        |text: String, encoding: Encoding, warnings: Vec<Warning>, overridden: bool| Decoded {
+            text,
+            encoding,
+            detection: Detection {
+                confidence: 1.0,
+                alternatives: Vec::new(),
+                overridden,
+            },
+            warnings,
+        };
     let decoded = if let Some(enc) = force {
         let (text, warnings) = decode_as(bytes, enc);
         let mut d = certain(text, enc, warnings, true);
@@ -280,7 +309,16 @@ pub fn decode_with(bytes: &[u8], force: Option<Encoding>) -> Result<Decoded, Ref
         certain(text, Encoding::Utf16Be, w, false)
     } else if let Some(le) = bomless_utf16(bytes) {
         let (text, w) = utf16(bytes, le, 0);
-        certain(text, if le { Encoding::Utf16Le } else { Encoding::Utf16Be }, w, false)
+        certain(
+            text,
+            if le {
+                Encoding::Utf16Le
+            } else {
+                Encoding::Utf16Be
+            },
+            w,
+            false,
+        )
     } else {
         if let Some(kind) = sniff_binary(bytes) {
             return Err(Refusal::Binary { kind });
@@ -337,7 +375,10 @@ fn score(text: &str) -> f32 {
             good += 1;
         }
     }
-    let bad = sample.chars().filter(|&c| c == '\u{FFFD}' || ('\u{80}'..='\u{9F}').contains(&c)).count() as f32;
+    let bad = sample
+        .chars()
+        .filter(|&c| c == '\u{FFFD}' || ('\u{80}'..='\u{9F}').contains(&c))
+        .count() as f32;
     if words == 0 {
         return 0.0;
     }
@@ -363,7 +404,11 @@ fn detect(bytes: &[u8]) -> Decoded {
                 return Decoded {
                     text: legacy::decode_viqr(text),
                     encoding: Encoding::Viqr,
-                    detection: Detection { confidence: viqr, alternatives: vec![(Encoding::Utf8, plain)], overridden: false },
+                    detection: Detection {
+                        confidence: viqr,
+                        alternatives: vec![(Encoding::Utf8, plain)],
+                        overridden: false,
+                    },
                     warnings: Vec::new(),
                 };
             }
@@ -371,7 +416,11 @@ fn detect(bytes: &[u8]) -> Decoded {
         return Decoded {
             text: text.to_owned(),
             encoding: Encoding::Utf8,
-            detection: Detection { confidence: 1.0, alternatives: Vec::new(), overridden: false },
+            detection: Detection {
+                confidence: 1.0,
+                alternatives: Vec::new(),
+                overridden: false,
+            },
             warnings: Vec::new(),
         };
     }
@@ -384,10 +433,24 @@ fn detect(bytes: &[u8]) -> Decoded {
     }
     if valid_multibyte >= 4 && invalid * 2 <= valid_multibyte {
         let (text, warnings) = utf8_lossy(bytes, 0);
-        let detection = Detection { confidence: score(&text), alternatives: Vec::new(), overridden: false };
-        return Decoded { text, encoding: Encoding::Utf8, detection, warnings };
+        let detection = Detection {
+            confidence: score(&text),
+            alternatives: Vec::new(),
+            overridden: false,
+        };
+        return Decoded {
+            text,
+            encoding: Encoding::Utf8,
+            detection,
+            warnings,
+        };
     }
-    for enc in [Encoding::Windows1258, Encoding::Tcvn3, Encoding::Vni, Encoding::Utf8] {
+    for enc in [
+        Encoding::Windows1258,
+        Encoding::Tcvn3,
+        Encoding::Vni,
+        Encoding::Utf8,
+    ] {
         let (text, _) = decode_as(head, enc);
         candidates.push((enc, score(&text)));
     }
@@ -397,7 +460,11 @@ fn detect(bytes: &[u8]) -> Decoded {
     Decoded {
         text,
         encoding: best,
-        detection: Detection { confidence, alternatives: candidates[1..].to_vec(), overridden: false },
+        detection: Detection {
+            confidence,
+            alternatives: candidates[1..].to_vec(),
+            overridden: false,
+        },
         warnings,
     }
 }
@@ -407,8 +474,14 @@ fn looks_viqr(head: &[u8]) -> bool {
     let mut marks = 0;
     let mut words = 1;
     for w in head.windows(3) {
-        let vowel = matches!(w[0].to_ascii_lowercase(), b'a' | b'e' | b'i' | b'o' | b'u' | b'y');
-        if vowel && (matches!(w[1], b'^' | b'(' | b'+') || (matches!(w[1], b'`' | b'~' | b'\'') && w[2].is_ascii_alphabetic())) {
+        let vowel = matches!(
+            w[0].to_ascii_lowercase(),
+            b'a' | b'e' | b'i' | b'o' | b'u' | b'y'
+        );
+        if vowel
+            && (matches!(w[1], b'^' | b'(' | b'+')
+                || (matches!(w[1], b'`' | b'~' | b'\'') && w[2].is_ascii_alphabetic()))
+        {
             marks += 1;
         }
         if w[0] == b' ' {
@@ -472,13 +545,20 @@ fn utf8_lossy(bytes: &[u8], offset: usize) -> (String, Vec<Warning>) {
             for chunk in bytes.utf8_chunks() {
                 text.push_str(chunk.valid());
                 if !chunk.invalid().is_empty() {
-                    let pos = chunk.valid().as_ptr() as usize - bytes.as_ptr() as usize + chunk.valid().len();
+                    let pos = chunk.valid().as_ptr() as usize - bytes.as_ptr() as usize
+                        + chunk.valid().len();
                     first_at.get_or_insert(pos + offset);
                     count += 1;
                     text.push('\u{FFFD}');
                 }
             }
-            (text, vec![Warning::InvalidBytes { count, first_at: first_at.unwrap_or(offset) }])
+            (
+                text,
+                vec![Warning::InvalidBytes {
+                    count,
+                    first_at: first_at.unwrap_or(offset),
+                }],
+            )
         }
     }
 }
@@ -557,7 +637,13 @@ mod tests {
         let d = decode(&bytes).unwrap();
         assert_eq!(d.encoding, Encoding::Utf8);
         assert_eq!(d.text, "H\u{FFFD} Nội là thủ đô của Việt Nam \u{FFFD}");
-        assert_eq!(d.warnings, vec![Warning::InvalidBytes { count: 2, first_at: 1 }]);
+        assert_eq!(
+            d.warnings,
+            vec![Warning::InvalidBytes {
+                count: 2,
+                first_at: 1
+            }]
+        );
     }
 
     #[test]
@@ -582,13 +668,19 @@ mod tests {
                         crate::syllable::Tone::Tilde => '\u{303}',
                         _ => '\u{323}',
                     };
-                    vec![crate::syllable::compose(l.base, crate::syllable::Tone::Level, l.upper), tone]
+                    vec![
+                        crate::syllable::compose(l.base, crate::syllable::Tone::Level, l.upper),
+                        tone,
+                    ]
                 }
                 _ => vec![c],
             })
             .collect();
         let cp = encoding_rs::WINDOWS_1258.encode(&cp).0;
-        assert!(!cp.contains(&b'&'), "every character has a Windows-1258 byte");
+        assert!(
+            !cp.contains(&b'&'),
+            "every character has a Windows-1258 byte"
+        );
         let d = decode(&cp).unwrap();
         assert_eq!(d.encoding, Encoding::Windows1258);
         assert_eq!(crate::normalize::normalize(&d.text), text);
@@ -596,13 +688,21 @@ mod tests {
         let vni = encoding_rs::WINDOWS_1252.encode("Toång Bí thö Nguyeãn Phuù Troïng laøm vieäc vôùi Ban Ñoái ngoaïi Trung öông veà coâng taùc ñoái ngoaïi").0;
         let d = decode(&vni).unwrap();
         assert_eq!(d.encoding, Encoding::Vni);
-        assert!(d.text.starts_with("Tổng Bí thư Nguyễn Phú Trọng làm việc với Ban Đối ngoại"), "{}", d.text);
+        assert!(
+            d.text
+                .starts_with("Tổng Bí thư Nguyễn Phú Trọng làm việc với Ban Đối ngoại"),
+            "{}",
+            d.text
+        );
         assert!(d.detection.confidence > 0.9);
 
         let viqr = "To^?ng Bi' thu+ Nguye^~n Phu' Tro.ng la`m vie^.c vo+'i Ban DDo^'i ngoa.i Trung u+o+ng.";
         let d = decode(viqr.as_bytes()).unwrap();
         assert_eq!(d.encoding, Encoding::Viqr);
-        assert_eq!(d.text, "Tổng Bí thư Nguyễn Phú Trọng làm việc với Ban Đối ngoại Trung ương.");
+        assert_eq!(
+            d.text,
+            "Tổng Bí thư Nguyễn Phú Trọng làm việc với Ban Đối ngoại Trung ương."
+        );
 
         // The user can override.
         let d = decode_with(viqr.as_bytes(), Some(Encoding::Utf8)).unwrap();
@@ -615,12 +715,24 @@ mod tests {
         assert_eq!(format_of("trang.htm"), Ok(Format::Html));
         assert_eq!(format_of("bao-cao.docx"), Ok(Format::Docx));
         assert_eq!(format_of("README"), Ok(Format::Text));
-        assert_eq!(format_of("bang.xlsx"), Err(Refusal::UnsupportedFormat { ext: "xlsx".into() }));
+        assert_eq!(
+            format_of("bang.xlsx"),
+            Err(Refusal::UnsupportedFormat { ext: "xlsx".into() })
+        );
         let html = "<html><body><p>Bộ Ngoại giao</p><script>x()</script></body></html>";
-        assert_eq!(decode_file("tin.html", html.as_bytes(), None).unwrap().text, "Bộ Ngoại giao\n");
+        assert_eq!(
+            decode_file("tin.html", html.as_bytes(), None).unwrap().text,
+            "Bộ Ngoại giao\n"
+        );
         let docx = formats::tests::docx(&["Đối ngoại", "Hà Nội"], true);
-        assert_eq!(decode_file("a.docx", &docx, None).unwrap().text, "Đối ngoại\nHà Nội\n");
-        assert_eq!(decode_file("a.docx", b"PK\x03\x04garbage", None).unwrap_err(), Refusal::DamagedDocx);
+        assert_eq!(
+            decode_file("a.docx", &docx, None).unwrap().text,
+            "Đối ngoại\nHà Nội\n"
+        );
+        assert_eq!(
+            decode_file("a.docx", b"PK\x03\x04garbage", None).unwrap_err(),
+            Refusal::DamagedDocx
+        );
     }
 
     #[test]
