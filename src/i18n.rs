@@ -65,6 +65,30 @@ pub enum Key {
     UpdateReady,
     Reload,
     NoStorage,
+    NormSettings,
+    ToneStyle,
+    ToneTraditional,
+    ToneModern,
+    RuleToneMarks,
+    RuleGlued,
+    RulePunctuation,
+    RuleDStroke,
+    RuleSpaces,
+    RuleBoilerplate,
+    Scope,
+    WholeCorpus,
+    ChangesByKind,
+    Encodings,
+    Encoding,
+    Confidence,
+    DecodeAs,
+    DecodedAs,
+    Detect,
+    ChangesInContext,
+    FlaggedParagraphs,
+    LeftOut,
+    Counted,
+    NotSyllables,
 }
 
 impl Lang {
@@ -154,8 +178,8 @@ impl Lang {
             NextPage => ("Trang sau", "Next page"),
             Pasted => ("văn-bản-dán", "pasted-text"),
             NotBuiltYet => (
-                "Chế độ xem này chưa được xây dựng. Hiện có: Tổng quan và Đọc.",
-                "This view is not built yet. Available now: Overview and Reader.",
+                "Chế độ xem này chưa được xây dựng. Hiện có: Tổng quan, Chuẩn hóa và Đọc.",
+                "This view is not built yet. Available now: Overview, Normalization and Reader.",
             ),
             PrivacyNote => (
                 "Mọi phân tích chạy trên máy của bạn; tài liệu không rời khỏi trình duyệt.",
@@ -173,6 +197,42 @@ impl Lang {
                 "A new version is ready — reload to use it.",
             ),
             Reload => ("Tải lại", "Reload"),
+            NormSettings => ("Quy tắc chuẩn hóa", "Normalization rules"),
+            ToneStyle => ("Kiểu đặt dấu", "Tone mark style"),
+            ToneTraditional => ("Kiểu cũ (hòa, thủy, khỏe)", "Traditional (hòa, thủy, khỏe)"),
+            ToneModern => ("Kiểu mới (hoà, thuỷ, khoẻ)", "Modern (hoà, thuỷ, khoẻ)"),
+            RuleToneMarks => ("Đặt dấu thanh thống nhất", "Consistent tone marks"),
+            RuleGlued => ("Tách âm tiết dính liền", "Split glued syllables"),
+            RulePunctuation => ("Khoảng trắng quanh dấu câu", "Spacing around punctuation"),
+            RuleDStroke => ("Sửa “Ð” thành “Đ”", "Fix “Ð” to “Đ”"),
+            RuleSpaces => (
+                "Khoảng trắng và ký tự ẩn",
+                "Spaces and invisible characters",
+            ),
+            RuleBoilerplate => (
+                "Bỏ phần thừa của trang (chia sẻ, tác giả, chú thích ảnh…) khỏi thống kê",
+                "Leave page furniture (share bars, bylines, captions…) out of the statistics",
+            ),
+            Scope => ("Phạm vi", "Scope"),
+            WholeCorpus => ("Toàn bộ văn bản", "Whole corpus"),
+            ChangesByKind => ("Số thay đổi theo loại", "Changes by kind"),
+            Encodings => ("Bảng mã", "Encodings"),
+            Encoding => ("Bảng mã", "Encoding"),
+            Confidence => ("Độ tin cậy", "Confidence"),
+            DecodeAs => ("Đọc theo bảng mã", "Decode as"),
+            DecodedAs => ("đã đọc theo", "decoded as"),
+            Detect => ("Tự nhận biết", "Detect"),
+            ChangesInContext => ("Các thay đổi trong ngữ cảnh", "Changes in context"),
+            FlaggedParagraphs => (
+                "Đoạn trùng lặp và phần thừa của trang",
+                "Duplicate paragraphs and page furniture",
+            ),
+            LeftOut => ("không tính", "left out"),
+            Counted => ("vẫn tính", "counted"),
+            NotSyllables => (
+                "Từ không phải âm tiết tiếng Việt",
+                "Tokens that are not Vietnamese syllables",
+            ),
             NoStorage => (
                 "Trình duyệt không cho lưu trữ: tài liệu sẽ mất khi tải lại trang.",
                 "This browser does not allow storage: documents will be gone after a reload.",
@@ -253,6 +313,60 @@ impl Lang {
             (Lang::En, RefuseReason::Unreadable { detail }) => {
                 format!("Could not read “{name}”: {detail}")
             }
+        }
+    }
+
+    /// The name of a normalization change kind (see `normalize::ChangeKind::id`).
+    pub fn change_kind(self, id: &str) -> &'static str {
+        let (vi, en) = match id {
+            "nfc" => ("Dạng Unicode dựng sẵn (NFC)", "Unicode composed form (NFC)"),
+            "line_break" => ("Xuống dòng", "Line breaks"),
+            "invisible" => ("Ký tự ẩn", "Invisible characters"),
+            "space" => ("Khoảng trắng", "Spaces"),
+            "d_stroke" => ("“Ð” thành “Đ”", "“Ð” to “Đ”"),
+            "tone_mark" => ("Vị trí dấu thanh", "Tone mark placement"),
+            "glued" => ("Âm tiết dính liền", "Glued syllables"),
+            "punctuation" => ("Dấu câu", "Punctuation spacing"),
+            _ => ("Khác", "Other"),
+        };
+        if self == Lang::Vi {
+            vi
+        } else {
+            en
+        }
+    }
+
+    /// The name of a paragraph flag (see `protocol::FlagView::flag`).
+    pub fn flag(self, id: &str) -> &'static str {
+        let (vi, en) = match id {
+            "duplicate" => ("Trùng lặp", "Duplicate"),
+            "near_duplicate" => ("Lặp lại trong đoạn khác", "Repeated in another paragraph"),
+            "other_document" => ("Đã có trong tài liệu khác", "Already in another document"),
+            "share" => ("Nút chia sẻ, liên kết", "Share bar, links"),
+            "byline" => ("Tác giả, nguồn", "Byline, source"),
+            "caption" => ("Chú thích ảnh", "Photo caption"),
+            "navigation" => ("Menu, chân trang", "Menu, footer"),
+            "dateline" => ("Dòng ngày tháng", "Dateline"),
+            _ => ("Khác", "Other"),
+        };
+        if self == Lang::Vi {
+            vi
+        } else {
+            en
+        }
+    }
+
+    /// The name of a class of non-syllable tokens.
+    pub fn unknown_kind(self, id: &str) -> &'static str {
+        let (vi, en) = match id {
+            "acronym" => ("Viết tắt", "Acronym"),
+            "foreign" => ("Từ nước ngoài", "Foreign word"),
+            _ => ("Có thể sai chính tả", "Possible typo"),
+        };
+        if self == Lang::Vi {
+            vi
+        } else {
+            en
         }
     }
 

@@ -5,8 +5,10 @@
 //! receives the whole index. Refusals and warnings travel as data, not sentences, so the page
 //! words them in the user's language.
 
-use crate::corpus::{Corpus, DocId, Document};
+use crate::corpus::{AnalysisOptions, Corpus, DocId, Document, ParaFlag};
 use crate::ingest::{Refusal, Warning};
+use crate::normalize::{ChangeKind, Options as NormOptions};
+use crate::syllable::ToneStyle;
 use serde::{Deserialize, Serialize};
 
 /// A job's id, chosen by the page; progress, results and cancels refer to it.
@@ -61,6 +63,20 @@ pub enum Request {
     },
     /// Export the whole corpus as JSON (answered by [`Response::Exported`]).
     Export,
+    /// Decode a document with another encoding (`None`: detect again).
+    SetEncoding {
+        /// The document.
+        doc: DocId,
+        /// An encoding label (see [`crate::ingest::Encoding::label`]).
+        encoding: Option<String>,
+    },
+    /// The Normalization view of one document or (`doc: None`) the corpus.
+    Normalization {
+        /// The document, or the whole corpus.
+        doc: Option<DocId>,
+        /// Page of the change list, from 0.
+        page: usize,
+    },
     /// One page of a document's text for the Reader.
     Read {
         /// The document.
@@ -139,6 +155,8 @@ pub enum Response {
     Corpus(CorpusView),
     /// A page of a document.
     Page(ReaderPage),
+    /// The Normalization view.
+    Normalization(NormView),
     /// The worker hit a bug; the message is for a bug report.
     Crashed {
         /// The panic message.
@@ -209,6 +227,71 @@ pub enum SaveFailure {
 pub struct Settings {
     /// Interface language tag ("vi", "en").
     pub lang: String,
+    /// How documents are analyzed.
+    #[serde(default)]
+    pub analysis: AnalysisSettings,
+}
+
+/// The analysis settings a user can change; changing one re-runs the analysis.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(default)]
+pub struct AnalysisSettings {
+    /// Modern tone placement ("hoà") instead of traditional ("hòa").
+    pub modern_tones: bool,
+    /// Place tone marks consistently.
+    pub tone_marks: bool,
+    /// Split glued syllables.
+    pub glued: bool,
+    /// Fix punctuation spacing.
+    pub punctuation: bool,
+    /// "Ð" → "Đ".
+    pub d_stroke: bool,
+    /// Collapse spaces, drop invisible characters.
+    pub spaces: bool,
+    /// Leave boilerplate paragraphs out of the statistics.
+    pub exclude_boilerplate: bool,
+}
+
+impl Default for AnalysisSettings {
+    fn default() -> Self {
+        AnalysisSettings::from(&AnalysisOptions::default())
+    }
+}
+
+impl From<&AnalysisOptions> for AnalysisSettings {
+    fn from(o: &AnalysisOptions) -> Self {
+        AnalysisSettings {
+            modern_tones: o.normalize.tone_style == ToneStyle::Modern,
+            tone_marks: o.normalize.tone_marks,
+            glued: o.normalize.glued,
+            punctuation: o.normalize.punctuation,
+            d_stroke: o.normalize.d_stroke,
+            spaces: o.normalize.spaces,
+            exclude_boilerplate: o.exclude_boilerplate,
+        }
+    }
+}
+
+impl AnalysisSettings {
+    /// The engine's options for these settings (no encoding override).
+    pub fn options(&self) -> AnalysisOptions {
+        AnalysisOptions {
+            normalize: NormOptions {
+                tone_style: if self.modern_tones {
+                    ToneStyle::Modern
+                } else {
+                    ToneStyle::Traditional
+                },
+                tone_marks: self.tone_marks,
+                glued: self.glued,
+                punctuation: self.punctuation,
+                d_stroke: self.d_stroke,
+                spaces: self.spaces,
+            },
+            encoding: None,
+            exclude_boilerplate: self.exclude_boilerplate,
+        }
+    }
 }
 
 /// A non-fatal problem with an added document.
@@ -258,6 +341,95 @@ pub struct DocSummary {
     pub warnings: Vec<DocWarning>,
     /// Stored in the browser (survives a reload)?
     pub saved: bool,
+    /// Normalization changes made.
+    pub changes: u64,
+    /// Paragraphs left out of the statistics (duplicates, boilerplate).
+    pub excluded: u64,
+}
+
+/// Changes per paragraph-flag and per change kind, for one document or the corpus.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
+pub struct NormView {
+    /// The document, or `None` for the corpus.
+    pub doc: Option<DocId>,
+    /// (kind id, count) for every change kind, in [`ChangeKind::ALL`] order.
+    pub counts: Vec<(String, u64)>,
+    /// One page of changes, in text order.
+    pub changes: Vec<ChangeView>,
+    /// This page, from 0.
+    pub page: usize,
+    /// Pages of changes.
+    pub pages: usize,
+    /// Changes recorded (the counts may be higher for huge documents).
+    pub recorded: u64,
+    /// Tokens that are not Vietnamese syllables, most frequent first.
+    pub unknown: Vec<UnknownView>,
+    /// Flagged paragraphs.
+    pub flagged: Vec<FlagView>,
+    /// How each document was decoded.
+    pub encodings: Vec<EncodingView>,
+}
+
+/// One change in context.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct ChangeView {
+    /// The document.
+    pub doc: DocId,
+    /// Kind id ("tone_mark").
+    pub kind: String,
+    /// Original text before it.
+    pub context_before: String,
+    /// What was there.
+    pub before: String,
+    /// What is there now.
+    pub after: String,
+    /// Original text after it.
+    pub context_after: String,
+    /// Offset in the original text, in UTF-16 code units (JavaScript's string offsets).
+    pub start_utf16: u64,
+}
+
+/// A token that is not a Vietnamese syllable.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct UnknownView {
+    /// The token.
+    pub token: String,
+    /// "acronym", "foreign" or "malformed".
+    pub kind: String,
+    /// Occurrences.
+    pub count: u64,
+}
+
+/// A flagged paragraph.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct FlagView {
+    /// The document.
+    pub doc: DocId,
+    /// Paragraph index in the document.
+    pub paragraph: usize,
+    /// "duplicate", "near_duplicate", "other_document", or a boilerplate id ("byline"…).
+    pub flag: String,
+    /// Left out of the statistics?
+    pub excluded: bool,
+    /// The paragraph (cut at 200 characters).
+    pub text: String,
+}
+
+/// How one document was decoded.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct EncodingView {
+    /// The document.
+    pub doc: DocId,
+    /// Its name.
+    pub name: String,
+    /// The encoding used.
+    pub encoding: String,
+    /// Share of words that read as Vietnamese (0–1).
+    pub confidence: f32,
+    /// Other candidates and their scores.
+    pub alternatives: Vec<(String, f32)>,
+    /// Chosen by the user.
+    pub overridden: bool,
 }
 
 /// The corpus as the Overview shows it.
@@ -320,6 +492,8 @@ pub mod views {
             syllables: d.counts.syllables,
             warnings: d.warnings.iter().map(DocWarning::from).collect(),
             saved: true,
+            changes: d.normalization.counts.iter().sum(),
+            excluded: d.flags.iter().filter(|f| f.2).count() as u64,
         }
     }
 
@@ -340,6 +514,145 @@ pub mod views {
                 .map(|(term, count)| TermCount { term, count })
                 .collect(),
         }
+    }
+
+    /// Changes per page of the Normalization view.
+    pub const CHANGES_PAGE: usize = 100;
+
+    /// The Normalization view of `doc` (or of the whole corpus), changes page `page`.
+    pub fn normalization(c: &Corpus, doc: Option<DocId>, page: usize) -> Option<NormView> {
+        let docs: Vec<&Document> = match doc {
+            Some(id) => vec![c.doc(id)?],
+            None => c.docs().iter().collect(),
+        };
+        let mut counts = [0u64; 8];
+        let mut unknown: rustc_hash::FxHashMap<&str, (String, u64)> =
+            rustc_hash::FxHashMap::default();
+        let mut recorded = 0u64;
+        for d in &docs {
+            for (i, n) in d.normalization.counts.iter().enumerate() {
+                counts[i] += n;
+            }
+            recorded += d.normalization.changes.len() as u64;
+            for u in &d.normalization.unknown {
+                let e = unknown
+                    .entry(&u.token)
+                    .or_insert_with(|| (format!("{:?}", u.kind).to_lowercase(), 0));
+                e.1 += u.count;
+            }
+        }
+        let pages = (recorded as usize).div_ceil(CHANGES_PAGE).max(1);
+        let page = page.min(pages - 1);
+        let mut changes = Vec::new();
+        let mut skip = page * CHANGES_PAGE;
+        for d in &docs {
+            let n = d.normalization.changes.len();
+            if skip >= n {
+                skip -= n;
+                continue;
+            }
+            let take = CHANGES_PAGE - changes.len();
+            let slice = &d.normalization.changes[skip..n.min(skip + take)];
+            skip = 0;
+            let mut utf16 = 0u64;
+            let mut at = 0usize;
+            for ch in slice {
+                utf16 += d.original[at..ch.range.start].encode_utf16().count() as u64;
+                at = ch.range.start;
+                changes.push(ChangeView {
+                    doc: d.id,
+                    kind: ch.kind.id().to_owned(),
+                    context_before: tail_chars(&d.original[..ch.range.start], 40),
+                    before: ch.before.clone(),
+                    after: ch.after.clone(),
+                    context_after: head_chars(&d.original[ch.range.end..], 40),
+                    start_utf16: utf16,
+                });
+            }
+            if changes.len() >= CHANGES_PAGE {
+                break;
+            }
+        }
+        let mut unknown: Vec<UnknownView> = unknown
+            .into_iter()
+            .map(|(token, (kind, count))| UnknownView {
+                token: token.to_owned(),
+                kind,
+                count,
+            })
+            .collect();
+        unknown.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.token.cmp(&b.token)));
+        unknown.truncate(300);
+        let mut flagged = Vec::new();
+        for d in &docs {
+            let paras: Vec<&str> = crate::segment::paragraphs(&d.text)
+                .map(|(_, p)| p)
+                .collect();
+            for &(i, flag, excluded) in d.flags.iter().take(500) {
+                let flag = match flag {
+                    ParaFlag::Own(crate::hygiene::Flag::Duplicate { .. }) => "duplicate".to_owned(),
+                    ParaFlag::Own(crate::hygiene::Flag::NearDuplicate { .. }) => {
+                        "near_duplicate".to_owned()
+                    }
+                    ParaFlag::Own(crate::hygiene::Flag::Boilerplate(b)) => b.id().to_owned(),
+                    ParaFlag::InOtherDocument(_) => "other_document".to_owned(),
+                };
+                flagged.push(FlagView {
+                    doc: d.id,
+                    paragraph: i,
+                    flag,
+                    excluded,
+                    text: head_chars(paras.get(i).copied().unwrap_or(""), 200),
+                });
+            }
+        }
+        let encodings = docs
+            .iter()
+            .filter_map(|d| {
+                let enc = d.encoding?;
+                let det = d.detection.as_ref()?;
+                Some(EncodingView {
+                    doc: d.id,
+                    name: d.name.clone(),
+                    encoding: enc.label().to_owned(),
+                    confidence: det.confidence,
+                    alternatives: det
+                        .alternatives
+                        .iter()
+                        .map(|(e, s)| (e.label().to_owned(), *s))
+                        .collect(),
+                    overridden: det.overridden,
+                })
+            })
+            .collect();
+        Some(NormView {
+            doc,
+            counts: ChangeKind::ALL
+                .iter()
+                .map(|k| (k.id().to_owned(), counts[*k as usize]))
+                .collect(),
+            changes,
+            page,
+            pages,
+            recorded,
+            unknown,
+            flagged,
+            encodings,
+        })
+    }
+
+    fn tail_chars(s: &str, n: usize) -> String {
+        let start = s
+            .char_indices()
+            .rev()
+            .nth(n.saturating_sub(1))
+            .map_or(0, |(i, _)| i);
+        s[start..].replace('\n', " ⏎ ")
+    }
+
+    fn head_chars(s: &str, n: usize) -> String {
+        let end = s.char_indices().nth(n).map_or(s.len(), |(i, _)| i);
+        s[..end].replace('\n', " ⏎ ")
     }
 
     /// Page `page` of document `doc`, clamped to the last page; `None` if there is no such

@@ -6,7 +6,8 @@
 use crate::corpus::DocId;
 use crate::i18n::Lang;
 use crate::protocol::{
-    CorpusView, DocWarning, JobId, ReaderPage, RefuseReason, Response, SaveFailure,
+    AnalysisSettings, CorpusView, DocWarning, JobId, NormView, ReaderPage, RefuseReason, Response,
+    SaveFailure,
 };
 use std::collections::BTreeMap;
 
@@ -114,6 +115,12 @@ pub struct State {
     pub storage: Option<(f64, f64)>,
     /// A new version of the app is installed and waits for a reload.
     pub update_ready: bool,
+    /// The analysis settings in force.
+    pub analysis: AnalysisSettings,
+    /// What the Normalization view shows: one document, or the corpus.
+    pub norm_scope: Option<DocId>,
+    /// The Normalization view, when it belongs to `norm_scope`.
+    pub norm: Option<NormView>,
     next_notice: u32,
 }
 
@@ -145,6 +152,10 @@ pub enum Action {
     Pasting(bool),
     /// The service worker installed a new version.
     UpdateReady,
+    /// Show the Normalization view of a document, or of the corpus.
+    NormScope(Option<DocId>),
+    /// The user changed an analysis setting.
+    SetAnalysis(AnalysisSettings),
 }
 
 /// How many notices are kept; a 500-file drop of images must not grow the page forever.
@@ -195,6 +206,13 @@ impl State {
             Action::Dragging(d) => self.dragging = d,
             Action::Pasting(p) => self.pasting = p,
             Action::UpdateReady => self.update_ready = true,
+            Action::NormScope(scope) => {
+                if self.norm_scope != scope {
+                    self.norm = None;
+                }
+                self.norm_scope = scope;
+            }
+            Action::SetAnalysis(a) => self.analysis = a,
         }
     }
 
@@ -206,8 +224,11 @@ impl State {
             } => {
                 self.ready = true;
                 self.persistent = persistent;
-                if let Some(lang) = settings.and_then(|s| Lang::from_tag(&s.lang)) {
-                    self.lang = lang;
+                if let Some(s) = settings {
+                    if let Some(lang) = Lang::from_tag(&s.lang) {
+                        self.lang = lang;
+                    }
+                    self.analysis = s.analysis;
                 }
             }
             Response::NotSaved { name, reason } => self.notify(Notice::NotSaved { name, reason }),
@@ -255,7 +276,19 @@ impl State {
                         self.page = None;
                     }
                 }
+                if let Some(scope) = self.norm_scope {
+                    if !view.docs.iter().any(|d| d.id == scope) {
+                        self.norm_scope = None;
+                    }
+                }
+                // The view is stale: the page asks again.
+                self.norm = None;
                 self.corpus = view;
+            }
+            Response::Normalization(v) => {
+                if v.doc == self.norm_scope {
+                    self.norm = Some(v);
+                }
             }
             Response::Page(p) => {
                 if Some(p.doc) == self.selected {
@@ -287,6 +320,8 @@ mod tests {
             syllables: 1,
             warnings,
             saved: true,
+            changes: 0,
+            excluded: 0,
         }
     }
 

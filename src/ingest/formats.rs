@@ -56,10 +56,10 @@ pub fn html_to_text(html: &str) -> String {
             }
             "p" | "div" | "br" | "li" | "ul" | "ol" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6"
             | "tr" | "table" | "section" | "article" | "header" | "footer" | "blockquote"
-            | "pre" | "hr" | "title" | "figcaption" | "dd" | "dt" | "main" | "aside" | "nav" => {
-                if !out.ends_with('\n') && !out.is_empty() {
-                    out.push('\n');
-                }
+            | "pre" | "hr" | "title" | "figcaption" | "dd" | "dt" | "main" | "aside" | "nav"
+                if !out.ends_with('\n') && !out.is_empty() =>
+            {
+                out.push('\n');
             }
             "td" | "th" => out.push(' '),
             _ => {}

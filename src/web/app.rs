@@ -317,6 +317,30 @@ fn App() -> Html {
         use_effect_with(lang, |lang| set_html_lang(*lang));
     }
 
+    // Ask the worker for the Normalization view when it is shown and stale.
+    {
+        let handle = handle.clone();
+        use_effect_with(
+            (
+                state.tab,
+                state.norm_scope,
+                state.norm.is_none(),
+                state.ready,
+            ),
+            move |(tab, scope, missing, ready)| {
+                if *tab == Tab::Normalization && *missing && *ready {
+                    handle.send(
+                        &Request::Normalization {
+                            doc: *scope,
+                            page: 0,
+                        },
+                        None,
+                    );
+                }
+            },
+        );
+    }
+
     // Ask the worker for the Reader's page when a document is selected.
     {
         let handle = handle.clone();
@@ -353,6 +377,7 @@ fn App() -> Html {
             handle.send(&Request::ResetSample { job }, None);
         })
     };
+    let analysis_now = state.analysis;
     let on_lang = {
         let dispatch = dispatch.clone();
         let handle = handle.clone();
@@ -360,6 +385,7 @@ fn App() -> Html {
             let sel: web_sys::HtmlSelectElement = e.target_unchecked_into();
             if let Some(l) = Lang::from_tag(&sel.value()) {
                 let settings = crate::protocol::Settings {
+                    analysis: analysis_now,
                     lang: l.tag().to_owned(),
                 };
                 handle.send(&Request::SaveSettings { settings }, None);
@@ -438,6 +464,7 @@ fn App() -> Html {
                         { match state.tab {
                             Tab::Overview => html! { <Overview state={Rc::new(state.clone())} /> },
                             Tab::Reader => html! { <Reader state={Rc::new(state.clone())} handle={handle.clone()} /> },
+                            Tab::Normalization => html! { <NormalizationView state={Rc::new(state.clone())} handle={handle.clone()} dispatch={dispatch.clone()} /> },
                             _ => html! { <p class="empty not-built">{t(Key::NotBuiltYet)}</p> },
                         } }
                     </section>
@@ -719,4 +746,215 @@ fn Reader(p: &WithState) -> Html {
             }
         </article>
     }
+}
+
+#[component]
+fn NormalizationView(p: &WithState) -> Html {
+    let s = &p.state;
+    let lang = s.lang;
+    let (Some(handle), Some(dispatch)) = (p.handle.clone(), p.dispatch.clone()) else {
+        return html! {};
+    };
+    let settings_form = {
+        let a = s.analysis;
+        let change = {
+            let handle = handle.clone();
+            let dispatch = dispatch.clone();
+            move |next: crate::protocol::AnalysisSettings| {
+                dispatch.emit(Action::SetAnalysis(next));
+                let settings = crate::protocol::Settings {
+                    lang: lang.tag().to_owned(),
+                    analysis: next,
+                };
+                handle.send(&Request::SaveSettings { settings }, None);
+            }
+        };
+        let checkbox =
+            |id: &'static str,
+             label: Key,
+             on: bool,
+             set: fn(&mut crate::protocol::AnalysisSettings, bool)| {
+                let change = change.clone();
+                let onchange = Callback::from(move |e: Event| {
+                    let input: HtmlInputElement = e.target_unchecked_into();
+                    let mut next = a;
+                    set(&mut next, input.checked());
+                    change(next);
+                });
+                html! {
+                    <label class="check"><input type="checkbox" id={id} checked={on} {onchange} />{lang.t(label)}</label>
+                }
+            };
+        let on_tone = {
+            let change = change.clone();
+            Callback::from(move |e: Event| {
+                let sel: web_sys::HtmlSelectElement = e.target_unchecked_into();
+                change(crate::protocol::AnalysisSettings {
+                    modern_tones: sel.value() == "modern",
+                    ..a
+                });
+            })
+        };
+        html! {
+            <fieldset class="settings">
+                <legend>{lang.t(Key::NormSettings)}</legend>
+                <label class="check">{lang.t(Key::ToneStyle)}
+                    <select id="tone-style" onchange={on_tone}>
+                        <option value="traditional" selected={!a.modern_tones}>{lang.t(Key::ToneTraditional)}</option>
+                        <option value="modern" selected={a.modern_tones}>{lang.t(Key::ToneModern)}</option>
+                    </select>
+                </label>
+                {checkbox("rule-tone", Key::RuleToneMarks, a.tone_marks, |x, v| x.tone_marks = v)}
+                {checkbox("rule-glued", Key::RuleGlued, a.glued, |x, v| x.glued = v)}
+                {checkbox("rule-punctuation", Key::RulePunctuation, a.punctuation, |x, v| x.punctuation = v)}
+                {checkbox("rule-d", Key::RuleDStroke, a.d_stroke, |x, v| x.d_stroke = v)}
+                {checkbox("rule-spaces", Key::RuleSpaces, a.spaces, |x, v| x.spaces = v)}
+                {checkbox("rule-boilerplate", Key::RuleBoilerplate, a.exclude_boilerplate, |x, v| x.exclude_boilerplate = v)}
+            </fieldset>
+        }
+    };
+    let on_scope = {
+        let dispatch = dispatch.clone();
+        Callback::from(move |e: Event| {
+            let sel: web_sys::HtmlSelectElement = e.target_unchecked_into();
+            dispatch.emit(Action::NormScope(sel.value().parse().ok()));
+        })
+    };
+    let scope_select = html! {
+        <label class="check">{lang.t(Key::Scope)}
+            <select id="norm-scope" onchange={on_scope}>
+                <option value="" selected={s.norm_scope.is_none()}>{lang.t(Key::WholeCorpus)}</option>
+                { for s.corpus.docs.iter().map(|d| html! {
+                    <option value={d.id.to_string()} selected={s.norm_scope == Some(d.id)}>{d.name.clone()}</option>
+                }) }
+            </select>
+        </label>
+    };
+    let Some(v) = &s.norm else {
+        return html! { <div class="normalization">{settings_form}{scope_select}<p class="empty">{lang.t(Key::Analyzing)}{"…"}</p></div> };
+    };
+    let doc_name = |id: u32| {
+        s.corpus
+            .docs
+            .iter()
+            .find(|d| d.id == id)
+            .map(|d| d.name.clone())
+            .unwrap_or_default()
+    };
+    let go = |page: usize| {
+        let handle = handle.clone();
+        let doc = v.doc;
+        Callback::from(move |_| handle.send(&Request::Normalization { doc, page }, None))
+    };
+    html! {
+        <div class="normalization">
+            {settings_form}
+            {scope_select}
+            <h2>{lang.t(Key::ChangesByKind)}</h2>
+            <table class="norm-counts" id="norm-counts">
+                <tbody>
+                    { for v.counts.iter().map(|(kind, n)| html! {
+                        <tr data-kind={kind.clone()}><td>{lang.change_kind(kind)}</td><td class="num">{lang.num(*n)}</td></tr>
+                    }) }
+                </tbody>
+            </table>
+            if !v.encodings.is_empty() {
+                <h2>{lang.t(Key::Encodings)}</h2>
+                <table class="encodings" id="encodings">
+                    <thead><tr><th>{lang.t(Key::Documents)}</th><th>{lang.t(Key::Encoding)}</th><th>{lang.t(Key::Confidence)}</th><th>{lang.t(Key::DecodeAs)}</th></tr></thead>
+                    <tbody>
+                        { for v.encodings.iter().map(|e| {
+                            let handle = handle.clone();
+                            let doc = e.doc;
+                            let onchange = Callback::from(move |ev: Event| {
+                                let sel: web_sys::HtmlSelectElement = ev.target_unchecked_into();
+                                let value = sel.value();
+                                let encoding = (!value.is_empty()).then_some(value);
+                                handle.send(&Request::SetEncoding { doc, encoding }, None);
+                            });
+                            html! {
+                                <tr data-doc={e.doc.to_string()}>
+                                    <td>{e.name.clone()}</td>
+                                    <td class="encoding-label">{format!("{} {}", lang.t(Key::DecodedAs), e.encoding)}</td>
+                                    <td class="num">{format!("{}%", lang.dec(e.confidence as f64 * 100.0, 0))}</td>
+                                    <td>
+                                        <select class="encoding-override" aria-label={lang.t(Key::DecodeAs)} {onchange}>
+                                            <option value="" selected={!e.overridden}>{lang.t(Key::Detect)}</option>
+                                            { for crate::ingest::Encoding::ALL.iter().map(|enc| html! {
+                                                <option value={enc.label()} selected={e.overridden && e.encoding == enc.label()}>{enc.label()}</option>
+                                            }) }
+                                        </select>
+                                    </td>
+                                </tr>
+                            }
+                        }) }
+                    </tbody>
+                </table>
+            }
+            <h2>{format!("{} ({})", lang.t(Key::ChangesInContext), lang.num(v.recorded))}</h2>
+            <ol class="changes" id="changes" start={(v.page * crate::protocol::views::CHANGES_PAGE + 1).to_string()}>
+                { for v.changes.iter().map(|c| html! {
+                    <li data-kind={c.kind.clone()} data-offset={c.start_utf16.to_string()}>
+                        <span class="kind">{lang.change_kind(&c.kind)}</span>
+                        if v.doc.is_none() { <span class="doc-name">{doc_name(c.doc)}</span> }
+                        <span class="ctx">{c.context_before.clone()}</span>
+                        <del>{visible(&c.before)}</del>
+                        <ins>{visible(&c.after)}</ins>
+                        <span class="ctx">{c.context_after.clone()}</span>
+                    </li>
+                }) }
+            </ol>
+            if v.pages > 1 {
+                <nav class="pager">
+                    <button class="button" disabled={v.page == 0} onclick={go(v.page.saturating_sub(1))}>{lang.t(Key::PrevPage)}</button>
+                    <span>{format!("{} / {}", v.page + 1, v.pages)}</span>
+                    <button class="button" disabled={v.page + 1 >= v.pages} onclick={go(v.page + 1)}>{lang.t(Key::NextPage)}</button>
+                </nav>
+            }
+            <h2>{lang.t(Key::FlaggedParagraphs)}</h2>
+            <ul class="flagged" id="flagged">
+                { for v.flagged.iter().map(|f| html! {
+                    <li data-flag={f.flag.clone()}>
+                        <span class="kind">{lang.flag(&f.flag)}</span>
+                        if v.doc.is_none() { <span class="doc-name">{doc_name(f.doc)}</span> }
+                        <span class="excluded">{if f.excluded { lang.t(Key::LeftOut) } else { lang.t(Key::Counted) }}</span>
+                        <span class="para">{f.text.clone()}</span>
+                    </li>
+                }) }
+            </ul>
+            <h2>{lang.t(Key::NotSyllables)}</h2>
+            <table class="unknown" id="unknown">
+                <tbody>
+                    { for v.unknown.iter().map(|u| html! {
+                        <tr data-kind={u.kind.clone()}><td class="term">{u.token.clone()}</td><td>{lang.unknown_kind(&u.kind)}</td><td class="num">{lang.num(u.count)}</td></tr>
+                    }) }
+                </tbody>
+            </table>
+        </div>
+    }
+}
+
+/// Make whitespace changes visible: "·" for a space, "⏎" for a line break, "∅" for nothing.
+fn visible(s: &str) -> String {
+    if s.is_empty() {
+        return "∅".into();
+    }
+    s.chars()
+        .map(|c| match c {
+            ' ' => '·',
+            '\n' => '⏎',
+            '\r' => '␍',
+            '\t' => '⇥',
+            '\u{A0}' => '⍽',
+            c if c.is_whitespace()
+                || matches!(
+                    c,
+                    '\u{AD}' | '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}'
+                ) =>
+            {
+                '⌑'
+            }
+            c => c,
+        })
+        .collect()
 }

@@ -37,6 +37,8 @@ pub struct StoredDoc {
     pub name: String,
     /// When it was added (ms since the epoch); restores keep this order.
     pub added: f64,
+    /// The user's encoding override (a label), if any.
+    pub encoding: Option<String>,
     /// Its content.
     pub content: Content,
 }
@@ -254,6 +256,9 @@ fn to_js(d: &StoredDoc) -> JsValue {
     set(&o, "key", &JsValue::from_str(&d.key));
     set(&o, "name", &JsValue::from_str(&d.name));
     set(&o, "added", &JsValue::from_f64(d.added));
+    if let Some(e) = &d.encoding {
+        set(&o, "encoding", &JsValue::from_str(e));
+    }
     match &d.content {
         Content::Blob(b) => set(&o, "blob", b),
         Content::Text(t) => set(&o, "text", &JsValue::from_str(t)),
@@ -271,10 +276,12 @@ fn from_js(v: &JsValue) -> Option<StoredDoc> {
     } else {
         Content::Text(get("text")?.as_string()?)
     };
+    let encoding = get("encoding").and_then(|e| e.as_string());
     Some(StoredDoc {
         key,
         name,
         added,
+        encoding,
         content,
     })
 }

@@ -13,6 +13,7 @@
 
 use super::store::{self, Content, SaveError, Store, StoredDoc};
 use crate::corpus::{Corpus, DocBuilder, DocId};
+use crate::ingest::Encoding;
 use crate::protocol::{
     export, views, CorpusView, JobId, RefuseReason, Request, Response, SaveFailure, Settings, TOP_N,
 };
@@ -64,11 +65,24 @@ const SAMPLE: [(&str, &str); 5] = [
 ];
 
 /// Where a document's input comes from and whether it still has to be stored.
+#[derive(Clone)]
 struct Origin {
     key: String,
     name: String,
+    /// When it was first added; restores keep this order.
+    added: f64,
+    /// The user's encoding override.
+    encoding: Option<Encoding>,
     /// Store it once it decodes (new files and texts); restored documents are stored already.
     save: bool,
+}
+
+/// What a document was made from, kept so a changed setting or encoding can re-run its
+/// analysis without asking the user for the file again.
+#[derive(Clone)]
+enum Source {
+    Blob(Blob),
+    Text(String),
 }
 
 enum Item {
@@ -89,8 +103,9 @@ enum Item {
     },
     Analyze {
         origin: Origin,
-        builder: DocBuilder,
+        builder: Box<DocBuilder>,
         input: u64,
+        source: Source,
     },
 }
 
@@ -119,6 +134,10 @@ struct Worker {
     pending: HashSet<String>,
     /// Keys of documents that could not be stored.
     unsaved: HashSet<String>,
+    /// Every document's source, by key.
+    sources: HashMap<String, (Origin, Source)>,
+    /// The analysis settings in force.
+    settings: Settings,
 }
 
 type Shared = Rc<RefCell<Worker>>;
@@ -146,6 +165,8 @@ pub fn start() {
         keys: HashMap::new(),
         pending: HashSet::new(),
         unsaved: HashSet::new(),
+        sources: HashMap::new(),
+        settings: Settings::default(),
     }));
     // Messages that arrive while the store opens wait in the event queue: the handler is set
     // only after the stored corpus is queued, so a request never races the restore.
@@ -180,6 +201,9 @@ pub fn start() {
             let mut w = worker.borrow_mut();
             w.store = store.clone();
             w.channel = BroadcastChannel::new(CHANNEL).ok();
+            if let Some(s) = &settings {
+                w.settings = s.clone();
+            }
             post(
                 &w.scope,
                 &Response::Ready {
@@ -244,6 +268,8 @@ fn restore_item(d: StoredDoc) -> Item {
     let origin = Origin {
         key: d.key,
         name: d.name,
+        added: d.added,
+        encoding: d.encoding.as_deref().and_then(Encoding::from_label),
         save: false,
     };
     match d.content {
@@ -302,6 +328,8 @@ fn on_message(worker: &Shared, e: MessageEvent) {
                     origin: Origin {
                         key: store::new_key(),
                         name,
+                        added: store::stamp(),
+                        encoding: None,
                         save: true,
                     },
                     blob,
@@ -317,6 +345,8 @@ fn on_message(worker: &Shared, e: MessageEvent) {
             let origin = Origin {
                 key: store::new_key(),
                 name,
+                added: store::stamp(),
+                encoding: None,
                 save: true,
             };
             worker
@@ -331,6 +361,7 @@ fn on_message(worker: &Shared, e: MessageEvent) {
                 w.post_corpus();
                 if let Some(key) = w.keys.remove(&doc) {
                     w.unsaved.remove(&key);
+                    w.sources.remove(&key);
                     if let Some(store) = w.store.clone() {
                         let worker = worker.clone();
                         spawn_local(async move {
@@ -351,11 +382,26 @@ fn on_message(worker: &Shared, e: MessageEvent) {
             }
         }
         Request::SaveSettings { settings } => {
+            let changed = worker.borrow().settings.analysis != settings.analysis;
+            worker.borrow_mut().settings = settings.clone();
+            if changed {
+                reanalyze(worker, None);
+            }
             let store = worker.borrow().store.clone();
             if let (Some(store), Ok(json)) = (store, serde_json::to_string(&settings)) {
                 spawn_local(async move {
                     let _ = store.set_meta("settings", &JsValue::from_str(&json)).await;
                 });
+            }
+        }
+        Request::SetEncoding { doc, encoding } => {
+            let encoding = encoding.as_deref().and_then(Encoding::from_label);
+            reanalyze(worker, Some((doc, encoding)));
+        }
+        Request::Normalization { doc, page } => {
+            let w = worker.borrow();
+            if let Some(v) = views::normalization(&w.corpus, doc, page) {
+                post(&w.scope, &Response::Normalization(v));
             }
         }
         Request::Export => {
@@ -377,6 +423,64 @@ fn on_message(worker: &Shared, e: MessageEvent) {
     schedule(worker);
 }
 
+/// Analyze documents again from their sources: all of them (a setting changed), or one with
+/// a new encoding (stored with it, so the choice survives a reload).
+fn reanalyze(worker: &Shared, one: Option<(DocId, Option<Encoding>)>) {
+    let mut w = worker.borrow_mut();
+    let ids: Vec<DocId> = match one {
+        Some((doc, _)) => vec![doc],
+        None => w.corpus.docs().iter().map(|d| d.id).collect(),
+    };
+    let mut items = VecDeque::new();
+    let mut resave = Vec::new();
+    for id in ids {
+        let Some(key) = w.keys.get(&id).cloned() else {
+            continue;
+        };
+        let Some((mut origin, source)) = w.sources.get(&key).cloned() else {
+            continue;
+        };
+        w.corpus.remove(id);
+        w.keys.remove(&id);
+        if let Some((_, enc)) = one {
+            origin.encoding = enc;
+            if let Source::Blob(b) = &source {
+                resave.push(StoredDoc {
+                    key: origin.key.clone(),
+                    name: origin.name.clone(),
+                    added: origin.added,
+                    encoding: enc.map(|e| e.label().to_owned()),
+                    content: Content::Blob(b.clone()),
+                });
+            }
+        }
+        origin.save = false;
+        items.push_back(match source {
+            Source::Blob(blob) => Item::Read {
+                origin,
+                blob,
+                buf: Vec::new(),
+                pos: 0.0,
+            },
+            Source::Text(text) => Item::Text { origin, text },
+        });
+    }
+    // Later documents may have left out paragraphs that the removed ones held: with all of
+    // them re-run in order, ownership is settled again as if they were added now.
+    w.corpus_dirty = true;
+    let total = items.iter().map(item_size).sum();
+    w.enqueue(SELF_JOB, items, total);
+    drop(w);
+    for doc in resave {
+        let Some(store) = worker.borrow().store.clone() else {
+            break;
+        };
+        spawn_local(async move {
+            let _ = store.put_doc(&doc).await;
+        });
+    }
+}
+
 /// Replace the corpus (and the store) with the sample corpus.
 fn reset_sample(worker: &Shared, job: JobId) {
     let mut w = worker.borrow_mut();
@@ -388,12 +492,14 @@ fn reset_sample(worker: &Shared, job: JobId) {
     w.keys.clear();
     w.pending.clear();
     w.unsaved.clear();
+    w.sources.clear();
     w.corpus_dirty = true;
     let docs: Vec<StoredDoc> = SAMPLE
         .iter()
         .map(|(name, text)| StoredDoc {
             key: store::new_key(),
             name: (*name).to_owned(),
+            encoding: None,
             added: store::stamp(),
             content: Content::Text((*text).to_owned()),
         })
@@ -408,6 +514,8 @@ fn reset_sample(worker: &Shared, job: JobId) {
                 origin: Origin {
                     key: d.key.clone(),
                     name: d.name.clone(),
+                    added: d.added,
+                    encoding: None,
                     save: false,
                 },
                 text: text.clone(),
@@ -478,7 +586,9 @@ fn sync_from_store(worker: &Shared) {
                 .collect();
             for id in gone {
                 w.corpus.remove(id);
-                w.keys.remove(&id);
+                if let Some(k) = w.keys.remove(&id) {
+                    w.sources.remove(&k);
+                }
                 w.corpus_dirty = true;
             }
             let known: HashSet<&String> = w.keys.values().chain(w.pending.iter()).collect();
@@ -678,6 +788,7 @@ impl Worker {
                     origin,
                     builder,
                     input,
+                    ..
                 }) => {
                     let (done, all) = builder.progress();
                     let frac = if all == 0 {
@@ -809,6 +920,8 @@ impl Worker {
                                 origin: Origin {
                                     key,
                                     name,
+                                    added: store::stamp(),
+                                    encoding: None,
                                     save: true,
                                 },
                                 text,
@@ -817,21 +930,23 @@ impl Worker {
                         return Step::Worked;
                     }
                 }
-                match DocBuilder::from_bytes(origin.name.clone(), &bytes) {
+                let mut opts = self.settings.analysis.options();
+                opts.encoding = origin.encoding;
+                match DocBuilder::from_bytes(origin.name.clone(), &bytes, &opts) {
                     Ok(builder) => {
+                        let blob = blob.unwrap_or_else(|| bytes_blob(&bytes));
                         let save = origin.save.then(|| StoredDoc {
                             key: origin.key.clone(),
                             name: origin.name.clone(),
-                            added: store::stamp(),
-                            content: match blob {
-                                Some(b) => Content::Blob(b),
-                                None => Content::Blob(bytes_blob(&bytes)),
-                            },
+                            added: origin.added,
+                            encoding: origin.encoding.map(|e| e.label().to_owned()),
+                            content: Content::Blob(blob.clone()),
                         });
                         job.items.push_front(Item::Analyze {
                             origin,
-                            builder,
+                            builder: Box::new(builder),
                             input,
+                            source: Source::Blob(blob),
                         });
                         save.map_or(Step::Worked, Step::Save)
                     }
@@ -844,18 +959,21 @@ impl Worker {
             }
             Item::Text { origin, text } => {
                 let input = text.len() as u64;
-                match DocBuilder::from_text(origin.name.clone(), &text) {
+                let opts = self.settings.analysis.options();
+                match DocBuilder::from_text(origin.name.clone(), &text, &opts) {
                     Ok(builder) => {
                         let save = origin.save.then(|| StoredDoc {
                             key: origin.key.clone(),
                             name: origin.name.clone(),
-                            added: store::stamp(),
-                            content: Content::Text(text),
+                            added: origin.added,
+                            encoding: None,
+                            content: Content::Text(text.clone()),
                         });
                         job.items.push_front(Item::Analyze {
                             origin,
-                            builder,
+                            builder: Box::new(builder),
                             input,
+                            source: Source::Text(text),
                         });
                         save.map_or(Step::Worked, Step::Save)
                     }
@@ -870,19 +988,22 @@ impl Worker {
                 origin,
                 mut builder,
                 input,
+                source,
             } => {
-                if builder.step(self.corpus.interner_mut(), ANALYZE_STEP) {
+                if builder.step(&mut self.corpus, ANALYZE_STEP) {
                     job.done += input;
                     job.added += 1;
-                    let id = self.corpus.add(builder);
+                    let id = self.corpus.add(*builder);
                     self.pending.remove(&origin.key);
-                    self.keys.insert(id, origin.key);
+                    self.keys.insert(id, origin.key.clone());
+                    self.sources.insert(origin.key.clone(), (origin, source));
                     self.corpus_dirty = true;
                 } else {
                     job.items.push_front(Item::Analyze {
                         origin,
                         builder,
                         input,
+                        source,
                     });
                 }
                 Step::Worked
