@@ -121,6 +121,8 @@ pub struct DocBuilder {
     warnings: Vec<Warning>,
     paragraphs: Vec<std::ops::Range<usize>>,
     own_flags: Vec<Option<hygiene::Flag>>,
+    paragraph_fps: Vec<u64>,
+    sentence_buf: Vec<std::ops::Range<usize>>,
     next: usize,
     exclude_boilerplate: bool,
     counts: Counts,
@@ -186,7 +188,7 @@ impl DocBuilder {
             .iter()
             .map(|r| &normalized.text[r.clone()])
             .collect();
-        let own_flags = hygiene::check(&texts);
+        let (own_flags, paragraph_fps) = hygiene::check_with_fingerprints(&texts);
         DocBuilder {
             name,
             original,
@@ -197,6 +199,8 @@ impl DocBuilder {
             warnings,
             paragraphs,
             own_flags,
+            paragraph_fps,
+            sentence_buf: Vec::new(),
             next: 0,
             exclude_boilerplate: opts.exclude_boilerplate,
             counts,
@@ -235,7 +239,7 @@ impl DocBuilder {
             // Duplicates count once; boilerplate by the setting; a paragraph an earlier
             // document holds counts there.
             let mut flag = self.own_flags[i].map(ParaFlag::Own);
-            let fp = hygiene::fingerprint(&hygiene::key(para));
+            let fp = self.paragraph_fps[i];
             if flag.is_none() {
                 if let Some(&owner) = corpus.paragraph_owner.get(&fp) {
                     flag = Some(ParaFlag::InOtherDocument(owner));
@@ -256,7 +260,8 @@ impl DocBuilder {
                 self.fingerprints.push(fp);
             }
             self.counts.paragraphs += 1;
-            self.counts.sentences += segment::sentences(para).len() as u64;
+            segment::sentences_into(para, &mut self.sentence_buf);
+            self.counts.sentences += self.sentence_buf.len() as u64;
             self.counts.chars += para.chars().count() as u64;
             for (_, syl) in segment::syllables(para) {
                 self.counts.syllables += 1;

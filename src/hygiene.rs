@@ -94,6 +94,11 @@ const SHORT_LINE_WORDS: usize = 12;
 
 /// Flags for `paragraphs` (in order).
 pub fn check(paragraphs: &[&str]) -> Vec<Option<Flag>> {
+    check_with_fingerprints(paragraphs).0
+}
+
+/// [`check`], plus each paragraph's [`fingerprint`] of its [`key`] (computed anyway).
+pub fn check_with_fingerprints(paragraphs: &[&str]) -> (Vec<Option<Flag>>, Vec<u64>) {
     let n = paragraphs.len();
     let mut flags: Vec<Option<Flag>> = vec![None; n];
     let keys: Vec<String> = paragraphs.iter().map(|p| key(p)).collect();
@@ -131,12 +136,13 @@ pub fn check(paragraphs: &[&str]) -> Vec<Option<Flag>> {
             flags[i] = boilerplate(p, i, n).map(Flag::Boilerplate);
         }
     }
-    flags
+    let fingerprints = keys.iter().map(|k| fingerprint(k)).collect();
+    (flags, fingerprints)
 }
 
 fn starts_with_ci(p: &str, prefixes: &[&str]) -> bool {
-    let lower = p.to_lowercase();
-    prefixes.iter().any(|x| lower.starts_with(x))
+    let head: String = p.chars().take(24).flat_map(char::to_lowercase).collect();
+    prefixes.iter().any(|x| head.starts_with(x))
 }
 
 fn ends_sentence(p: &str) -> bool {
@@ -146,7 +152,11 @@ fn ends_sentence(p: &str) -> bool {
 /// Is `p` (paragraph `i` of `n`) site furniture?
 pub fn boilerplate(p: &str, i: usize, n: usize) -> Option<Boilerplate> {
     let p = p.trim();
-    let w = words(p);
+    // Every kind of furniture is short; most paragraphs are not, and stop here.
+    let w = p.split_whitespace().take(41).count();
+    if w > 40 {
+        return None;
+    }
     let lower = p.to_lowercase();
     if w <= SHORT_LINE_WORDS
         && starts_with_ci(

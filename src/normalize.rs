@@ -252,21 +252,32 @@ fn is_space(c: char) -> bool {
     )
 }
 
+/// Does a combining mark start at byte `at`? The common marks (U+0300–U+036F) are two-byte
+/// sequences starting with 0xCC or 0xCD, tested without decoding.
+fn mark_at(text: &str, at: usize) -> bool {
+    match text.as_bytes().get(at) {
+        None => false,
+        Some(&b) if b < 0x80 => false,
+        Some(0xCC | 0xCD) => true,
+        Some(_) => text[at..].chars().next().is_some_and(is_combining_mark),
+    }
+}
+
+/// Characters NFC leaves alone whatever follows them is decided by a range test: Latin
+/// letters and Vietnamese's precomposed ones, the most common non-ASCII text by far.
+fn plainly_nfc(c: char) -> bool {
+    matches!(c as u32, 0xA0..=0x24F | 0x1E00..=0x1EFF | 0x2010..=0x206F)
+}
+
 /// Pass 1: characters.
 fn char_edits(text: &str, opts: &Options, edits: &mut Vec<Edit>) {
-    let nfc = is_nfc_quick(text.chars()) == IsNormalized::Yes;
     let bytes = text.as_bytes();
     let mut i = 0;
     while i < bytes.len() {
         let b = bytes[i];
-        // ASCII fast path: only CR, tab and spaces matter, and (in text that is not NFC) a
-        // letter that combining marks follow.
-        if b < 0x80
-            && b != b'\r'
-            && b != b' '
-            && b != b'\t'
-            && (nfc || bytes.get(i + 1).is_none_or(|&n| n < 0x80))
-        {
+        // ASCII fast path: only CR, tab and spaces matter, and a letter that combining
+        // marks follow.
+        if b < 0x80 && b != b'\r' && b != b' ' && b != b'\t' && !mark_at(text, i + 1) {
             i += 1;
             continue;
         }
@@ -285,8 +296,7 @@ fn char_edits(text: &str, opts: &Options, edits: &mut Vec<Edit>) {
                 kind: ChangeKind::LineBreak,
             });
             i = end;
-        } else if opts.spaces && is_invisible(c) && !text[i + len..].starts_with(is_combining_mark)
-        {
+        } else if opts.spaces && is_invisible(c) && !mark_at(text, i + len) {
             // (An invisible character before a combining mark stays: removing it would hand
             // the mark to the letter before, and a second pass would compose them.)
             edits.push(Edit {
@@ -303,9 +313,7 @@ fn char_edits(text: &str, opts: &Options, edits: &mut Vec<Edit>) {
                 if is_space(ch) {
                     end += ch.len_utf8();
                     last_space_end = end;
-                } else if is_invisible(ch)
-                    && !text[end + ch.len_utf8()..].starts_with(is_combining_mark)
-                {
+                } else if is_invisible(ch) && !mark_at(text, end + ch.len_utf8()) {
                     end += ch.len_utf8();
                 } else {
                     break;
@@ -330,13 +338,12 @@ fn char_edits(text: &str, opts: &Options, edits: &mut Vec<Edit>) {
                 });
             }
             i = end;
-        } else if !nfc
-            && !is_combining_mark(c)
-            && text[i + len..]
-                .chars()
-                .next()
-                .is_some_and(is_combining_mark)
+        } else if mark_at(text, i + len)
+            || !plainly_nfc(c)
+                && (is_combining_mark(c) || is_nfc_quick(std::iter::once(c)) != IsNormalized::Yes)
         {
+            // A letter with combining marks after it, a mark on its own, or a character NFC
+            // replaces: compose the cluster.
             let mut end = i + len;
             for ch in text[end..].chars() {
                 if is_combining_mark(ch) {
@@ -354,17 +361,6 @@ fn char_edits(text: &str, opts: &Options, edits: &mut Vec<Edit>) {
                 });
             }
             i = end;
-        } else if !nfc && is_combining_mark(c) {
-            // A mark with nothing to sit on: NFC keeps it; so do we.
-            let composed: String = text[i..i + len].nfc().collect();
-            if composed != text[i..i + len] {
-                edits.push(Edit {
-                    range: i..i + len,
-                    after: composed,
-                    kind: ChangeKind::Nfc,
-                });
-            }
-            i += len;
         } else {
             i += len;
         }
@@ -379,6 +375,14 @@ fn protected_spans(text: &str) -> Vec<Range<usize>> {
         |b: u8| !b.is_ascii_whitespace() && !matches!(b, b'"' | b'<' | b'>' | b'(' | b')');
     let mut i = 0;
     while i < bytes.len() {
+        // Only "h", "w" and "@" can start what we look for.
+        match bytes[i..]
+            .iter()
+            .position(|&b| matches!(b, b'h' | b'w' | b'@'))
+        {
+            Some(skip) => i += skip,
+            None => break,
+        }
         let rest = &bytes[i..];
         let starts_url = rest.starts_with(b"http://")
             || rest.starts_with(b"https://")
@@ -431,7 +435,14 @@ fn protected_spans(text: &str) -> Vec<Range<usize>> {
 }
 
 fn is_letter(c: char) -> bool {
-    c.is_alphabetic() || is_combining_mark(c)
+    // Vietnamese letters first, by range; the Unicode tables only for the rest.
+    match c as u32 {
+        0x41..=0x5A | 0x61..=0x7A | 0xC0..=0xD6 | 0xD8..=0xF6 | 0xF8..=0x24F | 0x1EA0..=0x1EF9 => {
+            true
+        }
+        0..=0x7F => false,
+        _ => c.is_alphabetic() || is_combining_mark(c),
+    }
 }
 
 /// Split a run of syllables written without spaces, or `None` if it cannot be read as
@@ -587,12 +598,19 @@ fn token_edits(
                 continue;
             }
             let mut end = i;
-            for ch in text[i..].chars() {
-                if is_letter(ch) {
-                    end += ch.len_utf8();
-                } else {
+            while end < bytes.len() {
+                if bytes[end].is_ascii_alphabetic() {
+                    end += 1;
+                    continue;
+                }
+                if bytes[end] < 0x80 {
                     break;
                 }
+                let ch = text[end..].chars().next().unwrap_or(' ');
+                if !is_letter(ch) {
+                    break;
+                }
+                end += ch.len_utf8();
             }
             let token = &text[i..end];
             // Letters glued to digits ("COVID-19" is fine; "3km", "A1") are codes, not syllables.
@@ -601,16 +619,16 @@ fn token_edits(
             if !(next_digit || prev_digit) {
                 let verdict = cache
                     .entry(token)
-                    .or_insert_with(|| token_verdict(token, opts))
-                    .clone();
+                    .or_insert_with(|| token_verdict(token, opts));
                 match verdict {
                     Verdict::Keep => {}
                     Verdict::Replace(after, kind) => edits.push(Edit {
                         range: i..end,
-                        after,
-                        kind,
+                        after: after.clone(),
+                        kind: *kind,
                     }),
                     Verdict::Unknown(kind) => {
+                        let kind = *kind;
                         if let Some(e) = unknown.get_mut(token) {
                             e.1 += 1;
                         } else if unknown.len() < MAX_UNKNOWN * 4 {

@@ -102,41 +102,65 @@ const ABBREVIATIONS: &[&str] = &[
 /// numbers ("1.000", "3.5") and after abbreviations or single initials do not end one.
 pub fn sentences(paragraph: &str) -> Vec<Range<usize>> {
     let mut out = Vec::new();
-    let mut start = 0;
-    let chars: Vec<(usize, char)> = paragraph.char_indices().collect();
-    let mut i = 0;
-    while i < chars.len() {
-        let (pos, c) = chars[i];
-        if matches!(c, '.' | '!' | '?' | '…') {
-            // Extend over the whole terminator run and closing punctuation.
-            let mut j = i + 1;
-            while j < chars.len() && matches!(chars[j].1, '.' | '!' | '?' | '…') {
-                j += 1;
-            }
-            while j < chars.len() && matches!(chars[j].1, '"' | '\'' | '”' | '’' | ')' | ']' | '»')
-            {
-                j += 1;
-            }
-            let end = chars.get(j).map_or(paragraph.len(), |&(p, _)| p);
-            let at_end = j >= chars.len();
-            let followed_by_space = !at_end && chars[j].1.is_whitespace();
-            if at_end || (followed_by_space && !is_abbreviation_period(paragraph, pos, c, j - i)) {
-                let next = chars[j..]
-                    .iter()
-                    .find(|(_, c)| !c.is_whitespace())
-                    .map(|&(_, c)| c);
-                if next.is_none_or(|n| !n.is_lowercase()) {
-                    push_nonblank(&mut out, paragraph, start..end);
-                    start = end;
-                }
-            }
-            i = j;
-        } else {
-            i += 1;
-        }
-    }
-    push_nonblank(&mut out, paragraph, start..paragraph.len());
+    sentences_into(paragraph, &mut out);
     out
+}
+
+/// [`sentences`] into a reused buffer (cleared first). Scans bytes: every terminator and
+/// closing mark is ASCII or a fixed UTF-8 sequence, so nothing is decoded in between.
+pub fn sentences_into(paragraph: &str, out: &mut Vec<Range<usize>>) {
+    out.clear();
+    const ELLIPSIS: &[u8] = "…".as_bytes();
+    const CLOSERS: [&[u8]; 4] = ["”".as_bytes(), "’".as_bytes(), "»".as_bytes(), b"\""];
+    let b = paragraph.as_bytes();
+    let terminator = |at: usize| -> usize {
+        match b.get(at) {
+            Some(b'.' | b'!' | b'?') => 1,
+            Some(0xE2) if b[at..].starts_with(ELLIPSIS) => ELLIPSIS.len(),
+            _ => 0,
+        }
+    };
+    let closer = |at: usize| -> usize {
+        match b.get(at) {
+            Some(b'\'' | b')' | b']') => 1,
+            Some(_) => CLOSERS
+                .iter()
+                .find(|c| b[at..].starts_with(c))
+                .map_or(0, |c| c.len()),
+            None => 0,
+        }
+    };
+    let mut start = 0;
+    let mut i = 0;
+    while i < b.len() {
+        let first = terminator(i);
+        if first == 0 {
+            i += 1;
+            continue;
+        }
+        // Extend over the whole terminator run and closing punctuation.
+        let mut j = i + first;
+        let mut run = 1;
+        while let n @ 1.. = terminator(j) {
+            j += n;
+            run += 1;
+        }
+        while let n @ 1.. = closer(j) {
+            j += n;
+        }
+        let at_end = j >= b.len();
+        let followed_by_space = !at_end && paragraph[j..].starts_with(char::is_whitespace);
+        let c = if first == 1 { b[i] as char } else { '…' };
+        if at_end || (followed_by_space && !is_abbreviation_period(paragraph, i, c, run)) {
+            let next = paragraph[j..].chars().find(|c| !c.is_whitespace());
+            if next.is_none_or(|n| !n.is_lowercase()) {
+                push_nonblank(out, paragraph, start..j);
+                start = j;
+            }
+        }
+        i = j;
+    }
+    push_nonblank(out, paragraph, start..paragraph.len());
 }
 
 fn is_abbreviation_period(p: &str, pos: usize, c: char, run: usize) -> bool {

@@ -65,6 +65,14 @@ fn bench_input(label: &str, bytes: &[u8], rounds: usize) {
         d,
     );
     let d = time(rounds, || {
+        black_box(
+            soi::normalize::normalize_with(text, &Default::default())
+                .text
+                .len(),
+        );
+    });
+    report(&format!("{label}: normalize"), bytes.len(), d);
+    let d = time(rounds, || {
         let mut c = Corpus::new();
         black_box(c.add_bytes("bench".into(), bytes).expect("text"));
         black_box(c.overview(50));
