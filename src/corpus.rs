@@ -269,7 +269,8 @@ impl DocBuilder {
                 if syl.bytes().all(|b| b.is_ascii_lowercase()) {
                     self.lower.push_str(syl);
                 } else {
-                    self.lower.extend(syl.chars().flat_map(char::to_lowercase));
+                    self.lower
+                        .extend(syl.chars().map(crate::syllable::to_lower));
                 }
                 let id = corpus.interner.intern(&self.lower);
                 *self.counts.syllable_freq.entry(id).or_insert(0) += 1;

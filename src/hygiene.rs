@@ -64,7 +64,7 @@ pub fn key(p: &str) -> String {
                 out.push(' ');
             }
             space = false;
-            out.extend(c.to_lowercase());
+            out.push(crate::syllable::to_lower(c));
         } else {
             space = true;
         }
@@ -72,12 +72,37 @@ pub fn key(p: &str) -> String {
     out
 }
 
-/// A 64-bit FNV-1a hash (stable across runs and platforms, unlike std's).
-pub fn fingerprint(key: &str) -> u64 {
+/// A 64-bit FNV-1a hash of [`key`]`(p)`, computed without building the key (stable across
+/// runs and platforms, unlike std's hasher).
+pub fn fingerprint(p: &str) -> u64 {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in key.bytes() {
+    let mut feed = |b: u8| {
         h ^= b as u64;
         h = h.wrapping_mul(0x100_0000_01b3);
+    };
+    let mut space = false;
+    let mut started = false;
+    let mut buf = [0u8; 4];
+    for c in p.chars() {
+        if c.is_ascii_alphanumeric()
+            || (!c.is_ascii() && (crate::syllable::is_letter(c) || c.is_numeric()))
+        {
+            if space && started {
+                feed(b' ');
+            }
+            space = false;
+            started = true;
+            if c.is_ascii() {
+                feed(c.to_ascii_lowercase() as u8);
+            } else {
+                crate::syllable::to_lower(c)
+                    .encode_utf8(&mut buf)
+                    .bytes()
+                    .for_each(&mut feed);
+            }
+        } else {
+            space = true;
+        }
     }
     h
 }
@@ -101,22 +126,25 @@ pub fn check(paragraphs: &[&str]) -> Vec<Option<Flag>> {
 pub fn check_with_fingerprints(paragraphs: &[&str]) -> (Vec<Option<Flag>>, Vec<u64>) {
     let n = paragraphs.len();
     let mut flags: Vec<Option<Flag>> = vec![None; n];
-    let keys: Vec<String> = paragraphs.iter().map(|p| key(p)).collect();
-    let mut seen: FxHashMap<&str, usize> = FxHashMap::default();
-    for (i, k) in keys.iter().enumerate() {
-        if k.is_empty() {
+    let fingerprints: Vec<u64> = paragraphs.iter().map(|p| fingerprint(p)).collect();
+    // The fingerprint of nothing: paragraphs of punctuation only are never "the same".
+    let empty = fingerprint("");
+    let mut seen: FxHashMap<u64, usize> = FxHashMap::default();
+    for (i, &fp) in fingerprints.iter().enumerate() {
+        if fp == empty {
             continue;
         }
-        match seen.get(k.as_str()) {
+        match seen.get(&fp) {
             Some(&of) => flags[i] = Some(Flag::Duplicate { of }),
             None => {
-                seen.insert(k, i);
+                seen.insert(fp, i);
             }
         }
     }
     // A paragraph repeated inside a longer one (a lead printed again with more after it).
     // Quadratic, so only for documents of ordinary length.
     if n <= 3000 {
+        let keys: Vec<String> = paragraphs.iter().map(|p| key(p)).collect();
         for i in 0..n {
             if flags[i].is_some() || words(&keys[i]) < CONTAINED_MIN_WORDS {
                 continue;
@@ -136,7 +164,6 @@ pub fn check_with_fingerprints(paragraphs: &[&str]) -> (Vec<Option<Flag>>, Vec<u
             flags[i] = boilerplate(p, i, n).map(Flag::Boilerplate);
         }
     }
-    let fingerprints = keys.iter().map(|k| fingerprint(k)).collect();
     (flags, fingerprints)
 }
 
@@ -321,6 +348,26 @@ mod tests {
                 Some(Flag::Boilerplate(Boilerplate::Byline))
             );
         }
+    }
+
+    #[test]
+    fn fingerprint_is_the_hash_of_the_key() {
+        for p in [
+            "Hà Nội, ngày 23/12",
+            "  ĐỐI   ngoại!! ",
+            "",
+            "...",
+            "Ⅻ ǅ ß İ",
+        ] {
+            let k = key(p);
+            let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+            for b in k.bytes() {
+                h ^= b as u64;
+                h = h.wrapping_mul(0x100_0000_01b3);
+            }
+            assert_eq!(fingerprint(p), h, "{p:?}");
+        }
+        assert_eq!(fingerprint("Đối ngoại."), fingerprint("đối   NGOẠI"));
     }
 
     #[test]

@@ -435,14 +435,7 @@ fn protected_spans(text: &str) -> Vec<Range<usize>> {
 }
 
 fn is_letter(c: char) -> bool {
-    // Vietnamese letters first, by range; the Unicode tables only for the rest.
-    match c as u32 {
-        0x41..=0x5A | 0x61..=0x7A | 0xC0..=0xD6 | 0xD8..=0xF6 | 0xF8..=0x24F | 0x1EA0..=0x1EF9 => {
-            true
-        }
-        0..=0x7F => false,
-        _ => c.is_alphabetic() || is_combining_mark(c),
-    }
+    syllable::is_letter(c)
 }
 
 /// Split a run of syllables written without spaces, or `None` if it cannot be read as

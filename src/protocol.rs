@@ -150,6 +150,8 @@ pub enum Response {
         bytes: u64,
         /// Wall time of the job in the worker, milliseconds.
         elapsed_ms: f64,
+        /// Of which decoding and normalizing, milliseconds.
+        prepare_ms: f64,
     },
     /// The corpus changed.
     Corpus(CorpusView),

@@ -79,6 +79,8 @@ pub enum Notice {
         bytes: u64,
         /// Milliseconds.
         elapsed_ms: f64,
+        /// Of which decoding and normalizing.
+        prepare_ms: f64,
         /// Cancelled?
         cancelled: bool,
     },
@@ -250,12 +252,14 @@ impl State {
                 added,
                 bytes,
                 elapsed_ms,
+                prepare_ms,
             } => {
                 self.jobs.remove(&job);
                 self.notify(Notice::JobDone {
                     added,
                     bytes,
                     elapsed_ms,
+                    prepare_ms,
                     cancelled,
                 });
             }
@@ -347,6 +351,7 @@ mod tests {
             added: 0,
             bytes: 5,
             elapsed_ms: 1.0,
+            prepare_ms: 0.5,
         }));
         assert!(s.jobs.is_empty());
         assert!(matches!(

@@ -144,6 +144,43 @@ pub fn compose(base: char, tone: Tone, upper: bool) -> char {
     }
 }
 
+/// Is `c` a letter (or a combining mark, which belongs to the letter before it)? Decided by
+/// code point ranges for Latin and Vietnamese letters, the Unicode tables for the rest.
+#[inline]
+pub fn is_letter(c: char) -> bool {
+    match c as u32 {
+        0x41..=0x5A
+        | 0x61..=0x7A
+        | 0xC0..=0xD6
+        | 0xD8..=0xF6
+        | 0xF8..=0x24F
+        | 0x1EA0..=0x1EF9
+        | 0x300..=0x36F => true,
+        0..=0xBF => matches!(c, 'ª' | 'µ' | 'º'),
+        _ => c.is_alphabetic() || unicode_normalization::char::is_combining_mark(c),
+    }
+}
+
+/// `c` in lower case, by arithmetic for Vietnamese's letters (the hot path of every
+/// frequency count) and by the Unicode tables for the rest. Letters whose lower case is
+/// more than one character keep their first.
+#[inline]
+pub fn to_lower(c: char) -> char {
+    let u = c as u32;
+    let l = match u {
+        0x41..=0x5A => u + 0x20,
+        0..=0x7F => u,
+        0xC0..=0xDE if u != 0xD7 => u + 0x20,
+        0xDF..=0xFF => u,
+        // Vietnamese's precomposed letters alternate upper (even) and lower (odd).
+        0x1EA0..=0x1EF9 => u | 1,
+        0x102 | 0x110 | 0x128 | 0x168 | 0x1A0 | 0x1AF => u + 1,
+        0x103 | 0x111 | 0x129 | 0x169 | 0x1A1 | 0x1B0 => u,
+        _ => return c.to_lowercase().next().unwrap_or(c),
+    };
+    char::from_u32(l).unwrap_or(c)
+}
+
 fn is_vowel(c: char) -> bool {
     matches!(
         c,
@@ -341,6 +378,26 @@ pub fn retone(s: &str, style: ToneStyle) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn is_letter_agrees_with_unicode() {
+        for u in (0..0x400).chain(0x1E00..0x2100) {
+            if let Some(c) = char::from_u32(u) {
+                let unicode =
+                    c.is_alphabetic() || unicode_normalization::char::is_combining_mark(c);
+                assert_eq!(is_letter(c), unicode, "U+{u:04X}");
+            }
+        }
+    }
+
+    #[test]
+    fn to_lower_agrees_with_unicode() {
+        for u in (0..0x250).chain(0x1E00..0x1F00) {
+            if let Some(c) = char::from_u32(u) {
+                assert_eq!(to_lower(c), c.to_lowercase().next().unwrap(), "U+{u:04X}");
+            }
+        }
+    }
 
     #[test]
     fn valid_syllables() {

@@ -388,15 +388,9 @@ fn score(text: &str) -> f32 {
 /// Detect the encoding of BOM-less text bytes.
 fn detect(bytes: &[u8]) -> Decoded {
     let head = &bytes[..bytes.len().min(SAMPLE_BYTES)];
-    // Cut the sample at a UTF-8 boundary so a valid file does not look invalid.
-    let head_valid = match std::str::from_utf8(head) {
-        Ok(_) => true,
-        Err(e) => e.error_len().is_none() && e.valid_up_to() + 4 > head.len(),
-    };
     let mut candidates: Vec<(Encoding, f32)> = Vec::new();
-    if head_valid && std::str::from_utf8(bytes).is_ok() {
+    if let Ok(text) = std::str::from_utf8(bytes) {
         // UTF-8 it is, unless it is ASCII spelling Vietnamese the VIQR way.
-        let text = std::str::from_utf8(bytes).unwrap_or_default();
         if text.is_ascii() && looks_viqr(head) {
             let plain = score(text);
             let viqr = score(&legacy::decode_viqr(&text[..text.len().min(SAMPLE_BYTES)]));

@@ -585,13 +585,13 @@ fn Status(p: &WithState) -> Html {
                     Notice::Refused { name, reason } => ("notice error refused", lang.refusal(name, reason)),
                     Notice::Warned { name, warning } => ("notice warn", lang.warning(name, warning)),
                     Notice::NotSaved { name, reason } => ("notice error not-saved", lang.not_saved(name, reason)),
-                    Notice::JobDone { added, bytes, elapsed_ms, cancelled } =>
+                    Notice::JobDone { added, bytes, elapsed_ms, cancelled, .. } =>
                         (if *cancelled { "notice done cancelled" } else { "notice done" },
                          lang.job_done(*added, *bytes, *elapsed_ms, *cancelled)),
                 };
                 // Machine-readable figures for the in-browser benchmark.
                 let (bytes, ms) = match n {
-                    Notice::JobDone { bytes, elapsed_ms, .. } => (Some(bytes.to_string()), Some(format!("{elapsed_ms:.1}"))),
+                    Notice::JobDone { bytes, elapsed_ms, prepare_ms, .. } => (Some(bytes.to_string()), Some(format!("{elapsed_ms:.1} {prepare_ms:.1}"))),
                     _ => (None, None),
                 };
                 let dispatch = dispatch.clone();

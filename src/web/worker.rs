@@ -117,6 +117,8 @@ struct Job {
     /// Input bytes whose work is complete (read and analyzed).
     done: u64,
     added: u32,
+    /// Time spent decoding and normalizing, ms.
+    prepare_ms: f64,
 }
 
 struct Worker {
@@ -758,6 +760,7 @@ impl Worker {
             total,
             done: 0,
             added: 0,
+            prepare_ms: 0.0,
         });
     }
 
@@ -835,6 +838,7 @@ impl Worker {
                 added: job.added,
                 bytes: job.done,
                 elapsed_ms,
+                prepare_ms: job.prepare_ms,
             },
         );
     }
@@ -932,7 +936,10 @@ impl Worker {
                 }
                 let mut opts = self.settings.analysis.options();
                 opts.encoding = origin.encoding;
-                match DocBuilder::from_bytes(origin.name.clone(), &bytes, &opts) {
+                let t0 = now(&self.scope);
+                let built = DocBuilder::from_bytes(origin.name.clone(), &bytes, &opts);
+                job.prepare_ms += now(&self.scope) - t0;
+                match built {
                     Ok(builder) => {
                         let blob = blob.unwrap_or_else(|| bytes_blob(&bytes));
                         let save = origin.save.then(|| StoredDoc {
@@ -960,7 +967,10 @@ impl Worker {
             Item::Text { origin, text } => {
                 let input = text.len() as u64;
                 let opts = self.settings.analysis.options();
-                match DocBuilder::from_text(origin.name.clone(), &text, &opts) {
+                let t0 = now(&self.scope);
+                let built = DocBuilder::from_text(origin.name.clone(), &text, &opts);
+                job.prepare_ms += now(&self.scope) - t0;
+                match built {
                     Ok(builder) => {
                         let save = origin.save.then(|| StoredDoc {
                             key: origin.key.clone(),

@@ -44,8 +44,9 @@ try {
   }, 50 * MB);
   const notice = page.locator('.notice.done[data-bytes]').first();
   const bytes = Number(await notice.getAttribute('data-bytes'));
-  const workerMs = Number(await notice.getAttribute('data-ms'));
+  const [workerMs, prepareMs] = (await notice.getAttribute('data-ms')).split(' ').map(Number);
   const line = (label, ms) => console.log(`${label.padEnd(52)} ${(bytes / MB).toFixed(1).padStart(8)} MB  ${ms.toFixed(1).padStart(9)} ms  ${(bytes / MB / (ms / 1000)).toFixed(1).padStart(8)} MB/s`);
+  line('chromium worker: decode + normalize', prepareMs);
   line('chromium worker: soi pipeline (stats)', workerMs);
   line('chromium page: drop to result on screen', pageMs);
   if (problems.length) throw new Error(problems.join('\n'));
