@@ -158,3 +158,78 @@ fn usage_errors_exit_2() {
         assert!(String::from_utf8_lossy(&out.stderr).contains("soi --help"));
     }
 }
+
+#[test]
+fn normalize_writes_canonical_text_and_a_report_in_code_points() {
+    let original = "Tại cuộc làm việc,ĐềxuấtmộtsốnộihàmđườnglốiđốingoạichoĐạihộiĐả thứ hạng\r\nhoà bình và ho\u{300}a hợp, sức khoẻ\r\n";
+    let file = tmp("norm.txt", original.as_bytes());
+    let report = std::env::temp_dir().join(format!("soi-report-{}.json", std::process::id()));
+    let out = soi(&[
+        "normalize",
+        &format!("--report={}", report.display()),
+        file.to_str().unwrap(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        String::from_utf8(out.stdout).unwrap(),
+        "Tại cuộc làm việc, Đề xuất một số nội hàm đường lối đối ngoại cho Đại hội Đả thứ hạng\nhòa bình và hòa hợp, sức khỏe\n"
+    );
+    let r: serde_json::Value = serde_json::from_slice(&std::fs::read(&report).unwrap()).unwrap();
+    assert_eq!(r["encoding"], "UTF-8");
+    assert_eq!(r["counts"]["glued"], 1);
+    assert_eq!(r["counts"]["tone_mark"], 2);
+    assert_eq!(r["counts"]["nfc"], 1);
+    assert_eq!(r["counts"]["line_break"], 2);
+    // Offsets are code points into the decoded original: each change's `before` is there.
+    let chars: Vec<char> = original.chars().collect();
+    for c in r["changes"].as_array().unwrap() {
+        let (start, end) = (
+            c["start"].as_u64().unwrap() as usize,
+            c["end"].as_u64().unwrap() as usize,
+        );
+        let at: String = chars[start..end].iter().collect();
+        assert_eq!(at, c["before"].as_str().unwrap(), "{c}");
+    }
+
+    // Modern style, and a rule switched off.
+    let out = soi(&[
+        "normalize",
+        "--tone",
+        "modern",
+        "--no-glued",
+        file.to_str().unwrap(),
+    ]);
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("hoà bình và hoà hợp, sức khoẻ"), "{text}");
+    assert!(
+        text.contains("ĐềxuấtmộtsốnộihàmđườnglốiđốingoạichoĐạihộiĐả"),
+        "{text}"
+    );
+}
+
+#[test]
+fn normalize_refuses_binary_input_and_reads_legacy_encodings() {
+    let png = tmp("x.png", b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR");
+    let out = soi(&["normalize", png.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("PNG"));
+    // VIQR, detected, and the report says so.
+    let viqr = tmp(
+        "viqr.txt",
+        b"To^?ng Bi' thu+ la`m vie^.c vo+'i Ban DDo^'i ngoa.i Trung u+o+ng.",
+    );
+    let out = soi(&["normalize", "--report", viqr.to_str().unwrap()]);
+    assert!(out.status.success());
+    assert_eq!(
+        String::from_utf8(out.stdout).unwrap(),
+        "Tổng Bí thư làm việc với Ban Đối ngoại Trung ương."
+    );
+    let report: serde_json::Value = serde_json::from_slice(&out.stderr).unwrap();
+    assert_eq!(report["encoding"], "VIQR");
+    let out = soi(&["normalize", "--encoding", "Latin-9", viqr.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+}

@@ -1,6 +1,10 @@
-//! Vietnamese encodings from before Unicode: TCVN3 (ABC, the ".Vn" fonts), VNI-Windows and
-//! VIQR, plus Windows-1258 through encoding_rs. Decoding only; every decoder is total (no
-//! byte sequence fails) so detection can try them all and keep the one that reads best.
+//! Vietnamese encodings from before Unicode: Windows-1258, TCVN3 (ABC, the ".Vn" fonts),
+//! VNI-Windows and VIQR. Decoding only; every decoder is total (no byte sequence fails) so
+//! detection can try them all and keep the one that reads best.
+//!
+//! The two Windows code pages are 128-entry tables here rather than encoding_rs: that crate
+//! links every encoding's tables (CJK included) into the wasm, about 200 KB gzipped, for two
+//! small tables. The tests check ours against encoding_rs byte by byte.
 
 use crate::syllable::{compose, letter, Tone};
 
@@ -33,20 +37,59 @@ pub fn decode_tcvn3(bytes: &[u8]) -> String {
         .collect()
 }
 
+/// Windows-1252, bytes 0x80–0x9F (0xA0–0xFF are Latin-1). Unassigned bytes map to the C1
+/// control of the same value, as the WHATWG encoding standard does.
+const CP1252_80: [char; 32] = [
+    '€', '\u{81}', '‚', 'ƒ', '„', '…', '†', '‡', 'ˆ', '‰', 'Š', '‹', 'Œ', '\u{8D}', 'Ž',
+    '\u{8F}', //
+    '\u{90}', '‘', '’', '“', '”', '•', '–', '—', '˜', '™', 'š', '›', 'œ', '\u{9D}', 'ž',
+    'Ÿ', //
+];
+
+/// Windows-1252 bytes to text.
+pub fn decode_cp1252(bytes: &[u8]) -> String {
+    bytes
+        .iter()
+        .map(|&b| match b {
+            0x80..=0x9F => CP1252_80[(b - 0x80) as usize],
+            _ => b as char,
+        })
+        .collect()
+}
+
 /// Windows-1258 bytes to text (its tone marks are combining characters: NFC composes them).
 pub fn decode_cp1258(bytes: &[u8]) -> String {
-    encoding_rs::WINDOWS_1258
-        .decode_without_bom_handling(bytes)
-        .0
-        .into_owned()
+    bytes
+        .iter()
+        .map(|&b| match b {
+            0x8A => '\u{8A}',
+            0x8E => '\u{8E}',
+            0x9A => '\u{9A}',
+            0x9E => '\u{9E}',
+            0x80..=0x9F => CP1252_80[(b - 0x80) as usize],
+            0xC3 => 'Ă',
+            0xCC => '\u{300}',
+            0xD0 => 'Đ',
+            0xD2 => '\u{309}',
+            0xD5 => 'Ơ',
+            0xDD => 'Ư',
+            0xDE => '\u{303}',
+            0xE3 => 'ă',
+            0xEC => '\u{301}',
+            0xF0 => 'đ',
+            0xF2 => '\u{323}',
+            0xF5 => 'ơ',
+            0xFD => 'ư',
+            0xFE => '₫',
+            _ => b as char,
+        })
+        .collect()
 }
 
 /// VNI-Windows: a base letter followed by a modifier character of the Windows-1252 range
 /// ("Vieät" = "Việt"), plus a few letters of their own ("ñ" = "đ", "ô" = "ơ", "ö" = "ư").
 pub fn decode_vni(bytes: &[u8]) -> String {
-    let latin = encoding_rs::WINDOWS_1252
-        .decode_without_bom_handling(bytes)
-        .0;
+    let latin = decode_cp1252(bytes);
     let chars: Vec<char> = latin.chars().collect();
     let mut out = String::with_capacity(bytes.len());
     let mut i = 0;
@@ -259,6 +302,24 @@ mod tests {
             decode_viqr("Co' kho^ng?\nDda^y la` \\. da^'u"),
             "Có không?\nĐây là . dấu"
         );
+    }
+
+    #[test]
+    fn code_pages_match_encoding_rs() {
+        for b in 0..=255u8 {
+            let ours = decode_cp1252(&[b]);
+            let theirs = encoding_rs::WINDOWS_1252
+                .decode_without_bom_handling(&[b])
+                .0
+                .into_owned();
+            assert_eq!(ours, theirs, "cp1252 byte {b:#04x}");
+            let ours = decode_cp1258(&[b]);
+            let theirs = encoding_rs::WINDOWS_1258
+                .decode_without_bom_handling(&[b])
+                .0
+                .into_owned();
+            assert_eq!(ours, theirs, "cp1258 byte {b:#04x}");
+        }
     }
 
     #[test]
