@@ -187,8 +187,14 @@ pub fn format_of(name: &str) -> Result<Format, Refusal> {
         "html" | "htm" | "xhtml" => Ok(Format::Html),
         "docx" => Ok(Format::Docx),
         e if TEXT_EXTENSIONS.contains(&e) => Ok(Format::Text),
-        // A name with a dot but a long "extension" is a dotted name, not a format.
-        e if e.len() > 5 || e.chars().any(|c| !c.is_ascii_alphanumeric()) => Ok(Format::Text),
+        // A name with a dot but a long or numeric "extension" ("Báo cáo v1.2", "ngày 23.12")
+        // is a dotted name, not a format.
+        e if e.len() > 5
+            || !e.chars().all(|c| c.is_ascii_alphanumeric())
+            || !e.chars().any(|c| c.is_ascii_alphabetic()) =>
+        {
+            Ok(Format::Text)
+        }
         _ => Err(Refusal::UnsupportedFormat { ext }),
     }
 }
@@ -709,6 +715,8 @@ mod tests {
         assert_eq!(format_of("trang.htm"), Ok(Format::Html));
         assert_eq!(format_of("bao-cao.docx"), Ok(Format::Docx));
         assert_eq!(format_of("README"), Ok(Format::Text));
+        assert_eq!(format_of("Báo cáo v1.2"), Ok(Format::Text));
+        assert_eq!(format_of("Tin ngày 23.12"), Ok(Format::Text));
         assert_eq!(
             format_of("bang.xlsx"),
             Err(Refusal::UnsupportedFormat { ext: "xlsx".into() })

@@ -418,7 +418,7 @@ fn App() -> Html {
                 <div class="actions">
                     <label class="button primary" for="file-input">{t(Key::AddFiles)}</label>
                     <input id="file-input" class="visually-hidden" type="file" multiple=true
-                        accept=".txt,.md,.text,text/plain,text/markdown" onchange={on_files.clone()} />
+                        accept=".txt,.text,.md,.markdown,.html,.htm,.docx,.csv,.tsv,text/plain,text/markdown,text/html" onchange={on_files.clone()} />
                     <button class="button" onclick={toggle_paste} aria-expanded={state.pasting.to_string()}>{t(Key::PasteText)}</button>
                     <button class="button" onclick={on_reset}>{t(Key::ResetSample)}</button>
                     <button class="button" id="export" onclick={on_export}>{t(Key::Export)}</button>
