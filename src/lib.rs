@@ -22,6 +22,7 @@ pub mod segment;
 pub mod state;
 pub mod stats;
 pub mod syllable;
+pub mod token;
 
 #[cfg(target_arch = "wasm32")]
 pub mod web;

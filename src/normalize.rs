@@ -368,7 +368,7 @@ fn char_edits(text: &str, opts: &Options, edits: &mut Vec<Edit>) {
 }
 
 /// Byte ranges of URLs and e-mail addresses: no rule touches them.
-fn protected_spans(text: &str) -> Vec<Range<usize>> {
+pub(crate) fn protected_spans(text: &str) -> Vec<Range<usize>> {
     let mut spans = Vec::new();
     let bytes = text.as_bytes();
     let is_url_char =
