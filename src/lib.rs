@@ -20,6 +20,7 @@ pub mod protocol;
 pub mod segment;
 pub mod state;
 pub mod stats;
+pub mod wordseg;
 
 #[cfg(target_arch = "wasm32")]
 pub mod web;
