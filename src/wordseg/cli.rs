@@ -27,6 +27,7 @@ OPTIONS:
     --source TEXT     What the model is trained on and under which licences (model header).
     --epochs N        Perceptron passes (default 20).
     --folds N         Folds for the cross-validated features (default 10).
+    --bags N          Perceptrons (different shuffles) averaged into the model (default 5).
     --seed N          Shuffle seed.
     -h, --help        Print this help.
 ";
@@ -73,6 +74,7 @@ fn run(args: Vec<OsString>) -> Result<(), String> {
             Long("source") => source = Some(value(&mut p)?.string().map_err(|e| e.to_string())?),
             Long("epochs") => options.epochs = num(value(&mut p)?)? as u32,
             Long("folds") => options.folds = num(value(&mut p)?)? as u32,
+            Long("bags") => options.bags = num(value(&mut p)?)? as u32,
             Long("seed") => options.seed = num(value(&mut p)?)?,
             Short('h') | Long("help") => {
                 print!("{HELP}");

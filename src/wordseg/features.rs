@@ -5,20 +5,26 @@
 //!
 //! - syllable n-grams in a window around the gap (unigrams at offsets −3..+2, bigrams and
 //!   trigrams that touch it), as lower-case folded keys;
-//! - the shapes of the tokens next to the gap and their conjunctions (capitalized runs are
-//!   names, "Đại hội XIII" is not one);
-//! - the lexicon: the longest lexicon word that ends, starts, or spans the gap here;
-//! - the training words ("dict"): the same, over the multi-syllable words of the training
+//! - the shapes of the tokens around the gap and their conjunctions, fine (known syllable,
+//!   Vietnamese-looking, other) and coarse (case and kind only, so that the few names of
+//!   the training data teach one lesson: capitalized runs are names, "Đại hội XIII" is not);
+//! - the lexicon: the longest lexicon word that ends, starts, or spans the gap, and how far
+//!   the two syllables at the gap trust such a match ("nhất là" is in the lexicon, and VTB
+//!   splits it);
+//! - the training words ("dict"): the same over the multi-syllable words of the training
 //!   data. While training, a sentence only sees the words of the *other* folds, so the model
 //!   learns how far to trust the list for words it has not seen in context, instead of
-//!   learning that it is always right (which it is on its own training sentences).
+//!   learning that it is always right (which it is on its own training sentences);
+//! - whether greedy longest matching, forward and backward, over the lexicon and over the
+//!   lexicon plus training words, puts a boundary here: a cheap view of how the words
+//!   around the gap compete.
 //!
 //! Every feature maps to a slot in one flat weight vector. [`Tables::visit`] enumerates
 //! `(gap, slot)` pairs; training collects them, the segmenter adds up the weights. Each
 //! n-gram is looked up once per occurrence and then reaches all the gaps it touches through
 //! consecutive slots, so the cost is a few lookups per token, not per feature.
 
-use super::token::{self, Shape, FIRST_WORD_ID, PAD, SHAPES};
+use super::token::{self, Shape, COARSE, FIRST_WORD_ID, PAD, SHAPES};
 use rustc_hash::FxHashMap;
 
 /// Flag bit of a vocabulary entry or trie node: from the lexicon. The low bits are folds.
@@ -27,7 +33,8 @@ pub(crate) const LEXICON: u32 = 1 << 31;
 pub(crate) const ALL_FOLDS: u32 = LEXICON - 1;
 
 /// Token offsets (token index minus gap index) at which unigrams, bigrams (by their first
-/// token) and trigrams are seen. Token `g - 1` is at −1, token `g` at 0.
+/// token) and trigrams are seen. Token `g - 1` is at −1, token `g` at 0. Measured on dev:
+/// unigrams at −2..+1 or −4..+3 both do worse than −3..+2.
 const UNI: (isize, isize) = (-3, 2);
 const BI: (isize, isize) = (-3, 1);
 const TRI: (isize, isize) = (-3, 0);
@@ -37,22 +44,36 @@ pub(crate) const TRI_W: usize = (TRI.1 - TRI.0 + 1) as usize;
 /// Padding tokens on each side of a sentence, so every window is inside the arrays.
 const PADDING: usize = 3;
 
+/// The keyed tables: bigrams, trigrams, and (syllable, side, lexicon match) triples.
+pub(crate) const BIGRAM: usize = 0;
+pub(crate) const TRIGRAM: usize = 1;
+pub(crate) const LEX_ID: usize = 2;
+/// Slots per row of each keyed table.
+pub(crate) const ROW_WIDTH: [usize; 3] = [BI_W, TRI_W, 1];
+
 /// Word lengths as features: none, 2, 3, 4, 5 or more syllables.
-const LEN_BUCKETS: usize = 5;
+const L: usize = 5;
 const S: usize = SHAPES;
-const L: usize = LEN_BUCKETS;
+/// Longest-match boundaries: 4 bits.
+const M: usize = 16;
 
 /// Per-gap templates with a dense table each, in slot order: their sizes.
-const DENSE: [usize; 9] = [
+const DENSE: [usize; 15] = [
     1,             // bias
     S * S,         // shapes of the two tokens at the gap
     S * S * S,     // shapes −2, −1, 0
     S * S * S,     // shapes −1, 0, +1
     S * S * S * S, // shapes −2..+1
+    S * S,         // coarse shapes of the two tokens at the gap
+    S * S * S * S, // coarse shapes −2..+1
     L * L * L,     // lexicon word ending / starting / spanning here
     L * L * L,     // the same over training words
     L * L,         // lexicon and training word spanning here
     L * S * S,     // lexicon word spanning here, with the two shapes
+    L * S * S,     // lexicon word spanning here, with the two coarse shapes
+    M,             // longest-match boundaries
+    M * S * S,     // longest-match boundaries, with the two coarse shapes
+    M * L * L * L, // longest-match boundaries, with the lexicon words here
 ];
 
 /// The syllable vocabulary: folded keys with dense ids from [`FIRST_WORD_ID`] on, and for
@@ -61,7 +82,7 @@ const DENSE: [usize; 9] = [
 pub(crate) struct Vocab {
     ids: FxHashMap<Box<str>, u32>,
     pub(crate) words: Vec<Box<str>>,
-    pub(crate) flags: Vec<u32>,
+    flags: Vec<u32>,
 }
 
 impl Vocab {
@@ -69,12 +90,14 @@ impl Vocab {
         self.ids.get(key).copied()
     }
 
-    /// The id of `key`, added if new; `flag` is or-ed into its flags.
-    pub(crate) fn add(&mut self, key: &str, flag: u32) -> u32 {
+    /// The id of `key`, added if new; `flag` is or-ed into its flags. `None` when the
+    /// vocabulary is full (ids must fit in [`ID_BITS`]).
+    pub(crate) fn add(&mut self, key: &str, flag: u32) -> Option<u32> {
         let id = match self.ids.get(key) {
             Some(&id) => id,
+            None if self.end() >= (1 << ID_BITS) - 1 => return None,
             None => {
-                let id = FIRST_WORD_ID + self.words.len() as u32;
+                let id = self.end();
                 self.ids.insert(key.into(), id);
                 self.words.push(key.into());
                 self.flags.push(0);
@@ -84,7 +107,7 @@ impl Vocab {
         if let Some(f) = self.flags.get_mut((id - FIRST_WORD_ID) as usize) {
             *f |= flag;
         }
-        id
+        Some(id)
     }
 
     /// One past the largest id.
@@ -105,7 +128,7 @@ impl Vocab {
 pub(crate) struct Trie {
     children: FxHashMap<u64, u32>,
     /// Per node: [`LEXICON`] and fold bits of the word ending here (0: not a word).
-    pub(crate) flags: Vec<u32>,
+    flags: Vec<u32>,
 }
 
 impl Default for Trie {
@@ -147,27 +170,24 @@ impl Trie {
         kids.sort_unstable();
         let mut out = Vec::new();
         let mut path = Vec::new();
-        self.walk(0, &kids, &mut path, &mut out);
+        // Depth-first without recursion (a word may be long): (node, depth, id into it).
+        let mut stack = vec![(0u32, 0usize, 0u32)];
+        while let Some((node, depth, id)) = stack.pop() {
+            path.truncate(depth.saturating_sub(1));
+            if depth > 0 {
+                path.push(id);
+            }
+            let flag = self.flags.get(node as usize).copied().unwrap_or(0);
+            if flag != 0 {
+                out.push((path.clone(), flag));
+            }
+            let from = kids.partition_point(|k| k.0 < node);
+            let mine = kids[from..].iter().take_while(|k| k.0 == node);
+            let at = stack.len();
+            stack.extend(mine.map(|&(_, id, child)| (child, depth + 1, id)));
+            stack[at..].reverse();
+        }
         out
-    }
-
-    fn walk(
-        &self,
-        node: u32,
-        kids: &[(u32, u32, u32)],
-        path: &mut Vec<u32>,
-        out: &mut Vec<(Vec<u32>, u32)>,
-    ) {
-        let flag = self.flags.get(node as usize).copied().unwrap_or(0);
-        if flag != 0 {
-            out.push((path.clone(), flag));
-        }
-        let from = kids.partition_point(|k| k.0 < node);
-        for &(_, id, child) in kids[from..].iter().take_while(|k| k.0 == node) {
-            path.push(id);
-            self.walk(child, kids, path, out);
-            path.pop();
-        }
     }
 }
 
@@ -178,34 +198,56 @@ pub(crate) fn pack2(a: u32, b: u32) -> u64 {
 
 /// Three ids of at most [`ID_BITS`] bits in one key.
 #[inline]
-pub(crate) fn pack3(a: u32, b: u32, c: u32) -> u64 {
+fn pack3(a: u32, b: u32, c: u32) -> u64 {
     (u64::from(a) << (2 * ID_BITS)) | (u64::from(b) << ID_BITS) | u64::from(c)
 }
 
 /// Ids must fit in this many bits (two million syllables: far more than any vocabulary).
 pub(crate) const ID_BITS: u32 = 21;
 
-/// Everything that turns tokens into slots: vocabulary, n-gram rows, word trie, layout.
+/// Looks up the row of a key in one of the keyed tables. At run time a plain lookup; while
+/// training, the first pass adds every key it meets.
+pub(crate) trait Rows {
+    fn row(&mut self, table: usize, key: u64) -> Option<u32>;
+}
+
+/// The keyed tables: key → row, per table.
+pub(crate) type Keyed = [FxHashMap<u64, u32>; 3];
+
+impl Rows for &Keyed {
+    #[inline]
+    fn row(&mut self, table: usize, key: u64) -> Option<u32> {
+        self[table].get(&key).copied()
+    }
+}
+
+/// Adds every key it is asked about (training's first pass).
+pub(crate) struct Grow<'a>(pub(crate) &'a mut Keyed);
+
+impl Rows for Grow<'_> {
+    fn row(&mut self, table: usize, key: u64) -> Option<u32> {
+        let map = &mut self.0[table];
+        let next = map.len() as u32;
+        Some(*map.entry(key).or_insert(next))
+    }
+}
+
+/// Everything that turns tokens into slots: vocabulary, keyed rows, word trie.
 #[derive(Clone, Default)]
 pub(crate) struct Tables {
     pub(crate) vocab: Vocab,
-    /// Bigram key → row; the row's weights are `BI_W` consecutive slots.
-    pub(crate) bigrams: FxHashMap<u64, u32>,
-    /// Trigram key → row.
-    pub(crate) trigrams: FxHashMap<u64, u32>,
+    pub(crate) keyed: Keyed,
     pub(crate) trie: Trie,
-    /// Number of ids that have unigram weights (the training vocabulary and the class ids).
+    /// Number of ids that have unigram weights (the class ids and the training vocabulary;
+    /// syllables only the lexicon has come after).
     pub(crate) uni_ids: u32,
-    pub(crate) bi_rows: u32,
-    pub(crate) tri_rows: u32,
 }
 
 /// Where each template's slots start in the weight vector.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Layout {
-    pub(crate) bi: usize,
-    pub(crate) tri: usize,
-    pub(crate) dense: [usize; DENSE.len()],
+    pub(crate) keyed: [usize; 3],
+    pub(crate) dense: usize,
     /// The 4 transition weights (previous gap joined?, this gap joined?).
     pub(crate) trans: usize,
     /// Total number of slots.
@@ -214,24 +256,23 @@ pub(crate) struct Layout {
 
 impl Tables {
     pub(crate) fn layout(&self) -> Layout {
-        let bi = self.uni_ids as usize * UNI_W;
-        let tri = bi + self.bi_rows as usize * BI_W;
-        let mut at = tri + self.tri_rows as usize * TRI_W;
-        let mut dense = [0; DENSE.len()];
-        for (d, size) in dense.iter_mut().zip(DENSE) {
-            *d = at;
-            at += size;
+        let mut at = self.uni_ids as usize * UNI_W;
+        let mut keyed = [0; 3];
+        for (t, base) in keyed.iter_mut().enumerate() {
+            *base = at;
+            at += self.keyed[t].len() * ROW_WIDTH[t];
         }
+        let dense = at;
+        let trans = dense + DENSE.iter().sum::<usize>();
         Layout {
-            bi,
-            tri,
+            keyed,
             dense,
-            trans: at,
-            len: at + 4,
+            trans,
+            len: trans + 4,
         }
     }
 
-    /// Fills `s` with the ids, shapes and word spans of `tokens`. `folds` selects which
+    /// Fills `s` with the ids, shapes and word matches of `tokens`. `folds` selects which
     /// training folds count as seen ([`ALL_FOLDS`] at run time).
     pub(crate) fn prepare<'t>(
         &self,
@@ -261,15 +302,20 @@ impl Tables {
         }
         s.ids.resize(n + 2 * PADDING, 0);
         s.shapes.resize(n + 2 * PADDING, PAD);
-        self.spans(folds, s);
+        self.matches(folds, s);
     }
 
-    /// For each gap, the longest lexicon and training word ending, starting and spanning
-    /// there, as length buckets.
-    fn spans(&self, folds: u32, s: &mut Scratch) {
+    /// Finds the lexicon and training words in the sentence: for each gap the longest of
+    /// each ending, starting and spanning there (as length buckets), and the boundaries of
+    /// greedy longest matching.
+    fn matches(&self, folds: u32, s: &mut Scratch) {
         let n = s.n;
         s.spans.clear();
         s.spans.resize(n + 1, [0; 6]);
+        // Per position: longest lexicon word starting / ending here, then the same for
+        // lexicon or training words.
+        s.longest.clear();
+        s.longest.resize(n + 1, [0; 4]);
         for start in 0..n {
             let mut node = 0;
             for end in start + 1..=n {
@@ -282,26 +328,57 @@ impl Tables {
                 if flag == 0 || len < 2 {
                     continue;
                 }
-                let b = len.min(L) as u8 - 1;
-                for (which, on) in [(0, flag & LEXICON != 0), (3, flag & folds != 0)] {
-                    if !on {
-                        continue;
+                let (lex, dict) = (flag & LEXICON != 0, flag & folds != 0);
+                let bucket = len.min(L) as u8 - 1;
+                let len = len.min(255) as u8;
+                for (on, which) in [(lex, 0), (dict, 3)] {
+                    if on {
+                        let sp = &mut s.spans;
+                        sp[end][which] = sp[end][which].max(bucket);
+                        sp[start][which + 1] = sp[start][which + 1].max(bucket);
+                        for gap in &mut sp[start + 1..end] {
+                            gap[which + 2] = gap[which + 2].max(bucket);
+                        }
                     }
-                    let e = &mut s.spans[end][which];
-                    *e = (*e).max(b);
-                    let st = &mut s.spans[start][which + 1];
-                    *st = (*st).max(b);
-                    for gap in &mut s.spans[start + 1..end] {
-                        gap[which + 2] = gap[which + 2].max(b);
+                }
+                for (on, which) in [(lex, 0), (lex || dict, 2)] {
+                    if on {
+                        let lo = &mut s.longest;
+                        lo[start][which] = lo[start][which].max(len);
+                        lo[end][which + 1] = lo[end][which + 1].max(len);
                     }
                 }
             }
         }
+        // Greedy longest matching, forward and backward; bit set = boundary at this gap.
+        s.mm.clear();
+        s.mm.resize(n + 1, 0);
+        for which in [0, 2] {
+            let mut i = 0;
+            while i < n {
+                i += usize::from(s.longest[i][which].max(1));
+                if i < n {
+                    s.mm[i] |= 1 << which;
+                }
+            }
+            let mut j = n;
+            while j > 0 {
+                j -= usize::from(s.longest[j][which + 1].max(1)).min(j);
+                s.mm[j] |= 2 << which;
+            }
+        }
     }
 
-    /// Calls `emit(gap, slot)` for every feature of every gap of the prepared sentence.
+    /// Calls `emit(gap, slot)` for every feature of every gap of the prepared sentence,
+    /// finding keyed rows through `rows`.
     #[inline]
-    pub(crate) fn visit(&self, layout: &Layout, s: &Scratch, mut emit: impl FnMut(usize, usize)) {
+    pub(crate) fn visit(
+        &self,
+        mut rows: impl Rows,
+        layout: &Layout,
+        s: &Scratch,
+        mut emit: impl FnMut(usize, usize),
+    ) {
         let n = s.n;
         if n < 2 {
             return;
@@ -314,54 +391,74 @@ impl Tables {
             let last = (j - lo).min(n as isize - 1);
             (first..=last).map(move |g| (g as usize, (j - g - lo) as usize))
         };
+        let mut put = |base: usize, j: isize, window: (isize, isize)| {
+            for (g, r) in gaps(j, window) {
+                emit(g, base + r);
+            }
+        };
         for p in 0..ids.len() {
             let j = p as isize - PADDING as isize;
             let id = ids[p];
+            // Unigram rows are dense, indexed by id: no lookup.
             if id < self.uni_ids {
-                let base = id as usize * UNI_W;
-                for (g, r) in gaps(j, UNI) {
-                    emit(g, base + r);
-                }
+                put(id as usize * UNI_W, j, UNI);
             }
-            if let Some(&next) = ids.get(p + 1) {
-                if let Some(&row) = self.bigrams.get(&pack2(id, next)) {
-                    let base = layout.bi + row as usize * BI_W;
-                    for (g, r) in gaps(j, BI) {
-                        emit(g, base + r);
-                    }
-                }
-                if let Some(&third) = ids.get(p + 2) {
-                    if let Some(&row) = self.trigrams.get(&pack3(id, next, third)) {
-                        let base = layout.tri + row as usize * TRI_W;
-                        for (g, r) in gaps(j, TRI) {
-                            emit(g, base + r);
-                        }
-                    }
-                }
+            // N-grams that reach no gap (in the padding) need no lookup.
+            if j - BI.0 < 1 || j - BI.1 > n as isize - 1 {
+                continue;
+            }
+            let Some(&next) = ids.get(p + 1) else {
+                continue;
+            };
+            if let Some(row) = rows.row(BIGRAM, pack2(id, next)) {
+                put(layout.keyed[BIGRAM] + row as usize * BI_W, j, BI);
+            }
+            let Some(&third) = ids.get(p + 2) else {
+                continue;
+            };
+            if let Some(row) = rows.row(TRIGRAM, pack3(id, next, third)) {
+                put(layout.keyed[TRIGRAM] + row as usize * TRI_W, j, TRI);
             }
         }
         let sh = &s.shapes;
-        let d = &layout.dense;
         for g in 1..n {
             let p = g + PADDING;
-            let (a, b, c, e) = (
-                sh[p - 2] as usize,
-                sh[p - 1] as usize,
-                sh[p] as usize,
-                sh[p + 1] as usize,
-            );
-            let sp = s.spans[g].map(usize::from);
-            let (lex_end, lex_start, lex_in) = (sp[0], sp[1], sp[2]);
-            let (dict_end, dict_start, dict_in) = (sp[3], sp[4], sp[5]);
-            emit(g, d[0]);
-            emit(g, d[1] + b * S + c);
-            emit(g, d[2] + (a * S + b) * S + c);
-            emit(g, d[3] + (b * S + c) * S + e);
-            emit(g, d[4] + ((a * S + b) * S + c) * S + e);
-            emit(g, d[5] + (lex_end * L + lex_start) * L + lex_in);
-            emit(g, d[6] + (dict_end * L + dict_start) * L + dict_in);
-            emit(g, d[7] + lex_in * L + dict_in);
-            emit(g, d[8] + (lex_in * S + b) * S + c);
+            let [a, b, c, e] = [sh[p - 2], sh[p - 1], sh[p], sh[p + 1]].map(usize::from);
+            let [ca, cb, cc, ce] = [a, b, c, e].map(|x| usize::from(COARSE[x]));
+            let [lex_end, lex_start, lex_in, dict_end, dict_start, dict_in] =
+                s.spans[g].map(usize::from);
+            let lex = (lex_end * L + lex_start) * L + lex_in;
+            let mm = usize::from(s.mm[g]);
+            // In the order of `DENSE`.
+            let f = [
+                0,
+                b * S + c,
+                (a * S + b) * S + c,
+                (b * S + c) * S + e,
+                ((a * S + b) * S + c) * S + e,
+                cb * S + cc,
+                ((ca * S + cb) * S + cc) * S + ce,
+                lex,
+                (dict_end * L + dict_start) * L + dict_in,
+                lex_in * L + dict_in,
+                (lex_in * S + b) * S + c,
+                (lex_in * S + cb) * S + cc,
+                mm,
+                (mm * S + cb) * S + cc,
+                mm * L * L * L + lex,
+            ];
+            let mut at = layout.dense;
+            for (index, size) in f.into_iter().zip(DENSE) {
+                emit(g, at + index);
+                at += size;
+            }
+            // How far the syllables at the gap trust the lexicon's match here.
+            for (side, id) in [(0u64, ids[p - 1]), (1, ids[p])] {
+                let key = (u64::from(id) << 16) | (side << 12) | lex as u64;
+                if let Some(row) = rows.row(LEX_ID, key) {
+                    emit(g, layout.keyed[LEX_ID] + row as usize);
+                }
+            }
         }
     }
 }
@@ -374,14 +471,9 @@ pub(crate) struct Scratch {
     ids: Vec<u32>,
     shapes: Vec<Shape>,
     spans: Vec<[u8; 6]>,
+    longest: Vec<[u8; 4]>,
+    mm: Vec<u8>,
     pub(crate) scores: Vec<i32>,
     pub(crate) back: Vec<[bool; 2]>,
     pub(crate) labels: Vec<bool>,
-}
-
-impl Scratch {
-    /// The ids of the prepared sentence with their padding.
-    pub(crate) fn padded_ids(&self) -> &[u32] {
-        &self.ids
-    }
 }

@@ -9,9 +9,10 @@
 //!                                 v count, str per entry
 //! v count, str per syllable       the training vocabulary, in id order
 //! i16 × UNI_W per id              unigram weights (class ids first, then the vocabulary)
-//! v count, (v v, i16 × BI_W)      bigram rows, sorted by key, rows without weight dropped
-//! v count, (v v v, i16 × TRI_W)   trigram rows, likewise
-//! v count, (v gap, i16)           nonzero per-gap template weights: index delta, weight
+//! 3 × (v count, (v key, i16 × w))  keyed rows (bigrams, trigrams, syllable × lexicon
+//!                                 match), sorted by key, keys as deltas, rows without
+//!                                 weight dropped; w slots per row
+//! v count, (v index, i16)         nonzero per-gap template weights, indices as deltas
 //! i16 × 4                         transitions
 //! v count, (v len, v × len)       multi-syllable training words as syllable ids
 //! u64 checksum                    FNV-1a of everything before
@@ -19,10 +20,10 @@
 //!
 //! The lexicon is rebuilt at load from its text (the embedded `vnvocab.txt` unless the file
 //! carries its own), so the model file holds only what was learned. Every count is checked
-//! against the bytes left and every id against the vocabulary: bad bytes give a
-//! [`ModelError`], never a panic or a huge allocation.
+//! against the bytes left and every index against the table it points into: bad bytes give
+//! a [`ModelError`], never a panic or a huge allocation.
 
-use super::features::{pack2, pack3, Tables, ALL_FOLDS, BI_W, ID_BITS, TRI_W, UNI_W};
+use super::features::{Tables, ALL_FOLDS, ID_BITS, ROW_WIDTH, UNI_W};
 use super::token::FIRST_WORD_ID;
 use super::train::add_lexicon;
 use super::{vnvocab_entries, LexiconSource, Segmenter};
@@ -171,37 +172,30 @@ fn write(tables: &Tables, weights: &[i16], lexicon: &LexiconSource, header: &str
     }
     w.i16s(&slice(weights, 0, tables.uni_ids as usize * UNI_W));
 
-    let mut rows: Vec<(u64, u32)> = tables.bigrams.iter().map(|(&k, &r)| (k, r)).collect();
-    rows.sort_unstable();
-    let rows: Vec<(u64, Vec<i16>)> = rows
-        .into_iter()
-        .map(|(k, r)| (k, slice(weights, layout.bi + r as usize * BI_W, BI_W)))
-        .filter(|(_, ws)| ws.iter().any(|&x| x != 0))
-        .collect();
-    w.v(rows.len() as u64);
-    for (k, ws) in rows {
-        w.v(k >> 32);
-        w.v(k & 0xffff_ffff);
-        w.i16s(&ws);
+    for (t, map) in tables.keyed.iter().enumerate() {
+        let width = ROW_WIDTH[t];
+        let mut rows: Vec<(u64, u32)> = map.iter().map(|(&k, &r)| (k, r)).collect();
+        rows.sort_unstable();
+        let rows: Vec<(u64, Vec<i16>)> = rows
+            .into_iter()
+            .map(|(k, r)| {
+                (
+                    k,
+                    slice(weights, layout.keyed[t] + r as usize * width, width),
+                )
+            })
+            .filter(|(_, ws)| ws.iter().any(|&x| x != 0))
+            .collect();
+        w.v(rows.len() as u64);
+        let mut last = 0;
+        for (k, ws) in rows {
+            w.v(k - last);
+            w.i16s(&ws);
+            last = k;
+        }
     }
 
-    let mut rows: Vec<(u64, u32)> = tables.trigrams.iter().map(|(&k, &r)| (k, r)).collect();
-    rows.sort_unstable();
-    let rows: Vec<(u64, Vec<i16>)> = rows
-        .into_iter()
-        .map(|(k, r)| (k, slice(weights, layout.tri + r as usize * TRI_W, TRI_W)))
-        .filter(|(_, ws)| ws.iter().any(|&x| x != 0))
-        .collect();
-    w.v(rows.len() as u64);
-    let mask = (1u64 << ID_BITS) - 1;
-    for (k, ws) in rows {
-        w.v(k >> (2 * ID_BITS));
-        w.v((k >> ID_BITS) & mask);
-        w.v(k & mask);
-        w.i16s(&ws);
-    }
-
-    let dense = slice(weights, layout.dense[0], layout.trans - layout.dense[0]);
+    let dense = slice(weights, layout.dense, layout.trans - layout.dense);
     let nonzero: Vec<(usize, i16)> = dense
         .iter()
         .enumerate()
@@ -341,7 +335,7 @@ fn read(bytes: &[u8]) -> R<Segmenter> {
     }
     for k in 0..trained {
         let id = tables.vocab.add(r.str()?, ALL_FOLDS);
-        if id != FIRST_WORD_ID + k as u32 {
+        if id != Some(FIRST_WORD_ID + k as u32) {
             return Err(ModelError::Corrupt("repeated syllable"));
         }
     }
@@ -354,33 +348,32 @@ fn read(bytes: &[u8]) -> R<Segmenter> {
     weights.reserve(uni);
     r.i16s(&mut weights, uni)?;
 
-    let mut bi_w = Vec::new();
-    let n = r.count(2 + 2 * BI_W)?;
-    for row in 0..n {
-        let key = pack2(r.id()?, r.id()?);
-        if tables.bigrams.insert(key, row as u32).is_some() {
-            return Err(ModelError::Corrupt("repeated bigram"));
+    let mut keyed_w: [Vec<i16>; 3] = Default::default();
+    for (t, map) in tables.keyed.iter_mut().enumerate() {
+        let width = ROW_WIDTH[t];
+        let n = r.count(1 + 2 * width)?;
+        map.reserve(n);
+        let mut key = 0u64;
+        for row in 0..n {
+            let delta = r.v()?;
+            if row > 0 && delta == 0 {
+                return Err(ModelError::Corrupt("keys not increasing"));
+            }
+            key = key
+                .checked_add(delta)
+                .ok_or(ModelError::Corrupt("key out of range"))?;
+            map.insert(key, row as u32);
+            r.i16s(&mut keyed_w[t], width)?;
         }
-        r.i16s(&mut bi_w, BI_W)?;
     }
-    tables.bi_rows = n as u32;
-    let mut tri_w = Vec::new();
-    let n = r.count(3 + 2 * TRI_W)?;
-    for row in 0..n {
-        let key = pack3(r.id()?, r.id()?, r.id()?);
-        if tables.trigrams.insert(key, row as u32).is_some() {
-            return Err(ModelError::Corrupt("repeated trigram"));
-        }
-        r.i16s(&mut tri_w, TRI_W)?;
-    }
-    tables.tri_rows = n as u32;
     let layout = tables.layout();
-    weights.extend(bi_w);
-    weights.extend(tri_w);
+    for w in keyed_w {
+        weights.extend(w);
+    }
     weights.resize(layout.len, 0);
 
     let n = r.count(3)?;
-    let mut at = layout.dense[0];
+    let mut at = layout.dense;
     let mut one = Vec::with_capacity(1);
     for k in 0..n {
         let delta = r.v()?;

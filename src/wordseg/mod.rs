@@ -163,11 +163,12 @@ impl Segmenter {
         scores.clear();
         scores.resize(n, 0);
         let weights = &self.weights;
-        self.tables.visit(&self.layout, s, |g, slot| {
-            if let (Some(sc), Some(&w)) = (scores.get_mut(g), weights.get(slot)) {
-                *sc += i32::from(w);
-            }
-        });
+        self.tables
+            .visit(&self.tables.keyed, &self.layout, s, |g, slot| {
+                if let (Some(sc), Some(&w)) = (scores.get_mut(g), weights.get(slot)) {
+                    *sc += i32::from(w);
+                }
+            });
         let t = self.layout.trans;
         let trans = std::array::from_fn(|k| weights.get(t + k).map_or(0, |&w| i32::from(w)));
         decode(

@@ -33,6 +33,26 @@ pub(crate) const OTHER: Shape = 15;
 /// Number of shapes.
 pub(crate) const SHAPES: usize = 16;
 
+/// Shapes without the known / Vietnamese-looking / other distinction: case and kind only.
+pub(crate) const COARSE: [Shape; SHAPES] = [
+    PAD,
+    LOWER_KNOWN,
+    LOWER_KNOWN,
+    LOWER_KNOWN,
+    TITLE_KNOWN,
+    TITLE_KNOWN,
+    TITLE_KNOWN,
+    CAPS_KNOWN,
+    CAPS_KNOWN,
+    MIXED_CASE,
+    NUMBER,
+    NUMBER_PUNCT,
+    ALNUM,
+    LETTER_PUNCT,
+    PUNCT,
+    OTHER,
+];
+
 /// The class of a token before the vocabulary is consulted.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub(crate) enum Class {

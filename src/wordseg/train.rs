@@ -8,7 +8,7 @@
 //! weights). Everything is deterministic: fixed fold assignment, a seeded shuffle, no
 //! iteration over hash maps.
 
-use super::features::{pack2, pack3, Scratch, Tables, ALL_FOLDS, ID_BITS, LEXICON};
+use super::features::{Grow, Keyed, Scratch, Tables, ALL_FOLDS, LEXICON};
 use super::format::fnv1a;
 use super::token;
 use super::{decode, LexiconSource, Segmenter};
@@ -20,6 +20,8 @@ pub struct TrainOptions {
     pub epochs: u32,
     /// Folds for the cross-validated training-word and known-syllable features (2..=31).
     pub folds: u32,
+    /// Perceptrons trained with different shuffles and averaged.
+    pub bags: u32,
     /// Seed of the shuffle between epochs.
     pub seed: u64,
     /// What the model is trained on and under which licences: the first line of the
@@ -32,6 +34,7 @@ impl Default for TrainOptions {
         TrainOptions {
             epochs: 20,
             folds: 10,
+            bags: 5,
             seed: 0x5017_5e6d,
             source: String::new(),
         }
@@ -42,8 +45,8 @@ impl TrainOptions {
     /// The numeric options as one line, recorded in the model's header.
     pub fn describe(&self) -> String {
         format!(
-            "epochs={} folds={} seed={:#x}",
-            self.epochs, self.folds, self.seed
+            "epochs={} folds={} bags={} seed={:#x}",
+            self.epochs, self.folds, self.bags, self.seed
         )
     }
 }
@@ -66,11 +69,9 @@ pub(crate) fn add_lexicon<'a>(tables: &mut Tables, lexicon: impl Iterator<Item =
 
 fn lexicon_id(tables: &mut Tables, syllable: &str, key: &mut String) -> u32 {
     let (class, vietnamese) = token::analyze(syllable, key);
-    if token::has_own_id(class) {
-        tables.vocab.add(key, LEXICON)
-    } else {
-        token::class_id(class, token::shape(class, vietnamese, false))
-    }
+    let own = token::has_own_id(class).then(|| tables.vocab.add(key, LEXICON));
+    own.flatten()
+        .unwrap_or_else(|| token::class_id(class, token::shape(class, vietnamese, false)))
 }
 
 /// The id a training syllable gets (its vocabulary entry exists by then).
@@ -119,7 +120,7 @@ pub fn train(
     for (i, sentence) in sentences.iter().enumerate() {
         for syllable in sentence.iter().flatten() {
             let (class, _) = token::analyze(syllable, &mut key);
-            if token::has_own_id(class) && tables.vocab.end() < (1 << ID_BITS) - 1 {
+            if token::has_own_id(class) {
                 tables.vocab.add(&key, fold_bit(i));
             }
         }
@@ -137,33 +138,23 @@ pub fn train(
         }
     }
 
-    // N-gram rows, in order of first occurrence.
+    // Keyed rows, in order of first occurrence: a first pass over the data adds them.
     let mut scratch = Scratch::default();
     let token_lists: Vec<Vec<&str>> = sentences
         .iter()
         .map(|s| s.iter().flatten().map(String::as_str).collect())
         .collect();
+    let mut keyed = Keyed::default();
+    let layout = tables.layout();
     for (i, tokens) in token_lists.iter().enumerate() {
         tables.prepare(
             tokens.iter().copied(),
             ALL_FOLDS & !fold_bit(i),
             &mut scratch,
         );
-        let ids = scratch.padded_ids();
-        for w in ids.windows(2) {
-            let next = tables.bigrams.len() as u32;
-            tables.bigrams.entry(pack2(w[0], w[1])).or_insert(next);
-        }
-        for w in ids.windows(3) {
-            let next = tables.trigrams.len() as u32;
-            tables
-                .trigrams
-                .entry(pack3(w[0], w[1], w[2]))
-                .or_insert(next);
-        }
+        tables.visit(Grow(&mut keyed), &layout, &scratch, |_, _| {});
     }
-    tables.bi_rows = tables.bigrams.len() as u32;
-    tables.tri_rows = tables.trigrams.len() as u32;
+    tables.keyed = keyed;
     let layout = tables.layout();
 
     // Features of every gap, extracted once.
@@ -177,10 +168,11 @@ pub fn train(
                 ALL_FOLDS & !fold_bit(i),
                 &mut scratch,
             );
-            let n = tokens.len();
-            let mut per_gap: Vec<Vec<u32>> = vec![Vec::new(); n.saturating_sub(1)];
-            tables.visit(&layout, &scratch, |g, slot| {
-                per_gap[g - 1].push(slot as u32)
+            let mut per_gap: Vec<Vec<u32>> = vec![Vec::new(); tokens.len().saturating_sub(1)];
+            tables.visit(&tables.keyed, &layout, &scratch, |g, slot| {
+                if let Some(f) = per_gap.get_mut(g - 1) {
+                    f.push(slot as u32);
+                }
             });
             let mut slots = Vec::new();
             let mut offsets = vec![0];
@@ -202,7 +194,18 @@ pub fn train(
         })
         .collect();
 
-    let weights = perceptron(&examples, layout.len, layout.trans, options);
+    // Several perceptrons, each with its own shuffle, averaged: less dependent on the
+    // order the sentences happened to come in.
+    let mut weights = vec![0f64; layout.len];
+    for bag in 0..u64::from(options.bags.max(1)) {
+        let seed = options
+            .seed
+            .wrapping_add(bag.wrapping_mul(0x9e37_79b9_7f4a_7c15));
+        let w = perceptron(&examples, layout.len, layout.trans, options.epochs, seed);
+        for (sum, w) in weights.iter_mut().zip(w) {
+            *sum += w;
+        }
+    }
     let header = format!(
         "source: {}\noptions: {}\ninputs: {:016x}\n",
         options.source,
@@ -225,18 +228,18 @@ fn inputs_fingerprint(sentences: &[Vec<Vec<String>>], lexicon: &[String]) -> u64
 }
 
 /// The averaged perceptron; returns the averaged weights.
-fn perceptron(examples: &[Example], len: usize, trans: usize, options: &TrainOptions) -> Vec<f64> {
+fn perceptron(examples: &[Example], len: usize, trans: usize, epochs: u32, seed: u64) -> Vec<f64> {
     let mut w = vec![0f64; len];
     // Sum over steps of each update times the step it happened at: the average is then
     // w - acc / steps, without touching every weight at every step.
     let mut acc = vec![0f64; len];
     let mut step = 1f64;
     let mut order: Vec<usize> = (0..examples.len()).collect();
-    let mut rng = Rng(options.seed | 1);
+    let mut rng = Rng(seed | 1);
     let mut scores = Vec::new();
     let mut back = Vec::new();
     let mut pred = Vec::new();
-    for _ in 0..options.epochs {
+    for _ in 0..epochs {
         for i in (1..order.len()).rev() {
             order.swap(i, (rng.next() % (i as u64 + 1)) as usize);
         }
