@@ -3,8 +3,9 @@
 //! A sentence of `n` tokens has gaps `1..n` (gap `g` sits between tokens `g - 1` and `g`);
 //! the model decides for each gap whether it joins the two tokens into one word. It looks at:
 //!
-//! - syllable n-grams in a window around the gap (unigrams at offsets −3..+2, bigrams and
-//!   trigrams that touch it), as lower-case folded keys;
+//! - syllable unigrams and bigrams in a window around the gap (offsets −3..+2), as
+//!   lower-case folded keys (trigrams were measured: no better on dev with the lexicon,
+//!   worse without, and a lookup more per token);
 //! - the shapes of the tokens around the gap and their conjunctions, fine (known syllable,
 //!   Vietnamese-looking, other) and coarse (case and kind only, so that the few names of
 //!   the training data teach one lesson: capitalized runs are names, "Đại hội XIII" is not);
@@ -27,29 +28,22 @@
 use super::token::{self, Shape, COARSE, FIRST_WORD_ID, PAD, SHAPES};
 use rustc_hash::FxHashMap;
 
-/// Flag bit of a vocabulary entry or trie node: from the lexicon. The low bits are folds.
+/// Flag bit of a vocabulary entry or word: from the lexicon. The low bits are folds.
 pub(crate) const LEXICON: u32 = 1 << 31;
+/// Flag bit of a word index node: longer words continue from here.
+const EXTENDS: u32 = 1 << 30;
 /// All fold bits: what a word or syllable from the training data carries at run time.
-pub(crate) const ALL_FOLDS: u32 = LEXICON - 1;
+pub(crate) const ALL_FOLDS: u32 = EXTENDS - 1;
 
-/// Token offsets (token index minus gap index) at which unigrams, bigrams (by their first
-/// token) and trigrams are seen. Token `g - 1` is at −1, token `g` at 0. Measured on dev:
-/// unigrams at −2..+1 or −4..+3 both do worse than −3..+2.
+/// Token offsets (token index minus gap index) at which unigrams and bigrams (by their
+/// first token) are seen. Token `g - 1` is at −1, token `g` at 0. Measured on dev: unigrams
+/// at −2..+1 or −4..+3 both do worse than −3..+2.
 const UNI: (isize, isize) = (-3, 2);
 const BI: (isize, isize) = (-3, 1);
-const TRI: (isize, isize) = (-3, 0);
 pub(crate) const UNI_W: usize = (UNI.1 - UNI.0 + 1) as usize;
 pub(crate) const BI_W: usize = (BI.1 - BI.0 + 1) as usize;
-pub(crate) const TRI_W: usize = (TRI.1 - TRI.0 + 1) as usize;
 /// Padding tokens on each side of a sentence, so every window is inside the arrays.
 const PADDING: usize = 3;
-
-/// The keyed tables: bigrams, trigrams, and (syllable, side, lexicon match) triples.
-pub(crate) const BIGRAM: usize = 0;
-pub(crate) const TRIGRAM: usize = 1;
-pub(crate) const LEX_ID: usize = 2;
-/// Slots per row of each keyed table.
-pub(crate) const ROW_WIDTH: [usize; 3] = [BI_W, TRI_W, 1];
 
 /// Word lengths as features: none, 2, 3, 4, 5 or more syllables.
 const L: usize = 5;
@@ -123,72 +117,147 @@ impl Vocab {
     }
 }
 
-/// Multi-syllable words (lexicon and training words) as a trie over syllable ids.
-#[derive(Clone)]
-pub(crate) struct Trie {
-    children: FxHashMap<u64, u32>,
-    /// Per node: [`LEXICON`] and fold bits of the word ending here (0: not a word).
-    flags: Vec<u32>,
+/// A bigram without a row.
+const NO_ROW: u32 = u32::MAX;
+
+/// What the model knows about two adjacent syllables: their bigram row, and the node of
+/// the word index they lead to, with its flags.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Pair {
+    row: u32,
+    /// 0: no word starts with these two syllables.
+    node: u32,
+    /// [`LEXICON`] and fold bits of the two-syllable word, [`EXTENDS`] if longer words
+    /// start with it.
+    flags: u32,
 }
 
-impl Default for Trie {
+impl Default for Pair {
     fn default() -> Self {
-        Trie {
-            children: FxHashMap::default(),
-            flags: vec![0],
+        Pair {
+            row: NO_ROW,
+            node: 0,
+            flags: 0,
         }
     }
 }
 
-impl Trie {
-    pub(crate) fn insert(&mut self, ids: &[u32], flag: u32) {
-        let mut node = 0u32;
-        for &id in ids {
-            let next = self.flags.len() as u32;
-            node = *self.children.entry(pack2(node, id)).or_insert(next);
-            if node == next {
-                self.flags.push(0);
-            }
+/// Syllable pairs and multi-syllable words (lexicon and training words): one map from a
+/// pair of ids to its bigram row and the first node of a word trie, so that one lookup per
+/// token serves both the bigram features and the word matching; longer words continue in
+/// a second map.
+#[derive(Clone, Default)]
+pub(crate) struct Index {
+    pairs: FxHashMap<u64, Pair>,
+    /// Edges below the pairs: (node, id) → (node, flags).
+    deeper: FxHashMap<u64, (u32, u32)>,
+    nodes: u32,
+    /// Number of pairs with a bigram row.
+    pub(crate) bigrams: u32,
+}
+
+impl Index {
+    /// Gives the pair `key` a bigram row if it has none.
+    pub(crate) fn add_bigram(&mut self, key: u64) {
+        let pair = self.pairs.entry(key).or_default();
+        if pair.row == NO_ROW {
+            pair.row = self.bigrams;
+            self.bigrams += 1;
         }
-        if let Some(f) = self.flags.get_mut(node as usize) {
-            *f |= flag;
+    }
+
+    /// Adds a word of two or more syllables (shorter ones are ignored) with `flag`.
+    pub(crate) fn insert_word(&mut self, ids: &[u32], flag: u32) {
+        let [a, b, rest @ ..] = ids else {
+            return;
+        };
+        let pair = self.pairs.entry(pack2(*a, *b)).or_default();
+        if pair.node == 0 {
+            self.nodes += 1;
+            pair.node = self.nodes;
+        }
+        pair.flags |= if rest.is_empty() { flag } else { EXTENDS };
+        let mut node = pair.node;
+        for (k, &id) in rest.iter().enumerate() {
+            let edge = self.deeper.entry(pack2(node, id)).or_insert((0, 0));
+            if edge.0 == 0 {
+                self.nodes += 1;
+                edge.0 = self.nodes;
+            }
+            edge.1 |= if k + 1 == rest.len() { flag } else { EXTENDS };
+            node = edge.0;
         }
     }
 
     #[inline]
-    fn child(&self, node: u32, id: u32) -> Option<u32> {
-        self.children.get(&pack2(node, id)).copied()
+    fn pair(&self, a: u32, b: u32) -> Pair {
+        self.pairs.get(&pack2(a, b)).copied().unwrap_or_default()
     }
 
-    /// Every word as (ids, flags), in a deterministic order (sorted by ids).
-    pub(crate) fn words(&self) -> Vec<(Vec<u32>, u32)> {
-        let mut kids: Vec<(u32, u32, u32)> = self
-            .children
+    #[inline]
+    fn deeper(&self, node: u32, id: u32) -> Option<(u32, u32)> {
+        self.deeper.get(&pack2(node, id)).copied()
+    }
+
+    /// The pairs with a bigram row, as (key, row), sorted by key.
+    pub(crate) fn bigram_rows(&self) -> Vec<(u64, u32)> {
+        let mut rows: Vec<(u64, u32)> = self
+            .pairs
             .iter()
-            .map(|(&k, &child)| ((k >> 32) as u32, k as u32, child))
+            .filter(|(_, p)| p.row != NO_ROW)
+            .map(|(&k, p)| (k, p.row))
+            .collect();
+        rows.sort_unstable();
+        rows
+    }
+
+    /// Every word as (ids, flags without [`EXTENDS`]), sorted by ids.
+    pub(crate) fn words(&self) -> Vec<(Vec<u32>, u32)> {
+        let mut kids: Vec<(u32, u32, u32, u32)> = self
+            .deeper
+            .iter()
+            .map(|(&k, &(child, flags))| ((k >> 32) as u32, k as u32, child, flags))
             .collect();
         kids.sort_unstable();
+        let mut firsts: Vec<(u64, Pair)> = self
+            .pairs
+            .iter()
+            .filter(|(_, p)| p.node != 0)
+            .map(|(&k, &p)| (k, p))
+            .collect();
+        firsts.sort_unstable_by_key(|&(k, _)| k);
         let mut out = Vec::new();
+        // Depth-first without recursion (a word may be long): (node, flags, path length,
+        // id into the node).
+        let mut stack = Vec::new();
         let mut path = Vec::new();
-        // Depth-first without recursion (a word may be long): (node, depth, id into it).
-        let mut stack = vec![(0u32, 0usize, 0u32)];
-        while let Some((node, depth, id)) = stack.pop() {
-            path.truncate(depth.saturating_sub(1));
-            if depth > 0 {
+        for (key, pair) in firsts {
+            stack.push((pair.node, pair.flags, 2, key as u32));
+            path.clear();
+            path.push((key >> 32) as u32);
+            while let Some((node, flags, depth, id)) = stack.pop() {
+                path.truncate(depth - 1);
                 path.push(id);
+                if flags & !EXTENDS != 0 {
+                    out.push((path.clone(), flags & !EXTENDS));
+                }
+                if flags & EXTENDS != 0 {
+                    let from = kids.partition_point(|k| k.0 < node);
+                    let mine = kids[from..].iter().take_while(|k| k.0 == node);
+                    let at = stack.len();
+                    stack.extend(mine.map(|&(_, id, child, f)| (child, f, depth + 1, id)));
+                    stack[at..].reverse();
+                }
             }
-            let flag = self.flags.get(node as usize).copied().unwrap_or(0);
-            if flag != 0 {
-                out.push((path.clone(), flag));
-            }
-            let from = kids.partition_point(|k| k.0 < node);
-            let mine = kids[from..].iter().take_while(|k| k.0 == node);
-            let at = stack.len();
-            stack.extend(mine.map(|&(_, id, child)| (child, depth + 1, id)));
-            stack[at..].reverse();
         }
         out
     }
+}
+
+/// Key of a syllable × lexicon-match row: the syllable, its side of the gap (0: before),
+/// the lexicon buckets at the gap.
+fn lex_key(id: u32, side: usize, lex: usize) -> u64 {
+    (u64::from(id) << 16) | ((side as u64) << 12) | lex as u64
 }
 
 #[inline]
@@ -196,48 +265,48 @@ pub(crate) fn pack2(a: u32, b: u32) -> u64 {
     (u64::from(a) << 32) | u64::from(b)
 }
 
-/// Three ids of at most [`ID_BITS`] bits in one key.
-#[inline]
-fn pack3(a: u32, b: u32, c: u32) -> u64 {
-    (u64::from(a) << (2 * ID_BITS)) | (u64::from(b) << ID_BITS) | u64::from(c)
-}
-
 /// Ids must fit in this many bits (two million syllables: far more than any vocabulary).
 pub(crate) const ID_BITS: u32 = 21;
 
-/// Looks up the row of a key in one of the keyed tables. At run time a plain lookup; while
+/// Looks up the row of a syllable × lexicon-match key. At run time a plain lookup; while
 /// training, the first pass adds every key it meets.
 pub(crate) trait Rows {
-    fn row(&mut self, table: usize, key: u64) -> Option<u32>;
+    fn row(&mut self, key: u64) -> Option<u32>;
 }
 
-/// The keyed tables: key → row, per table.
-pub(crate) type Keyed = [FxHashMap<u64, u32>; 3];
-
-impl Rows for &Keyed {
+impl Rows for &FxHashMap<u64, u32> {
     #[inline]
-    fn row(&mut self, table: usize, key: u64) -> Option<u32> {
-        self[table].get(&key).copied()
+    fn row(&mut self, key: u64) -> Option<u32> {
+        self.get(&key).copied()
     }
 }
 
 /// Adds every key it is asked about (training's first pass).
-pub(crate) struct Grow<'a>(pub(crate) &'a mut Keyed);
+pub(crate) struct Grow<'a>(pub(crate) &'a mut FxHashMap<u64, u32>);
 
 impl Rows for Grow<'_> {
-    fn row(&mut self, table: usize, key: u64) -> Option<u32> {
-        let map = &mut self.0[table];
-        let next = map.len() as u32;
-        Some(*map.entry(key).or_insert(next))
+    fn row(&mut self, key: u64) -> Option<u32> {
+        let next = self.0.len() as u32;
+        Some(*self.0.entry(key).or_insert(next))
     }
 }
 
-/// Everything that turns tokens into slots: vocabulary, keyed rows, word trie.
+/// Everything that turns tokens into slots: vocabulary, pairs and words, keyed rows.
 #[derive(Clone, Default)]
 pub(crate) struct Tables {
     pub(crate) vocab: Vocab,
-    pub(crate) keyed: Keyed,
-    pub(crate) trie: Trie,
+    /// Run time only: the exact spellings (lower case, capitalized) of the known syllables
+    /// with their id and shape, so most tokens skip [`token::analyze`]. Built from the
+    /// vocabulary through `analyze` itself ([`Tables::index_forms`]), so both paths agree.
+    forms: FxHashMap<Box<str>, (u32, Shape)>,
+    /// Run time only: the syllable × lexicon-match rows of gaps without a lexicon match,
+    /// by `2 * id + side`, plus one (0: none).
+    lex0: Vec<u32>,
+    /// Whether `forms` and `lex0` are built (at load; training looks everything up).
+    indexed: bool,
+    pub(crate) index: Index,
+    /// Syllable × lexicon-match key → row.
+    pub(crate) lex_rows: FxHashMap<u64, u32>,
     /// Number of ids that have unigram weights (the class ids and the training vocabulary;
     /// syllables only the lexicon has come after).
     pub(crate) uni_ids: u32,
@@ -246,7 +315,8 @@ pub(crate) struct Tables {
 /// Where each template's slots start in the weight vector.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Layout {
-    pub(crate) keyed: [usize; 3],
+    pub(crate) bigrams: usize,
+    pub(crate) lex_rows: usize,
     pub(crate) dense: usize,
     /// The 4 transition weights (previous gap joined?, this gap joined?).
     pub(crate) trans: usize,
@@ -256,16 +326,13 @@ pub(crate) struct Layout {
 
 impl Tables {
     pub(crate) fn layout(&self) -> Layout {
-        let mut at = self.uni_ids as usize * UNI_W;
-        let mut keyed = [0; 3];
-        for (t, base) in keyed.iter_mut().enumerate() {
-            *base = at;
-            at += self.keyed[t].len() * ROW_WIDTH[t];
-        }
-        let dense = at;
+        let bigrams = self.uni_ids as usize * UNI_W;
+        let lex_rows = bigrams + self.index.bigrams as usize * BI_W;
+        let dense = lex_rows + self.lex_rows.len();
         let trans = dense + DENSE.iter().sum::<usize>();
         Layout {
-            keyed,
+            bigrams,
+            lex_rows,
             dense,
             trans,
             len: trans + 4,
@@ -287,7 +354,13 @@ impl Tables {
         s.ids.resize(PADDING, 0);
         s.shapes.resize(PADDING, PAD);
         let seen = folds | LEXICON;
+        let fast = folds == ALL_FOLDS;
         for t in tokens {
+            if let Some(&(id, shape)) = self.forms.get(t).filter(|_| fast) {
+                s.ids.push(id);
+                s.shapes.push(shape);
+                continue;
+            }
             let (class, vietnamese) = token::analyze(t, &mut s.key);
             let own = if token::has_own_id(class) {
                 self.vocab.get(&s.key)
@@ -302,7 +375,46 @@ impl Tables {
         }
         s.ids.resize(n + 2 * PADDING, 0);
         s.shapes.resize(n + 2 * PADDING, PAD);
+        s.pairs.clear();
+        s.pairs
+            .extend(s.ids.windows(2).map(|w| self.index.pair(w[0], w[1])));
         self.matches(folds, s);
+    }
+
+    /// Builds the run-time indexes once the model is complete: the spelling index (each
+    /// syllable as is and capitalized, when `analyze` maps the spelling back to the
+    /// syllable) and the rows of gaps without a lexicon match.
+    pub(crate) fn index_for_run_time(&mut self) {
+        let mut key = String::new();
+        let mut forms = FxHashMap::default();
+        forms.reserve(2 * self.vocab.words.len());
+        for (i, word) in self.vocab.words.iter().enumerate() {
+            let id = FIRST_WORD_ID + i as u32;
+            let mut chars = word.chars();
+            let capitalized: String = chars
+                .next()
+                .into_iter()
+                .flat_map(char::to_uppercase)
+                .chain(chars)
+                .collect();
+            for form in [&**word, &capitalized] {
+                let (class, vietnamese) = token::analyze(form, &mut key);
+                if token::has_own_id(class) && key == **word {
+                    let known = self.vocab.flags_of(id) & (ALL_FOLDS | LEXICON) != 0;
+                    forms.insert(form.into(), (id, token::shape(class, vietnamese, known)));
+                }
+            }
+        }
+        self.forms = forms;
+        self.lex0 = vec![0; 2 * self.vocab.end() as usize];
+        for id in 0..self.vocab.end() {
+            for side in 0..2 {
+                if let Some(&row) = self.lex_rows.get(&lex_key(id, side, 0)) {
+                    self.lex0[2 * id as usize + side] = row.saturating_add(1);
+                }
+            }
+        }
+        self.indexed = true;
     }
 
     /// Finds the lexicon and training words in the sentence: for each gap the longest of
@@ -316,38 +428,57 @@ impl Tables {
         // lexicon or training words.
         s.longest.clear();
         s.longest.resize(n + 1, [0; 4]);
-        for start in 0..n {
-            let mut node = 0;
-            for end in start + 1..=n {
-                let Some(next) = self.trie.child(node, s.ids[end - 1 + PADDING]) else {
-                    break;
-                };
-                node = next;
-                let flag = self.trie.flags.get(node as usize).copied().unwrap_or(0);
-                let len = end - start;
-                if flag == 0 || len < 2 {
-                    continue;
-                }
-                let (lex, dict) = (flag & LEXICON != 0, flag & folds != 0);
-                let bucket = len.min(L) as u8 - 1;
-                let len = len.min(255) as u8;
-                for (on, which) in [(lex, 0), (dict, 3)] {
+        let bucket = |len: usize| len.min(L) as u8 - 1;
+        for start in 0..n.saturating_sub(1) {
+            let pair = s.pairs[start + PADDING];
+            if pair.node == 0 {
+                continue;
+            }
+            // Every word ending somewhere updates that end; only the longest word of each
+            // kind from this start matters for what starts here and what it spans.
+            let (mut node, mut flags) = (pair.node, pair.flags);
+            let mut end = start + 2;
+            let mut longest = [start; 3];
+            loop {
+                let kinds = [flags & LEXICON != 0, flags & folds != 0];
+                for (k, on) in kinds.into_iter().enumerate() {
                     if on {
-                        let sp = &mut s.spans;
-                        sp[end][which] = sp[end][which].max(bucket);
-                        sp[start][which + 1] = sp[start][which + 1].max(bucket);
-                        for gap in &mut sp[start + 1..end] {
-                            gap[which + 2] = gap[which + 2].max(bucket);
+                        let e = &mut s.spans[end][3 * k];
+                        *e = (*e).max(bucket(end - start));
+                        longest[k] = end;
+                    }
+                }
+                if kinds[0] || kinds[1] {
+                    longest[2] = end;
+                    let len = (end - start).min(255) as u8;
+                    for (k, on) in [(0, kinds[0]), (2, true)] {
+                        if on {
+                            let e = &mut s.longest[end][k + 1];
+                            *e = (*e).max(len);
                         }
                     }
                 }
-                for (on, which) in [(lex, 0), (lex || dict, 2)] {
-                    if on {
-                        let lo = &mut s.longest;
-                        lo[start][which] = lo[start][which].max(len);
-                        lo[end][which + 1] = lo[end][which + 1].max(len);
+                if flags & EXTENDS == 0 || end >= n {
+                    break;
+                }
+                let Some(next) = self.index.deeper(node, s.ids[end + PADDING]) else {
+                    break;
+                };
+                (node, flags) = next;
+                end += 1;
+            }
+            for k in 0..2 {
+                let end = longest[k];
+                if end > start {
+                    let b = bucket(end - start);
+                    s.spans[start][3 * k + 1] = b;
+                    for gap in &mut s.spans[start + 1..end] {
+                        gap[3 * k + 2] = gap[3 * k + 2].max(b);
                     }
                 }
+            }
+            for (k, end) in [(0, longest[0]), (2, longest[2])] {
+                s.longest[start][k] = (end - start).min(255) as u8;
             }
         }
         // Greedy longest matching, forward and backward; bit set = boundary at this gap.
@@ -369,10 +500,11 @@ impl Tables {
         }
     }
 
-    /// Calls `emit(gap, slot)` for every feature of every gap of the prepared sentence,
-    /// finding keyed rows through `rows`.
+    /// Calls `emit(gap, slot)` for the syllable features (unigrams, bigrams, syllable ×
+    /// lexicon match) of every gap of the prepared sentence, finding syllable × match rows
+    /// through `rows`. [`Tables::visit_dense`] gives the rest.
     #[inline]
-    pub(crate) fn visit(
+    pub(crate) fn visit_keyed(
         &self,
         mut rows: impl Rows,
         layout: &Layout,
@@ -396,70 +528,210 @@ impl Tables {
                 emit(g, base + r);
             }
         };
-        for p in 0..ids.len() {
+        for (p, &id) in ids.iter().enumerate() {
             let j = p as isize - PADDING as isize;
-            let id = ids[p];
             // Unigram rows are dense, indexed by id: no lookup.
             if id < self.uni_ids {
                 put(id as usize * UNI_W, j, UNI);
             }
-            // N-grams that reach no gap (in the padding) need no lookup.
+            // Bigrams that reach no gap (in the padding) are skipped.
             if j - BI.0 < 1 || j - BI.1 > n as isize - 1 {
                 continue;
             }
-            let Some(&next) = ids.get(p + 1) else {
-                continue;
-            };
-            if let Some(row) = rows.row(BIGRAM, pack2(id, next)) {
-                put(layout.keyed[BIGRAM] + row as usize * BI_W, j, BI);
-            }
-            let Some(&third) = ids.get(p + 2) else {
-                continue;
-            };
-            if let Some(row) = rows.row(TRIGRAM, pack3(id, next, third)) {
-                put(layout.keyed[TRIGRAM] + row as usize * TRI_W, j, TRI);
+            if let Some(pair) = s.pairs.get(p).filter(|pair| pair.row != NO_ROW) {
+                put(layout.bigrams + pair.row as usize * BI_W, j, BI);
             }
         }
-        let sh = &s.shapes;
         for g in 1..n {
-            let p = g + PADDING;
-            let [a, b, c, e] = [sh[p - 2], sh[p - 1], sh[p], sh[p + 1]].map(usize::from);
-            let [ca, cb, cc, ce] = [a, b, c, e].map(|x| usize::from(COARSE[x]));
-            let [lex_end, lex_start, lex_in, dict_end, dict_start, dict_in] =
-                s.spans[g].map(usize::from);
-            let lex = (lex_end * L + lex_start) * L + lex_in;
-            let mm = usize::from(s.mm[g]);
-            // In the order of `DENSE`.
-            let f = [
-                0,
-                b * S + c,
-                (a * S + b) * S + c,
-                (b * S + c) * S + e,
-                ((a * S + b) * S + c) * S + e,
-                cb * S + cc,
-                ((ca * S + cb) * S + cc) * S + ce,
-                lex,
-                (dict_end * L + dict_start) * L + dict_in,
-                lex_in * L + dict_in,
-                (lex_in * S + b) * S + c,
-                (lex_in * S + cb) * S + cc,
-                mm,
-                (mm * S + cb) * S + cc,
-                mm * L * L * L + lex,
-            ];
-            let mut at = layout.dense;
-            for (index, size) in f.into_iter().zip(DENSE) {
-                emit(g, at + index);
-                at += size;
-            }
             // How far the syllables at the gap trust the lexicon's match here.
-            for (side, id) in [(0u64, ids[p - 1]), (1, ids[p])] {
-                let key = (u64::from(id) << 16) | (side << 12) | lex as u64;
-                if let Some(row) = rows.row(LEX_ID, key) {
-                    emit(g, layout.keyed[LEX_ID] + row as usize);
+            let lex = GapView::at(s, g).lex_conj();
+            let p = g + PADDING;
+            for (side, id) in [(0, ids[p - 1]), (1, ids[p])] {
+                // Most gaps have no lexicon word around them: an array holds those rows.
+                let row = if lex == 0 && self.indexed {
+                    let i = 2 * id as usize + side;
+                    self.lex0.get(i).and_then(|&r| r.checked_sub(1))
+                } else {
+                    rows.row(lex_key(id, side, lex))
+                };
+                if let Some(row) = row {
+                    emit(g, layout.lex_rows + row as usize);
                 }
             }
         }
+    }
+
+    /// Calls `emit(gap, slot)` for every per-gap template feature (training; at run time
+    /// [`Dense`] adds them up group by group).
+    pub(crate) fn visit_dense(layout: &Layout, s: &Scratch, mut emit: impl FnMut(usize, usize)) {
+        for g in 1..s.n {
+            let mut at = layout.dense;
+            for (index, size) in GapView::at(s, g).indices().into_iter().zip(DENSE) {
+                emit(g, at + index);
+                at += size;
+            }
+        }
+    }
+}
+
+/// What the per-gap templates read at one gap: the shapes of tokens −2..+1, the lexicon and
+/// training-word buckets (ending, starting, spanning), the longest-match bits.
+#[derive(Clone, Copy, Default, Debug, PartialEq)]
+struct GapView {
+    sh: [usize; 4],
+    lex: [usize; 3],
+    dict: [usize; 3],
+    mm: usize,
+}
+
+impl GapView {
+    fn at(s: &Scratch, g: usize) -> GapView {
+        let p = g + PADDING;
+        let sp = s.spans[g].map(usize::from);
+        GapView {
+            sh: [
+                s.shapes[p - 2],
+                s.shapes[p - 1],
+                s.shapes[p],
+                s.shapes[p + 1],
+            ]
+            .map(usize::from),
+            lex: [sp[0], sp[1], sp[2]],
+            dict: [sp[3], sp[4], sp[5]],
+            mm: usize::from(s.mm[g]),
+        }
+    }
+
+    fn lex_conj(&self) -> usize {
+        (self.lex[0] * L + self.lex[1]) * L + self.lex[2]
+    }
+
+    /// The feature of each template (in the order of [`DENSE`]) within its table.
+    fn indices(&self) -> [usize; DENSE.len()] {
+        let [a, b, c, e] = self.sh;
+        let [ca, cb, cc, ce] = self.sh.map(|x| usize::from(COARSE[x]));
+        let lex = self.lex_conj();
+        let lex_in = self.lex[2];
+        let [dict_end, dict_start, dict_in] = self.dict;
+        let mm = self.mm;
+        [
+            0,
+            b * S + c,
+            (a * S + b) * S + c,
+            (b * S + c) * S + e,
+            ((a * S + b) * S + c) * S + e,
+            cb * S + cc,
+            ((ca * S + cb) * S + cc) * S + ce,
+            lex,
+            (dict_end * L + dict_start) * L + dict_in,
+            lex_in * L + dict_in,
+            (lex_in * S + b) * S + c,
+            (lex_in * S + cb) * S + cc,
+            mm,
+            (mm * S + cb) * S + cc,
+            mm * L * L * L + lex,
+        ]
+    }
+
+    /// The index of this view in the table of `group` (see [`GROUP`]).
+    fn group_index(&self, group: usize) -> usize {
+        let [_, b, c, _] = self.sh;
+        let [lex_end, lex_start, lex_in] = self.lex;
+        match group {
+            0 => self.sh.iter().fold(0, |i, &x| i * S + x),
+            1 => ((self.mm * L + lex_end) * L + lex_start) * L + lex_in,
+            2 => self.dict.iter().fold(lex_in, |i, &x| i * L + x),
+            _ => ((self.mm * L + lex_in) * S + b) * S + c,
+        }
+    }
+
+    /// The view with only the inputs of `group` set, from its index in the group's table.
+    fn of_group(group: usize, mut index: usize) -> GapView {
+        let mut take = |radix: usize| {
+            let d = index % radix;
+            index /= radix;
+            d
+        };
+        let mut v = GapView::default();
+        match group {
+            0 => {
+                for k in (0..4).rev() {
+                    v.sh[k] = take(S);
+                }
+            }
+            1 => {
+                for k in (0..3).rev() {
+                    v.lex[k] = take(L);
+                }
+                v.mm = take(M);
+            }
+            2 => {
+                for k in (0..3).rev() {
+                    v.dict[k] = take(L);
+                }
+                v.lex[2] = take(L);
+            }
+            _ => {
+                v.sh[2] = take(S);
+                v.sh[1] = take(S);
+                v.lex[2] = take(L);
+                v.mm = take(M);
+            }
+        }
+        v
+    }
+}
+
+/// Which inputs of [`GapView`] each template reads, as a group: 0 shapes, 1 lexicon and
+/// longest match, 2 lexicon spanning and training words, 3 lexicon spanning, longest match
+/// and the shapes at the gap. At load, each group's templates are summed into one table.
+const GROUP: [usize; DENSE.len()] = [0, 0, 0, 0, 0, 0, 0, 1, 2, 2, 3, 3, 1, 3, 1];
+const GROUP_SIZE: [usize; 4] = [S * S * S * S, M * L * L * L, L * L * L * L, M * L * S * S];
+
+/// The per-gap templates folded into one table per group: four lookups per gap instead of
+/// one per template, with the same sums.
+#[derive(Clone, Default)]
+pub(crate) struct Dense([Vec<i32>; 4]);
+
+impl Dense {
+    pub(crate) fn new(layout: &Layout, weights: &[i16]) -> Dense {
+        let mut starts = [0; DENSE.len()];
+        let mut at = layout.dense;
+        for (s, size) in starts.iter_mut().zip(DENSE) {
+            *s = at;
+            at += size;
+        }
+        Dense(std::array::from_fn(|group| {
+            (0..GROUP_SIZE[group])
+                .map(|i| {
+                    let idx = GapView::of_group(group, i).indices();
+                    (0..DENSE.len())
+                        .filter(|&t| GROUP[t] == group)
+                        .map(|t| weights.get(starts[t] + idx[t]).map_or(0, |&w| i32::from(w)))
+                        .sum()
+                })
+                .collect()
+        }))
+    }
+
+    /// Adds the per-gap template weights of every gap to `scores` (indexed by gap).
+    pub(crate) fn score(&self, s: &Scratch, scores: &mut [i32]) {
+        for g in 1..s.n {
+            let v = GapView::at(s, g);
+            let sum: i32 = (0..4)
+                .map(|k| self.0[k].get(v.group_index(k)).copied().unwrap_or(0))
+                .sum();
+            if let Some(sc) = scores.get_mut(g) {
+                *sc += sum;
+            }
+        }
+    }
+}
+
+impl Scratch {
+    /// The ids of the prepared sentence with their padding.
+    pub(crate) fn padded_ids(&self) -> &[u32] {
+        &self.ids
     }
 }
 
@@ -472,6 +744,8 @@ pub(crate) struct Scratch {
     shapes: Vec<Shape>,
     spans: Vec<[u8; 6]>,
     longest: Vec<[u8; 4]>,
+    /// Per padded position p: the pair of tokens p, p + 1.
+    pairs: Vec<Pair>,
     mm: Vec<u8>,
     pub(crate) scores: Vec<i32>,
     pub(crate) back: Vec<[bool; 2]>,

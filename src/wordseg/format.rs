@@ -9,9 +9,9 @@
 //!                                 v count, str per entry
 //! v count, str per syllable       the training vocabulary, in id order
 //! i16 × UNI_W per id              unigram weights (class ids first, then the vocabulary)
-//! 3 × (v count, (v key, i16 × w))  keyed rows (bigrams, trigrams, syllable × lexicon
-//!                                 match), sorted by key, keys as deltas, rows without
-//!                                 weight dropped; w slots per row
+//! v count, (v key, i16 × BI_W)    bigram rows, sorted by key, keys as deltas, rows
+//!                                 without weight dropped
+//! v count, (v key, i16)           syllable × lexicon-match rows, likewise
 //! v count, (v index, i16)         nonzero per-gap template weights, indices as deltas
 //! i16 × 4                         transitions
 //! v count, (v len, v × len)       multi-syllable training words as syllable ids
@@ -23,7 +23,7 @@
 //! against the bytes left and every index against the table it points into: bad bytes give
 //! a [`ModelError`], never a panic or a huge allocation.
 
-use super::features::{Tables, ALL_FOLDS, ID_BITS, ROW_WIDTH, UNI_W};
+use super::features::{Dense, Tables, ALL_FOLDS, BI_W, ID_BITS, UNI_W};
 use super::token::FIRST_WORD_ID;
 use super::train::add_lexicon;
 use super::{vnvocab_entries, LexiconSource, Segmenter};
@@ -172,28 +172,17 @@ fn write(tables: &Tables, weights: &[i16], lexicon: &LexiconSource, header: &str
     }
     w.i16s(&slice(weights, 0, tables.uni_ids as usize * UNI_W));
 
-    for (t, map) in tables.keyed.iter().enumerate() {
-        let width = ROW_WIDTH[t];
-        let mut rows: Vec<(u64, u32)> = map.iter().map(|(&k, &r)| (k, r)).collect();
-        rows.sort_unstable();
-        let rows: Vec<(u64, Vec<i16>)> = rows
-            .into_iter()
-            .map(|(k, r)| {
-                (
-                    k,
-                    slice(weights, layout.keyed[t] + r as usize * width, width),
-                )
-            })
-            .filter(|(_, ws)| ws.iter().any(|&x| x != 0))
-            .collect();
-        w.v(rows.len() as u64);
-        let mut last = 0;
-        for (k, ws) in rows {
-            w.v(k - last);
-            w.i16s(&ws);
-            last = k;
-        }
-    }
+    let bigrams = tables.index.bigram_rows().into_iter().map(|(k, r)| {
+        let start = layout.bigrams + r as usize * BI_W;
+        (k, slice(weights, start, BI_W))
+    });
+    write_rows(&mut w, bigrams);
+    let mut lex_rows: Vec<(u64, u32)> = tables.lex_rows.iter().map(|(&k, &r)| (k, r)).collect();
+    lex_rows.sort_unstable();
+    let lex_rows = lex_rows
+        .into_iter()
+        .map(|(k, r)| (k, slice(weights, layout.lex_rows + r as usize, 1)));
+    write_rows(&mut w, lex_rows);
 
     let dense = slice(weights, layout.dense, layout.trans - layout.dense);
     let nonzero: Vec<(usize, i16)> = dense
@@ -212,7 +201,7 @@ fn write(tables: &Tables, weights: &[i16], lexicon: &LexiconSource, header: &str
     w.i16s(&slice(weights, layout.trans, 4));
 
     let words: Vec<Vec<u32>> = tables
-        .trie
+        .index
         .words()
         .into_iter()
         .filter(|(_, flag)| flag & ALL_FOLDS != 0)
@@ -228,6 +217,18 @@ fn write(tables: &Tables, weights: &[i16], lexicon: &LexiconSource, header: &str
     let sum = fnv1a(w.0.iter().copied());
     w.0.extend_from_slice(&sum.to_le_bytes());
     w.0
+}
+
+/// Keyed rows sorted by key: keys as deltas, rows without weight dropped.
+fn write_rows(w: &mut Writer, rows: impl Iterator<Item = (u64, Vec<i16>)>) {
+    let rows: Vec<(u64, Vec<i16>)> = rows.filter(|(_, ws)| ws.iter().any(|&x| x != 0)).collect();
+    w.v(rows.len() as u64);
+    let mut last = 0;
+    for (k, ws) in rows {
+        w.v(k - last);
+        w.i16s(&ws);
+        last = k;
+    }
 }
 
 struct Reader<'a> {
@@ -279,6 +280,26 @@ impl<'a> Reader<'a> {
         let n = self.count(1)?;
         std::str::from_utf8(self.take(n)?).map_err(|_| ModelError::Corrupt("invalid UTF-8"))
     }
+    /// Reads rows written by `write_rows`: calls `add` with each key (in increasing order)
+    /// and appends its `width` weights to `weights`.
+    fn rows(&mut self, width: usize, weights: &mut Vec<i16>, mut add: impl FnMut(u64)) -> R<()> {
+        let n = self.count(1 + 2 * width)?;
+        weights.reserve(n * width);
+        let mut key = 0u64;
+        for row in 0..n {
+            let delta = self.v()?;
+            if row > 0 && delta == 0 {
+                return Err(ModelError::Corrupt("keys not increasing"));
+            }
+            key = key
+                .checked_add(delta)
+                .ok_or(ModelError::Corrupt("key out of range"))?;
+            add(key);
+            self.i16s(weights, width)?;
+        }
+        Ok(())
+    }
+
     fn i16s(&mut self, out: &mut Vec<i16>, n: usize) -> R<()> {
         let b = self.take(2 * n)?;
         out.extend(b.chunks_exact(2).map(|c| i16::from_le_bytes([c[0], c[1]])));
@@ -348,28 +369,15 @@ fn read(bytes: &[u8]) -> R<Segmenter> {
     weights.reserve(uni);
     r.i16s(&mut weights, uni)?;
 
-    let mut keyed_w: [Vec<i16>; 3] = Default::default();
-    for (t, map) in tables.keyed.iter_mut().enumerate() {
-        let width = ROW_WIDTH[t];
-        let n = r.count(1 + 2 * width)?;
-        map.reserve(n);
-        let mut key = 0u64;
-        for row in 0..n {
-            let delta = r.v()?;
-            if row > 0 && delta == 0 {
-                return Err(ModelError::Corrupt("keys not increasing"));
-            }
-            key = key
-                .checked_add(delta)
-                .ok_or(ModelError::Corrupt("key out of range"))?;
-            map.insert(key, row as u32);
-            r.i16s(&mut keyed_w[t], width)?;
-        }
-    }
+    r.rows(BI_W, &mut weights, |key| tables.index.add_bigram(key))?;
+    let mut lex_w = Vec::new();
+    let mut next = 0;
+    r.rows(1, &mut lex_w, |key| {
+        tables.lex_rows.insert(key, next);
+        next += 1;
+    })?;
+    weights.extend(lex_w);
     let layout = tables.layout();
-    for w in keyed_w {
-        weights.extend(w);
-    }
     weights.resize(layout.len, 0);
 
     let n = r.count(3)?;
@@ -396,14 +404,20 @@ fn read(bytes: &[u8]) -> R<Segmenter> {
         let len = r.count(1)?;
         ids.clear();
         for _ in 0..len {
-            ids.push(r.id()?);
+            let id = r.id()?;
+            if id >= tables.vocab.end() {
+                return Err(ModelError::Corrupt("word of unknown syllables"));
+            }
+            ids.push(id);
         }
-        tables.trie.insert(&ids, ALL_FOLDS);
+        tables.index.insert_word(&ids, ALL_FOLDS);
     }
+    tables.index_for_run_time();
     if r.at != body.len() {
         return Err(ModelError::Corrupt("trailing bytes"));
     }
     Ok(Segmenter {
+        dense: Dense::new(&layout, &weights),
         tables,
         layout,
         weights,

@@ -32,7 +32,7 @@ pub use eval::{format_seg, read_seg, score, Scores, Sentence};
 pub use format::ModelError;
 pub use train::{train, TrainOptions};
 
-use features::{Layout, Scratch, Tables, ALL_FOLDS};
+use features::{Dense, Layout, Scratch, Tables, ALL_FOLDS};
 use std::cell::RefCell;
 use std::ops::Range;
 use std::sync::OnceLock;
@@ -40,8 +40,9 @@ use std::sync::OnceLock;
 /// The vnvocab lexicon (RDRsegmenter, Apache-2.0): one multi-syllable word a line.
 pub const VNVOCAB: &str = include_str!("../data/vnvocab.txt");
 
-/// The shipped model: UD_Vietnamese-VTB train+dev (CC BY-SA 4.0) + vnvocab (Apache-2.0).
-const EMBEDDED_MODEL: &[u8] = include_bytes!("../data/wordseg-vtb.model");
+/// The shipped model file: UD_Vietnamese-VTB train+dev (CC BY-SA 4.0) + vnvocab
+/// (Apache-2.0); see `src/data/wordseg-vtb.ATTRIBUTION.md`.
+pub const MODEL: &[u8] = include_bytes!("../data/wordseg-vtb.model");
 
 /// A trained word segmenter.
 #[derive(Clone)]
@@ -50,6 +51,8 @@ pub struct Segmenter {
     layout: Layout,
     /// One weight per feature slot, quantized; the transitions are the last four.
     weights: Vec<i16>,
+    /// The per-gap template weights, folded for speed.
+    dense: Dense,
     lexicon: LexiconSource,
     /// Header text: what the model was trained on, under which licences, with which options.
     header: String,
@@ -103,12 +106,10 @@ thread_local! {
 impl Segmenter {
     /// The model embedded in the binary, parsed on first use.
     pub fn embedded() -> &'static Segmenter {
-        static MODEL: OnceLock<Segmenter> = OnceLock::new();
+        static LOADED: OnceLock<Segmenter> = OnceLock::new();
         // The embedded model is tested to load (tests/wordseg.rs); should it ever fail, an
         // empty model still segments (one syllable a word) instead of taking the app down.
-        MODEL.get_or_init(|| {
-            Segmenter::from_bytes(EMBEDDED_MODEL).unwrap_or_else(|_| Segmenter::empty())
-        })
+        LOADED.get_or_init(|| Segmenter::from_bytes(MODEL).unwrap_or_else(|_| Segmenter::empty()))
     }
 
     /// A model without features: every token is a word.
@@ -117,6 +118,7 @@ impl Segmenter {
         let layout = tables.layout();
         Segmenter {
             weights: vec![0; layout.len],
+            dense: Dense::default(),
             tables,
             layout,
             lexicon: LexiconSource::None,
@@ -164,11 +166,12 @@ impl Segmenter {
         scores.resize(n, 0);
         let weights = &self.weights;
         self.tables
-            .visit(&self.tables.keyed, &self.layout, s, |g, slot| {
+            .visit_keyed(&self.tables.lex_rows, &self.layout, s, |g, slot| {
                 if let (Some(sc), Some(&w)) = (scores.get_mut(g), weights.get(slot)) {
                     *sc += i32::from(w);
                 }
             });
+        self.dense.score(s, &mut scores);
         let t = self.layout.trans;
         let trans = std::array::from_fn(|k| weights.get(t + k).map_or(0, |&w| i32::from(w)));
         decode(

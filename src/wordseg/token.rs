@@ -86,22 +86,31 @@ pub(crate) fn analyze(token: &str, key: &mut String) -> (Class, bool) {
     let mut first_upper = false;
     let mut vietnamese = false;
     for c in token.chars() {
-        if c.is_alphabetic() {
-            if c.is_uppercase() {
+        let case = if c == 'Ð' || c == 'ð' {
+            Some(('đ', c == 'Ð'))
+        } else {
+            fast_case(c)
+        };
+        if case.is_some() || c.is_alphabetic() {
+            let upper = case.map_or_else(|| c.is_uppercase(), |(_, u)| u);
+            if upper {
                 if letters == 0 {
                     first_upper = true;
                 }
                 uppers += 1;
             }
             letters += 1;
-            if c == 'Ð' || c == 'ð' {
-                key.push('đ');
-                vietnamese = true;
-                continue;
-            }
-            for l in c.to_lowercase() {
-                vietnamese |= is_vietnamese_letter(l);
-                key.push(l);
+            match case {
+                Some((l, _)) => {
+                    vietnamese |= is_vietnamese_letter(l);
+                    key.push(l);
+                }
+                None => {
+                    for l in c.to_lowercase() {
+                        vietnamese |= is_vietnamese_letter(l);
+                        key.push(l);
+                    }
+                }
             }
         } else {
             if c.is_ascii_digit() {
@@ -145,6 +154,25 @@ pub(crate) fn analyze(token: &str, key: &mut String) -> (Class, bool) {
     (class, vietnamese)
 }
 
+/// The lower case of a letter of the scripts Vietnamese text is mostly written in (ASCII,
+/// Latin-1, the Vietnamese letters of Latin Extended-A/B and Latin Extended Additional),
+/// and whether it was upper case; `None` for anything else, which the caller then looks up
+/// in the Unicode tables. A shortcut only: the answers are the tables' (tested below).
+fn fast_case(c: char) -> Option<(char, bool)> {
+    let u = c as u32;
+    let upper = |l: u32| char::from_u32(l).map(|l| (l, true));
+    match u {
+        0x41..=0x5A | 0xC0..=0xDE if u != 0xD7 => upper(u + 0x20),
+        0x61..=0x7A | 0xDF..=0xFF if u != 0xF7 => Some((c, false)),
+        0x102 | 0x110 | 0x128 | 0x168 | 0x1A0 => upper(u + 1),
+        0x1AF => upper(0x1B0),
+        0x103 | 0x111 | 0x129 | 0x169 | 0x1A1 | 0x1B0 => Some((c, false)),
+        0x1EA0..=0x1EF9 if u.is_multiple_of(2) => upper(u + 1),
+        0x1EA0..=0x1EF9 => Some((c, false)),
+        _ => None,
+    }
+}
+
 /// Punctuation outside ASCII that news text uses: dashes, quotes, ellipsis, bullets.
 fn is_unicode_punct(c: char) -> bool {
     matches!(
@@ -179,6 +207,9 @@ const Y: usize = 5;
 
 /// (base vowel, tone) of a plain vowel.
 fn split_tone(c: char) -> Option<(usize, usize)> {
+    if c.is_ascii() && !matches!(c, 'a' | 'e' | 'i' | 'o' | 'u' | 'y') {
+        return None;
+    }
     TONED
         .iter()
         .enumerate()
@@ -315,6 +346,17 @@ mod tests {
         assert_eq!(key("huy"), "huy");
         assert_eq!(key("hoàn"), "hoàn");
         assert_eq!(key("của"), "của");
+    }
+
+    #[test]
+    fn fast_case_agrees_with_unicode() {
+        for c in (0..0x2000).filter_map(char::from_u32) {
+            if let Some((lower, upper)) = fast_case(c) {
+                assert!(c.is_alphabetic(), "{c}");
+                assert_eq!(upper, c.is_uppercase(), "{c}");
+                assert!(c.to_lowercase().eq([lower]), "{c}");
+            }
+        }
     }
 
     #[test]

@@ -8,10 +8,11 @@
 //! weights). Everything is deterministic: fixed fold assignment, a seeded shuffle, no
 //! iteration over hash maps.
 
-use super::features::{Grow, Keyed, Scratch, Tables, ALL_FOLDS, LEXICON};
+use super::features::{pack2, Grow, Scratch, Tables, ALL_FOLDS, LEXICON};
 use super::format::fnv1a;
 use super::token;
 use super::{decode, LexiconSource, Segmenter};
+use rustc_hash::FxHashMap;
 
 /// How to train. The defaults are the tuned values used for the shipped model.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -62,7 +63,7 @@ pub(crate) fn add_lexicon<'a>(tables: &mut Tables, lexicon: impl Iterator<Item =
             ids.push(lexicon_id(tables, syllable, &mut key));
         }
         if ids.len() >= 2 {
-            tables.trie.insert(&ids, LEXICON);
+            tables.index.insert_word(&ids, LEXICON);
         }
     }
 }
@@ -134,17 +135,18 @@ pub fn train(
         for word in sentence.iter().filter(|w| w.len() >= 2) {
             ids.clear();
             ids.extend(word.iter().map(|s| word_id(&tables, s, &mut key)));
-            tables.trie.insert(&ids, fold_bit(i));
+            tables.index.insert_word(&ids, fold_bit(i));
         }
     }
 
-    // Keyed rows, in order of first occurrence: a first pass over the data adds them.
+    // Bigram and syllable × lexicon-match rows, in order of first occurrence: a first
+    // pass over the data adds them.
     let mut scratch = Scratch::default();
     let token_lists: Vec<Vec<&str>> = sentences
         .iter()
         .map(|s| s.iter().flatten().map(String::as_str).collect())
         .collect();
-    let mut keyed = Keyed::default();
+    let mut lex_rows = FxHashMap::default();
     let layout = tables.layout();
     for (i, tokens) in token_lists.iter().enumerate() {
         tables.prepare(
@@ -152,9 +154,12 @@ pub fn train(
             ALL_FOLDS & !fold_bit(i),
             &mut scratch,
         );
-        tables.visit(Grow(&mut keyed), &layout, &scratch, |_, _| {});
+        for w in scratch.padded_ids().windows(2) {
+            tables.index.add_bigram(pack2(w[0], w[1]));
+        }
+        tables.visit_keyed(Grow(&mut lex_rows), &layout, &scratch, |_, _| {});
     }
-    tables.keyed = keyed;
+    tables.lex_rows = lex_rows;
     let layout = tables.layout();
 
     // Features of every gap, extracted once.
@@ -169,11 +174,13 @@ pub fn train(
                 &mut scratch,
             );
             let mut per_gap: Vec<Vec<u32>> = vec![Vec::new(); tokens.len().saturating_sub(1)];
-            tables.visit(&tables.keyed, &layout, &scratch, |g, slot| {
+            let mut collect = |g: usize, slot: usize| {
                 if let Some(f) = per_gap.get_mut(g - 1) {
                     f.push(slot as u32);
                 }
-            });
+            };
+            tables.visit_keyed(&tables.lex_rows, &layout, &scratch, &mut collect);
+            Tables::visit_dense(&layout, &scratch, &mut collect);
             let mut slots = Vec::new();
             let mut offsets = vec![0];
             for f in per_gap {
