@@ -16,14 +16,20 @@
 //!   data. While training, a sentence only sees the words of the *other* folds, so the model
 //!   learns how far to trust the list for words it has not seen in context, instead of
 //!   learning that it is always right (which it is on its own training sentences);
+//! - whether a lexicon or training word spans the gap, with the coarse shapes around it: at
+//!   the start of a sentence VTB nearly always splits two capitalized syllables ("Ông |
+//!   Nguyễn_Thế_Khanh"), and without this the model split "Việt Nam" and "Tổng Bí thư"
+//!   there too;
 //! - whether greedy longest matching, forward and backward, over the lexicon and over the
 //!   lexicon plus training words, puts a boundary here: a cheap view of how the words
 //!   around the gap compete.
 //!
-//! Every feature maps to a slot in one flat weight vector. [`Tables::visit`] enumerates
-//! `(gap, slot)` pairs; training collects them, the segmenter adds up the weights. Each
-//! n-gram is looked up once per occurrence and then reaches all the gaps it touches through
-//! consecutive slots, so the cost is a few lookups per token, not per feature.
+//! Every feature maps to a slot in one flat weight vector. [`Tables::visit_keyed`] and
+//! [`Tables::visit_dense`] enumerate `(gap, slot)` pairs; training collects them. At run
+//! time the segmenter adds up the weights: each syllable and pair of syllables is looked up
+//! once and reaches all the gaps it touches through consecutive slots, and the per-gap
+//! templates are folded into a few tables at load ([`Dense`]), so the cost is a few lookups
+//! per token, not one per feature.
 
 use super::token::{self, Shape, COARSE, FIRST_WORD_ID, PAD, SHAPES};
 use rustc_hash::FxHashMap;
@@ -52,7 +58,7 @@ const S: usize = SHAPES;
 const M: usize = 16;
 
 /// Per-gap templates with a dense table each, in slot order: their sizes.
-const DENSE: [usize; 15] = [
+const DENSE: [usize; 16] = [
     1,             // bias
     S * S,         // shapes of the two tokens at the gap
     S * S * S,     // shapes −2, −1, 0
@@ -68,6 +74,7 @@ const DENSE: [usize; 15] = [
     M,             // longest-match boundaries
     M * S * S,     // longest-match boundaries, with the two coarse shapes
     M * L * L * L, // longest-match boundaries, with the lexicon words here
+    4 * S * S * S, // a lexicon / training word spans here?, with coarse shapes −2..0
 ];
 
 /// The syllable vocabulary: folded keys with dense ids from [`FIRST_WORD_ID`] on, and for
@@ -630,6 +637,7 @@ impl GapView {
             mm,
             (mm * S + cb) * S + cc,
             mm * L * L * L + lex,
+            (((usize::from(lex_in > 0) * 2 + usize::from(dict_in > 0)) * S + ca) * S + cb) * S + cc,
         ]
     }
 
@@ -641,7 +649,8 @@ impl GapView {
             0 => self.sh.iter().fold(0, |i, &x| i * S + x),
             1 => ((self.mm * L + lex_end) * L + lex_start) * L + lex_in,
             2 => self.dict.iter().fold(lex_in, |i, &x| i * L + x),
-            _ => ((self.mm * L + lex_in) * S + b) * S + c,
+            3 => ((self.mm * L + lex_in) * S + b) * S + c,
+            _ => (((lex_in * L + self.dict[2]) * S + self.sh[0]) * S + b) * S + c,
         }
     }
 
@@ -671,11 +680,18 @@ impl GapView {
                 }
                 v.lex[2] = take(L);
             }
-            _ => {
+            3 => {
                 v.sh[2] = take(S);
                 v.sh[1] = take(S);
                 v.lex[2] = take(L);
                 v.mm = take(M);
+            }
+            _ => {
+                for k in (0..3).rev() {
+                    v.sh[k] = take(S);
+                }
+                v.dict[2] = take(L);
+                v.lex[2] = take(L);
             }
         }
         v
@@ -684,14 +700,21 @@ impl GapView {
 
 /// Which inputs of [`GapView`] each template reads, as a group: 0 shapes, 1 lexicon and
 /// longest match, 2 lexicon spanning and training words, 3 lexicon spanning, longest match
-/// and the shapes at the gap. At load, each group's templates are summed into one table.
-const GROUP: [usize; DENSE.len()] = [0, 0, 0, 0, 0, 0, 0, 1, 2, 2, 3, 3, 1, 3, 1];
-const GROUP_SIZE: [usize; 4] = [S * S * S * S, M * L * L * L, L * L * L * L, M * L * S * S];
+/// and the shapes at the gap, 4 lexicon and training word spanning and the shapes −2..0.
+/// At load, each group's templates are summed into one table.
+const GROUP: [usize; DENSE.len()] = [0, 0, 0, 0, 0, 0, 0, 1, 2, 2, 3, 3, 1, 3, 1, 4];
+const GROUP_SIZE: [usize; 5] = [
+    S * S * S * S,
+    M * L * L * L,
+    L * L * L * L,
+    M * L * S * S,
+    L * L * S * S * S,
+];
 
 /// The per-gap templates folded into one table per group: four lookups per gap instead of
 /// one per template, with the same sums.
 #[derive(Clone, Default)]
-pub(crate) struct Dense([Vec<i32>; 4]);
+pub(crate) struct Dense([Vec<i32>; GROUP_SIZE.len()]);
 
 impl Dense {
     pub(crate) fn new(layout: &Layout, weights: &[i16]) -> Dense {
@@ -718,7 +741,7 @@ impl Dense {
     pub(crate) fn score(&self, s: &Scratch, scores: &mut [i32]) {
         for g in 1..s.n {
             let v = GapView::at(s, g);
-            let sum: i32 = (0..4)
+            let sum: i32 = (0..GROUP_SIZE.len())
                 .map(|k| self.0[k].get(v.group_index(k)).copied().unwrap_or(0))
                 .sum();
             if let Some(sc) = scores.get_mut(g) {
@@ -729,6 +752,12 @@ impl Dense {
 }
 
 impl Scratch {
+    /// Whether two prepared sentences have the same ids and shapes.
+    #[cfg(test)]
+    pub(crate) fn same_tokens(&self, other: &Scratch) -> bool {
+        self.ids == other.ids && self.shapes == other.shapes
+    }
+
     /// The ids of the prepared sentence with their padding.
     pub(crate) fn padded_ids(&self) -> &[u32] {
         &self.ids

@@ -248,6 +248,62 @@ mod tests {
         assert_eq!(out, [true, false]);
     }
 
+    /// Sentences that exercise the features: names, numbers, lexicon words, odd tokens.
+    const SAMPLES: &[&str] = &[
+        "Tổng Bí thư Nguyễn Phú Trọng phát biểu tại Đại hội XIII .",
+        "Theo TTXVN , ngày 23/12/2023 giá xăng tăng 3,5 % so với tháng 11 .",
+        "chủ nghĩa xã hội và đường lối đối ngoại của Đảng",
+        "Uỷ ban nhân dân TP. HCM hoà giải ; iPhone 😀 ... Li Xinmei",
+        "a",
+        "",
+    ];
+
+    #[test]
+    fn folded_tables_give_the_template_sums() {
+        let m = Segmenter::embedded();
+        let mut s = Scratch::default();
+        for text in SAMPLES {
+            let tokens: Vec<&str> = text.split_whitespace().collect();
+            m.tables.prepare(tokens.iter().copied(), ALL_FOLDS, &mut s);
+            let mut by_template = vec![0i32; tokens.len()];
+            Tables::visit_dense(&m.layout, &s, |g, slot| {
+                by_template[g] += i32::from(m.weights[slot]);
+            });
+            let mut folded = vec![0i32; tokens.len()];
+            m.dense.score(&s, &mut folded);
+            assert_eq!(by_template, folded, "{text}");
+        }
+    }
+
+    #[test]
+    fn spelling_index_agrees_with_analysis() {
+        // Dropping one fold from the run-time mask changes nothing but the path taken:
+        // the spelling index is used only with the full mask.
+        let m = Segmenter::embedded();
+        let (mut fast, mut slow) = (Scratch::default(), Scratch::default());
+        let words: Vec<&str> = VNVOCAB.split_whitespace().step_by(13).collect();
+        let capitalized: Vec<String> = words
+            .iter()
+            .map(|w| {
+                let mut c = w.chars();
+                c.next()
+                    .map(|f| f.to_uppercase().chain(c).collect())
+                    .unwrap_or_default()
+            })
+            .collect();
+        let tokens = words
+            .iter()
+            .copied()
+            .chain(capitalized.iter().map(String::as_str))
+            .chain(SAMPLES.iter().flat_map(|t| t.split_whitespace()));
+        let tokens: Vec<&str> = tokens.collect();
+        m.tables
+            .prepare(tokens.iter().copied(), ALL_FOLDS, &mut fast);
+        m.tables
+            .prepare(tokens.iter().copied(), ALL_FOLDS & !1, &mut slow);
+        assert!(fast.same_tokens(&slow));
+    }
+
     #[test]
     fn empty_model_splits_every_token() {
         let m = Segmenter::empty();
