@@ -261,6 +261,12 @@ impl Index {
     }
 }
 
+/// The lexicon buckets at a gap (ending, starting, spanning) as one number `< L³`.
+#[inline]
+fn lex_conj([end, start, span]: [usize; 3]) -> usize {
+    (end * L + start) * L + span
+}
+
 /// Key of a syllable × lexicon-match row: the syllable, its side of the gap (0: before),
 /// the lexicon buckets at the gap.
 fn lex_key(id: u32, side: usize, lex: usize) -> u64 {
@@ -304,7 +310,8 @@ pub(crate) struct Tables {
     pub(crate) vocab: Vocab,
     /// Run time only: the exact spellings (lower case, capitalized) of the known syllables
     /// with their id and shape, so most tokens skip [`token::analyze`]. Built from the
-    /// vocabulary through `analyze` itself ([`Tables::index_forms`]), so both paths agree.
+    /// vocabulary through `analyze` itself ([`Tables::index_for_run_time`]), so both paths
+    /// agree.
     forms: FxHashMap<Box<str>, (u32, Shape)>,
     /// Run time only: the syllable × lexicon-match rows of gaps without a lexicon match,
     /// by `2 * id + side`, plus one (0: none).
@@ -551,7 +558,8 @@ impl Tables {
         }
         for g in 1..n {
             // How far the syllables at the gap trust the lexicon's match here.
-            let lex = GapView::at(s, g).lex_conj();
+            let [end, start, span, ..] = s.spans[g];
+            let lex = lex_conj([end, start, span].map(usize::from));
             let p = g + PADDING;
             for (side, id) in [(0, ids[p - 1]), (1, ids[p])] {
                 // Most gaps have no lexicon word around them: an array holds those rows.
@@ -609,15 +617,11 @@ impl GapView {
         }
     }
 
-    fn lex_conj(&self) -> usize {
-        (self.lex[0] * L + self.lex[1]) * L + self.lex[2]
-    }
-
     /// The feature of each template (in the order of [`DENSE`]) within its table.
     fn indices(&self) -> [usize; DENSE.len()] {
         let [a, b, c, e] = self.sh;
         let [ca, cb, cc, ce] = self.sh.map(|x| usize::from(COARSE[x]));
-        let lex = self.lex_conj();
+        let lex = lex_conj(self.lex);
         let lex_in = self.lex[2];
         let [dict_end, dict_start, dict_in] = self.dict;
         let mm = self.mm;
@@ -738,14 +742,14 @@ impl Dense {
     }
 
     /// Adds the per-gap template weights of every gap to `scores` (indexed by gap).
-    pub(crate) fn score(&self, s: &Scratch, scores: &mut [i32]) {
+    pub(crate) fn score(&self, s: &Scratch, scores: &mut [i64]) {
         for g in 1..s.n {
             let v = GapView::at(s, g);
             let sum: i32 = (0..GROUP_SIZE.len())
                 .map(|k| self.0[k].get(v.group_index(k)).copied().unwrap_or(0))
                 .sum();
             if let Some(sc) = scores.get_mut(g) {
-                *sc += sum;
+                *sc += i64::from(sum);
             }
         }
     }
@@ -776,7 +780,9 @@ pub(crate) struct Scratch {
     /// Per padded position p: the pair of tokens p, p + 1.
     pairs: Vec<Pair>,
     mm: Vec<u8>,
-    pub(crate) scores: Vec<i32>,
+    /// Per gap: the score of joining (64 bits: Viterbi adds up a whole sentence, and a
+    /// sentence may be a whole file).
+    pub(crate) scores: Vec<i64>,
     pub(crate) back: Vec<[bool; 2]>,
     pub(crate) labels: Vec<bool>,
 }

@@ -391,11 +391,15 @@ fn read(bytes: &[u8]) -> R<Segmenter> {
             .ok_or(ModelError::Corrupt("template weight out of range"))?;
         one.clear();
         r.i16s(&mut one, 1)?;
-        weights[at] = one[0];
+        if let (Some(w), Some(&x)) = (weights.get_mut(at), one.first()) {
+            *w = x;
+        }
     }
     let mut trans = Vec::with_capacity(4);
     r.i16s(&mut trans, 4)?;
-    weights[layout.trans..].copy_from_slice(&trans);
+    for (w, x) in weights[layout.trans..].iter_mut().zip(trans) {
+        *w = x;
+    }
 
     add_lexicon(&mut tables, lexicon.entries());
     let n = r.count(2)?;

@@ -168,12 +168,12 @@ impl Segmenter {
         self.tables
             .visit_keyed(&self.tables.lex_rows, &self.layout, s, |g, slot| {
                 if let (Some(sc), Some(&w)) = (scores.get_mut(g), weights.get(slot)) {
-                    *sc += i32::from(w);
+                    *sc += i64::from(w);
                 }
             });
         self.dense.score(s, &mut scores);
         let t = self.layout.trans;
-        let trans = std::array::from_fn(|k| weights.get(t + k).map_or(0, |&w| i32::from(w)));
+        let trans = std::array::from_fn(|k| weights.get(t + k).map_or(0, |&w| i64::from(w)));
         decode(
             scores.get(1..).unwrap_or_default(),
             trans,
@@ -265,11 +265,11 @@ mod tests {
         for text in SAMPLES {
             let tokens: Vec<&str> = text.split_whitespace().collect();
             m.tables.prepare(tokens.iter().copied(), ALL_FOLDS, &mut s);
-            let mut by_template = vec![0i32; tokens.len()];
+            let mut by_template = vec![0i64; tokens.len()];
             Tables::visit_dense(&m.layout, &s, |g, slot| {
-                by_template[g] += i32::from(m.weights[slot]);
+                by_template[g] += i64::from(m.weights[slot]);
             });
-            let mut folded = vec![0i32; tokens.len()];
+            let mut folded = vec![0i64; tokens.len()];
             m.dense.score(&s, &mut folded);
             assert_eq!(by_template, folded, "{text}");
         }
