@@ -267,10 +267,20 @@ fn lex_conj([end, start, span]: [usize; 3]) -> usize {
     (end * L + start) * L + span
 }
 
+/// What the syllable × lexicon-match rows see of the lexicon at a gap: whether a lexicon
+/// word ends here, whether one starts here, and the length bucket of the longest one
+/// spanning it; `< TRUST`. (The full `lex_conj`, 125 values instead of 20, measured the
+/// same on dev and needs a hash lookup instead of an array index.)
+#[inline]
+fn lex_trust([end, start, span]: [u8; 3]) -> usize {
+    (usize::from(end > 0) * 2 + usize::from(start > 0)) * L + usize::from(span)
+}
+const TRUST: usize = 4 * L;
+
 /// Key of a syllable × lexicon-match row: the syllable, its side of the gap (0: before),
-/// the lexicon buckets at the gap.
-fn lex_key(id: u32, side: usize, lex: usize) -> u64 {
-    (u64::from(id) << 16) | ((side as u64) << 12) | lex as u64
+/// [`lex_trust`] at the gap.
+fn lex_key(id: u32, side: usize, trust: usize) -> u64 {
+    (u64::from(id) << 16) | ((side as u64) << 8) | trust as u64
 }
 
 #[inline]
@@ -313,10 +323,10 @@ pub(crate) struct Tables {
     /// vocabulary through `analyze` itself ([`Tables::index_for_run_time`]), so both paths
     /// agree.
     forms: FxHashMap<Box<str>, (u32, Shape)>,
-    /// Run time only: the syllable × lexicon-match rows of gaps without a lexicon match,
-    /// by `2 * id + side`, plus one (0: none).
-    lex0: Vec<u32>,
-    /// Whether `forms` and `lex0` are built (at load; training looks everything up).
+    /// Run time only: the syllable × lexicon-match rows as an array, by `(2 * id + side) *
+    /// TRUST + trust`, plus one (0: none): an index instead of a hash lookup per gap.
+    lex_index: Vec<u32>,
+    /// Whether `forms` and `lex_index` are built (at load; training looks everything up).
     indexed: bool,
     pub(crate) index: Index,
     /// Syllable × lexicon-match key → row.
@@ -420,12 +430,13 @@ impl Tables {
             }
         }
         self.forms = forms;
-        self.lex0 = vec![0; 2 * self.vocab.end() as usize];
-        for id in 0..self.vocab.end() {
-            for side in 0..2 {
-                if let Some(&row) = self.lex_rows.get(&lex_key(id, side, 0)) {
-                    self.lex0[2 * id as usize + side] = row.saturating_add(1);
-                }
+        // Only the training vocabulary (and the class ids) can have rows.
+        self.lex_index = vec![0; 2 * self.uni_ids as usize * TRUST];
+        for (&key, &row) in &self.lex_rows {
+            let (id, side, trust) = ((key >> 16) as usize, (key >> 8) as u8, key as u8);
+            let i = (2 * id + usize::from(side)) * TRUST + usize::from(trust);
+            if let Some(slot) = self.lex_index.get_mut(i).filter(|_| side < 2) {
+                *slot = row.saturating_add(1);
             }
         }
         self.indexed = true;
@@ -559,15 +570,14 @@ impl Tables {
         for g in 1..n {
             // How far the syllables at the gap trust the lexicon's match here.
             let [end, start, span, ..] = s.spans[g];
-            let lex = lex_conj([end, start, span].map(usize::from));
+            let trust = lex_trust([end, start, span]);
             let p = g + PADDING;
             for (side, id) in [(0, ids[p - 1]), (1, ids[p])] {
-                // Most gaps have no lexicon word around them: an array holds those rows.
-                let row = if lex == 0 && self.indexed {
-                    let i = 2 * id as usize + side;
-                    self.lex0.get(i).and_then(|&r| r.checked_sub(1))
+                let row = if self.indexed {
+                    let i = (2 * id as usize + side) * TRUST + trust;
+                    self.lex_index.get(i).and_then(|&r| r.checked_sub(1))
                 } else {
-                    rows.row(lex_key(id, side, lex))
+                    rows.row(lex_key(id, side, trust))
                 };
                 if let Some(row) = row {
                     emit(g, layout.lex_rows + row as usize);
