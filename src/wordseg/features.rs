@@ -288,7 +288,8 @@ pub(crate) fn pack2(a: u32, b: u32) -> u64 {
     (u64::from(a) << 32) | u64::from(b)
 }
 
-/// Ids must fit in this many bits (two million syllables: far more than any vocabulary).
+/// Ids must fit in this many bits: two million syllables, far more than any vocabulary,
+/// and a bound on what a model file can make the loader allocate for arrays indexed by id.
 pub(crate) const ID_BITS: u32 = 21;
 
 /// Looks up the row of a syllable × lexicon-match key. At run time a plain lookup; while
@@ -795,4 +796,41 @@ pub(crate) struct Scratch {
     pub(crate) scores: Vec<i64>,
     pub(crate) back: Vec<[bool; 2]>,
     pub(crate) labels: Vec<bool>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn group_tables_index_every_view_once() {
+        for (group, &size) in GROUP_SIZE.iter().enumerate() {
+            for i in 0..size {
+                assert_eq!(
+                    GapView::of_group(group, i).group_index(group),
+                    i,
+                    "group {group}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn words_come_back_out_of_the_index() {
+        let mut index = Index::default();
+        index.insert_word(&[40, 41], LEXICON);
+        index.insert_word(&[40, 41, 42], 1);
+        index.insert_word(&[40, 43, 44, 45], LEXICON | 2);
+        index.insert_word(&[50], LEXICON);
+        index.add_bigram(pack2(40, 41));
+        assert_eq!(
+            index.words(),
+            vec![
+                (vec![40, 41], LEXICON),
+                (vec![40, 41, 42], 1),
+                (vec![40, 43, 44, 45], LEXICON | 2),
+            ]
+        );
+        assert_eq!(index.bigram_rows(), vec![(pack2(40, 41), 0)]);
+    }
 }
