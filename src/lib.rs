@@ -3,8 +3,9 @@
 //! The engine is a one-way pipeline of pure modules, usable natively (the `soi` CLI, tests,
 //! benchmarks) and in the browser's worker:
 //!
-//! bytes —[`ingest`]→ text —[`normalize`]→ canonical text —[`segment`]→ paragraphs,
-//! sentences, syllables —[`corpus`] / [`stats`]→ mergeable counts → views.
+//! bytes —[`ingest`]→ text —[`normalize`]→ canonical text —[`hygiene`]→ flagged
+//! paragraphs —[`segment`]→ paragraphs, sentences, syllables —[`token`]→ tokens
+//! —[`wordseg`] + [`words`]→ words; —[`corpus`] / [`stats`]→ mergeable counts → views.
 //!
 //! [`protocol`] holds the wire types between the page and the worker; [`state`] is the UI's
 //! pure reducer and [`i18n`] its strings. Only [`web`] (wasm32 only) touches the browser.
@@ -23,6 +24,8 @@ pub mod state;
 pub mod stats;
 pub mod syllable;
 pub mod token;
+pub mod words;
+pub mod wordseg;
 
 #[cfg(target_arch = "wasm32")]
 pub mod web;
