@@ -33,6 +33,12 @@ COMMANDS:
                                     syllables, to stderr or FILE
         --no-RULE                   turn a rule off: --no-tone-marks, --no-glued,
                                     --no-punctuation, --no-d-stroke, --no-spaces
+    segment [--dict FILE] [FILE]
+                               Word segmentation: read lines (stdin if no FILE), write each
+                               with the syllables of a word joined by '_' and words separated
+                               by spaces; a line keeps exactly its tokens, in order. --dict
+                               applies a user dictionary (+ Đại hội Đảng joins, - đường lối
+                               splits, one entry a line). Streams: memory stays flat.
     help                       Print this help.
 
 OPTIONS:
@@ -133,6 +139,7 @@ fn dispatch(
             Ok(stats(&files, top, out, err))
         }
         "normalize" => normalize_cmd(&mut p, out, err),
+        "segment" => segment_cmd(&mut p, out, err),
         other => Err(format!("unknown command '{other}'")),
     }
 }
@@ -358,4 +365,83 @@ impl CharOffsets {
     fn get(&self, byte: usize) -> usize {
         self.starts.partition_point(|&s| s < byte)
     }
+}
+
+fn segment_cmd(
+    p: &mut lexopt::Parser,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<ExitCode, String> {
+    use lexopt::prelude::*;
+    use std::io::BufRead;
+    let mut file: Option<OsString> = None;
+    let mut dict = crate::words::UserDict::default();
+    while let Some(arg) = p.next().map_err(|e| e.to_string())? {
+        match arg {
+            Long("dict") => {
+                let path = p.value().map_err(|e| e.to_string())?;
+                let text = std::fs::read_to_string(&path)
+                    .map_err(|e| format!("{}: {e}", path.to_string_lossy()))?;
+                dict = crate::words::UserDict::parse(&text);
+            }
+            Long("help") | Short('h') => {
+                let _ = out.write_all(HELP.as_bytes());
+                return Ok(ExitCode::SUCCESS);
+            }
+            Value(v) if file.is_none() => file = Some(v),
+            other => return Err(other.unexpected().to_string()),
+        }
+    }
+    let input: Box<dyn BufRead> = match &file {
+        None => Box::new(std::io::BufReader::new(std::io::stdin())),
+        Some(f) if f == "-" => Box::new(std::io::BufReader::new(std::io::stdin())),
+        Some(f) => match std::fs::File::open(f) {
+            Ok(h) => Box::new(std::io::BufReader::with_capacity(1 << 16, h)),
+            Err(e) => {
+                let _ = writeln!(err, "soi: {}: {e}", f.to_string_lossy());
+                return Ok(ExitCode::from(1));
+            }
+        },
+    };
+    let seg = crate::wordseg::Segmenter::embedded();
+    let mut w = std::io::BufWriter::with_capacity(1 << 16, out);
+    let mut starts = Vec::new();
+    let mut line = Vec::new();
+    let mut input = input;
+    // Line by line with reused buffers: memory stays flat however long the input is.
+    loop {
+        line.clear();
+        match input.read_until(b'\n', &mut line) {
+            Ok(0) => break,
+            Ok(_) => {}
+            Err(e) => {
+                let _ = writeln!(err, "soi: read error: {e}");
+                return Ok(ExitCode::from(1));
+            }
+        }
+        let text = String::from_utf8_lossy(&line);
+        let text = text.trim_end_matches(['\n', '\r']);
+        let tokens: Vec<&str> = text.split_whitespace().collect();
+        seg.segment_into(&tokens, &mut starts);
+        dict.apply(&tokens, &mut starts);
+        for (k, &s) in starts.iter().enumerate() {
+            let e = starts.get(k + 1).copied().unwrap_or(tokens.len());
+            if k > 0 {
+                let _ = w.write_all(b" ");
+            }
+            for (j, t) in tokens[s..e].iter().enumerate() {
+                if j > 0 {
+                    let _ = w.write_all(b"_");
+                }
+                let _ = w.write_all(t.as_bytes());
+            }
+        }
+        if w.write_all(b"\n").is_err() {
+            return Ok(ExitCode::from(1));
+        }
+    }
+    if w.flush().is_err() {
+        return Ok(ExitCode::from(1));
+    }
+    Ok(ExitCode::SUCCESS)
 }

@@ -89,6 +89,10 @@ pub enum Key {
     LeftOut,
     Counted,
     NotSyllables,
+    ShowWords,
+    UserDictionary,
+    DictionaryHelp,
+    SaveDictionary,
 }
 
 impl Lang {
@@ -233,6 +237,10 @@ impl Lang {
                 "Từ không phải âm tiết tiếng Việt",
                 "Tokens that are not Vietnamese syllables",
             ),
+            ShowWords => ("Hiện ranh giới từ", "Show word boundaries"),
+            UserDictionary => ("Từ điển của bạn", "Your dictionary"),
+            DictionaryHelp => ("Mỗi dòng một mục: “+ Đại hội Đảng” để ghép thành một từ, “- đường lối” để tách thành từng âm tiết. Áp dụng ngay.", "One entry a line: “+ Đại hội Đảng” joins into one word, “- đường lối” splits into syllables. Applied at once."),
+            SaveDictionary => ("Lưu từ điển", "Save dictionary"),
             NoStorage => (
                 "Trình duyệt không cho lưu trữ: tài liệu sẽ mất khi tải lại trang.",
                 "This browser does not allow storage: documents will be gone after a reload.",
@@ -348,6 +356,28 @@ impl Lang {
             "navigation" => ("Menu, chân trang", "Menu, footer"),
             "dateline" => ("Dòng ngày tháng", "Dateline"),
             _ => ("Khác", "Other"),
+        };
+        if self == Lang::Vi {
+            vi
+        } else {
+            en
+        }
+    }
+
+    /// The name of a token kind (see `token::TokenKind::id`).
+    pub fn token_kind(self, id: &str) -> &'static str {
+        let (vi, en) = match id {
+            "syllable" => ("tiếng Việt", "Vietnamese"),
+            "foreign" => ("từ nước ngoài", "foreign word"),
+            "acronym" => ("viết tắt", "acronym"),
+            "number" => ("số", "number"),
+            "date_time" => ("ngày giờ", "date/time"),
+            "percent" => ("phần trăm", "percentage"),
+            "money" => ("tiền", "money"),
+            "url" => ("địa chỉ web", "web address"),
+            "email" => ("thư điện tử", "e-mail"),
+            "punct" => ("dấu câu", "punctuation"),
+            _ => ("ký hiệu", "symbol"),
         };
         if self == Lang::Vi {
             vi

@@ -56,6 +56,11 @@ pub enum Request {
         /// Job id.
         job: JobId,
     },
+    /// Replace the user dictionary (one entry a line: "+ phrase" joins, "- word" splits).
+    SetDictionary {
+        /// The entries.
+        entries: Vec<String>,
+    },
     /// Remember the page's settings.
     SaveSettings {
         /// The settings.
@@ -94,6 +99,8 @@ pub enum Response {
     Ready {
         /// Stored settings.
         settings: Option<Settings>,
+        /// The stored user dictionary.
+        dictionary: Vec<String>,
         /// Whether documents are stored in the browser (IndexedDB opened).
         persistent: bool,
     },
@@ -475,6 +482,21 @@ pub struct ReaderPage {
     pub pages: usize,
     /// The paragraphs of this page.
     pub paragraphs: Vec<String>,
+    /// The words of each paragraph.
+    pub words: Vec<Vec<WordView>>,
+}
+
+/// A word of a Reader paragraph.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct WordView {
+    /// Byte offset of its start in the paragraph string.
+    pub start: u32,
+    /// Byte offset of its end.
+    pub end: u32,
+    /// Its (first token's) kind id ("syllable", "acronym"…).
+    pub kind: String,
+    /// Tokens (syllables) in it.
+    pub tokens: u32,
 }
 
 /// Building views from the engine.
@@ -659,23 +681,47 @@ pub mod views {
 
     /// Page `page` of document `doc`, clamped to the last page; `None` if there is no such
     /// document.
-    pub fn reader_page(c: &Corpus, doc: DocId, page: usize) -> Option<ReaderPage> {
+    pub fn reader_page(
+        c: &Corpus,
+        doc: DocId,
+        page: usize,
+        dict: &crate::words::UserDict,
+    ) -> Option<ReaderPage> {
         let d = c.doc(doc)?;
         let paras: Vec<&str> = crate::segment::paragraphs(&d.text)
             .map(|(_, p)| p)
             .collect();
         let pages = paras.len().div_ceil(READER_PAGE).max(1);
         let page = page.min(pages - 1);
+        let shown: Vec<&str> = paras
+            .iter()
+            .skip(page * READER_PAGE)
+            .take(READER_PAGE)
+            .copied()
+            .collect();
+        let seg = crate::wordseg::Segmenter::embedded();
+        let mut scratch = crate::words::Scratch::default();
+        let mut buf = Vec::new();
+        let words = shown
+            .iter()
+            .map(|p| {
+                crate::words::words_into(p, seg, dict, &mut scratch, &mut buf);
+                buf.iter()
+                    .map(|w| WordView {
+                        start: w.range.start as u32,
+                        end: w.range.end as u32,
+                        kind: w.kind.id().to_owned(),
+                        tokens: w.tokens as u32,
+                    })
+                    .collect()
+            })
+            .collect();
         Some(ReaderPage {
             doc,
             page,
             pages,
-            paragraphs: paras
-                .iter()
-                .skip(page * READER_PAGE)
-                .take(READER_PAGE)
-                .map(|p| (*p).to_owned())
-                .collect(),
+            paragraphs: shown.iter().map(|p| (*p).to_owned()).collect(),
+            words,
         })
     }
 }
@@ -792,8 +838,15 @@ mod tests {
                 count: 100
             }]
         );
-        let p = views::reader_page(&c, id, 99).unwrap();
+        let dict = crate::words::UserDict::default();
+        let p = views::reader_page(&c, id, 99, &dict).unwrap();
         assert_eq!((p.page, p.pages, p.paragraphs.len()), (2, 3, 20));
-        assert!(views::reader_page(&c, id + 1, 0).is_none());
+        // "Đối ngoại 80" is two words: "Đối ngoại" and "80".
+        assert_eq!(p.words[0].len(), 2);
+        assert_eq!(
+            &p.paragraphs[0][p.words[0][0].start as usize..p.words[0][0].end as usize],
+            "Đối ngoại"
+        );
+        assert!(views::reader_page(&c, id + 1, 0, &dict).is_none());
     }
 }

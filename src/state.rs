@@ -123,6 +123,10 @@ pub struct State {
     pub norm_scope: Option<DocId>,
     /// The Normalization view, when it belongs to `norm_scope`.
     pub norm: Option<NormView>,
+    /// The user dictionary, one entry a line.
+    pub dictionary: Vec<String>,
+    /// The Reader marks word boundaries.
+    pub show_words: bool,
     next_notice: u32,
 }
 
@@ -158,6 +162,10 @@ pub enum Action {
     NormScope(Option<DocId>),
     /// The user changed an analysis setting.
     SetAnalysis(AnalysisSettings),
+    /// The user saved their dictionary.
+    SetDictionary(Vec<String>),
+    /// Show or hide word boundaries in the Reader.
+    ShowWords(bool),
 }
 
 /// How many notices are kept; a 500-file drop of images must not grow the page forever.
@@ -215,6 +223,12 @@ impl State {
                 self.norm_scope = scope;
             }
             Action::SetAnalysis(a) => self.analysis = a,
+            Action::SetDictionary(d) => {
+                self.dictionary = d;
+                // The Reader's words change: ask again.
+                self.page = None;
+            }
+            Action::ShowWords(on) => self.show_words = on,
         }
     }
 
@@ -223,9 +237,11 @@ impl State {
             Response::Ready {
                 settings,
                 persistent,
+                dictionary,
             } => {
                 self.ready = true;
                 self.persistent = persistent;
+                self.dictionary = dictionary;
                 if let Some(s) = settings {
                     if let Some(lang) = Lang::from_tag(&s.lang) {
                         self.lang = lang;
@@ -397,6 +413,7 @@ mod tests {
             page: 0,
             pages: 1,
             paragraphs: vec![],
+            words: vec![],
         })));
         assert!(s.page.is_none());
         s.reduce(Action::Worker(Response::Corpus(CorpusView {

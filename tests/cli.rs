@@ -233,3 +233,60 @@ fn normalize_refuses_binary_input_and_reads_legacy_encodings() {
     let out = soi(&["normalize", "--encoding", "Latin-9", viqr.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(2));
 }
+
+#[test]
+fn segment_keeps_every_token_and_joins_words() {
+    let input = "Tổng Bí thư Nguyễn Phú Trọng làm việc với Ban Đối ngoại Trung ương .\n\nHội nghị bàn về đường lối đối ngoại của Đại hội XIII .\n";
+    let mut child = Command::new(env!("CARGO_BIN_EXE_soi"))
+        .args(["segment"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write;
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    let inputs: Vec<&str> = input.lines().collect();
+    assert_eq!(lines.len(), inputs.len());
+    for (o, i) in lines.iter().zip(&inputs) {
+        // The same syllables, in order: only '_' joins differ.
+        let tokens: Vec<&str> = o.split([' ', '_']).filter(|t| !t.is_empty()).collect();
+        assert_eq!(tokens, i.split_whitespace().collect::<Vec<_>>());
+    }
+    assert!(
+        lines[0].contains("Nguyễn_Phú_Trọng") && lines[0].contains("làm_việc"),
+        "{}",
+        lines[0]
+    );
+    assert!(
+        lines[2].contains("đường_lối") && lines[2].contains("đối_ngoại"),
+        "{}",
+        lines[2]
+    );
+
+    // A user dictionary joins and splits.
+    let dict = tmp(
+        "dict.txt",
+        "+ Ban Đối ngoại Trung ương\n- làm việc\n".as_bytes(),
+    );
+    let file = tmp("seg.txt", inputs[0].as_bytes());
+    let out = soi(&[
+        "segment",
+        "--dict",
+        dict.to_str().unwrap(),
+        file.to_str().unwrap(),
+    ]);
+    let line = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        line.contains("Ban_Đối_ngoại_Trung_ương") && line.contains(" làm việc "),
+        "{line}"
+    );
+}

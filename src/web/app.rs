@@ -712,9 +712,10 @@ fn Overview(p: &WithState) -> Html {
 fn Reader(p: &WithState) -> Html {
     let s = &p.state;
     let lang = s.lang;
-    let Some(handle) = p.handle.clone() else {
+    let (Some(handle), Some(dispatch)) = (p.handle.clone(), p.dispatch.clone()) else {
         return html! {};
     };
+    let dict_area = use_node_ref();
     let Some(doc) = s
         .selected
         .and_then(|id| s.corpus.docs.iter().find(|d| d.id == id))
@@ -726,14 +727,47 @@ fn Reader(p: &WithState) -> Html {
         let id = doc.id;
         Callback::from(move |_| handle.send(&Request::Read { doc: id, page }, None))
     };
+    let toggle_words = {
+        let dispatch = dispatch.clone();
+        let on = s.show_words;
+        Callback::from(move |_| dispatch.emit(Action::ShowWords(!on)))
+    };
+    let save_dict = {
+        let area = dict_area.clone();
+        let handle = handle.clone();
+        let dispatch = dispatch.clone();
+        Callback::from(move |_| {
+            if let Some(el) = area.cast::<HtmlTextAreaElement>() {
+                let entries: Vec<String> = el
+                    .value()
+                    .lines()
+                    .map(str::trim)
+                    .filter(|l| !l.is_empty())
+                    .map(String::from)
+                    .collect();
+                handle.send(
+                    &Request::SetDictionary {
+                        entries: entries.clone(),
+                    },
+                    None,
+                );
+                dispatch.emit(Action::SetDictionary(entries));
+            }
+        })
+    };
     html! {
-        <article class="reader">
+        <article class={classes!("reader", s.show_words.then_some("show-words"))}>
             <h2 class="reader-title">{doc.title.clone()}</h2>
             <p class="doc-name">{format!("{} · {}", doc.name, doc.encoding.clone().unwrap_or_default())}</p>
+            <div class="row">
+                <button class="button small" id="toggle-words" aria-pressed={s.show_words.to_string()} onclick={toggle_words}>{lang.t(Key::ShowWords)}</button>
+            </div>
             if let Some(page) = &s.page {
                 <div class="reader-text">
                     { for page.paragraphs.iter().enumerate().map(|(i, para)| html! {
-                        <p data-para={(page.page * READER_PAGE + i).to_string()}>{para.clone()}</p>
+                        <p data-para={(page.page * READER_PAGE + i).to_string()}>
+                            { paragraph_words(lang, para, page.words.get(i).map(Vec::as_slice).unwrap_or_default()) }
+                        </p>
                     }) }
                 </div>
                 if page.pages > 1 {
@@ -744,8 +778,42 @@ fn Reader(p: &WithState) -> Html {
                     </nav>
                 }
             }
+            <details class="dictionary">
+                <summary>{format!("{} ({})", lang.t(Key::UserDictionary), s.dictionary.len())}</summary>
+                <p class="hint">{lang.t(Key::DictionaryHelp)}</p>
+                <textarea ref={dict_area} id="dictionary" rows="5" aria-label={lang.t(Key::UserDictionary)}
+                    value={s.dictionary.join("\n")} />
+                <div class="row"><button class="button primary" id="dictionary-save" onclick={save_dict}>{lang.t(Key::SaveDictionary)}</button></div>
+            </details>
         </article>
     }
+}
+
+/// A paragraph as text with each word in a span (its syllables and kind on hover or focus).
+fn paragraph_words(lang: Lang, para: &str, words: &[crate::protocol::WordView]) -> Html {
+    let mut nodes: Vec<Html> = Vec::with_capacity(words.len() * 2 + 1);
+    let mut at = 0usize;
+    for w in words {
+        let (start, end) = (w.start as usize, w.end as usize);
+        let (Some(gap), Some(word)) = (para.get(at..start), para.get(start..end)) else {
+            continue;
+        };
+        if !gap.is_empty() {
+            nodes.push(html! { {gap.to_owned()} });
+        }
+        let syllables = word.split_whitespace().collect::<Vec<_>>().join(" · ");
+        let tip = format!("{} — {}", syllables, lang.token_kind(&w.kind));
+        nodes.push(html! {
+            <span class={classes!("w", (w.tokens > 1).then_some("multi"))} data-kind={w.kind.clone()} data-tip={tip} tabindex="0">{word.to_owned()}</span>
+        });
+        at = end;
+    }
+    if let Some(rest) = para.get(at..) {
+        if !rest.is_empty() {
+            nodes.push(html! { {rest.to_owned()} });
+        }
+    }
+    html! { <>{ for nodes }</> }
 }
 
 #[component]

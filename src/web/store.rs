@@ -192,6 +192,39 @@ impl Store {
             .await
     }
 
+    /// The user dictionary's entries (one a line).
+    pub async fn dictionary(&self) -> Vec<String> {
+        let Ok(tx) = self
+            .db
+            .transaction(&[DICTIONARIES], TransactionMode::ReadOnly)
+        else {
+            return Vec::new();
+        };
+        let Ok(store) = tx.object_store(DICTIONARIES) else {
+            return Vec::new();
+        };
+        let Ok(req) = store.get(JsValue::from_str("user")) else {
+            return Vec::new();
+        };
+        match req.await {
+            Ok(Some(v)) => v
+                .as_string()
+                .map(|s| s.lines().map(String::from).collect())
+                .unwrap_or_default(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// Replace the user dictionary.
+    pub async fn set_dictionary(&self, entries: &[String]) -> Result<(), SaveError> {
+        let value = JsValue::from_str(&entries.join("\n"));
+        let key = JsValue::from_str("user");
+        self.write(DICTIONARIES, |store| {
+            store.put(&value, Some(&key)).map(|_| ())
+        })
+        .await
+    }
+
     /// Run `f` in a read-write transaction on `store_name` and wait for it to commit.
     /// A transaction that aborts (quota!) reports why.
     async fn write(

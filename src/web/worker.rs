@@ -17,6 +17,7 @@ use crate::ingest::Encoding;
 use crate::protocol::{
     export, views, CorpusView, JobId, RefuseReason, Request, Response, SaveFailure, Settings, TOP_N,
 };
+use crate::words::UserDict;
 use std::cell::RefCell;
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::rc::Rc;
@@ -140,6 +141,8 @@ struct Worker {
     sources: HashMap<String, (Origin, Source)>,
     /// The analysis settings in force.
     settings: Settings,
+    /// The user dictionary, as entered and parsed.
+    dictionary: (Vec<String>, UserDict),
 }
 
 type Shared = Rc<RefCell<Worker>>;
@@ -169,6 +172,7 @@ pub fn start() {
         unsaved: HashSet::new(),
         sources: HashMap::new(),
         settings: Settings::default(),
+        dictionary: (Vec::new(), UserDict::default()),
     }));
     // Messages that arrive while the store opens wait in the event queue: the handler is set
     // only after the stored corpus is queued, so a request never races the restore.
@@ -188,6 +192,10 @@ pub fn start() {
                 .and_then(|j| serde_json::from_str::<Settings>(&j).ok()),
             None => None,
         };
+        let dictionary = match &store {
+            Some(s) => s.dictionary().await,
+            None => Vec::new(),
+        };
         let initialized = match &store {
             Some(s) => s.meta("initialized").await.is_some(),
             None => false,
@@ -206,11 +214,13 @@ pub fn start() {
             if let Some(s) = &settings {
                 w.settings = s.clone();
             }
+            w.dictionary = (dictionary.clone(), UserDict::parse(&dictionary.join("\n")));
             post(
                 &w.scope,
                 &Response::Ready {
                     settings,
                     persistent: store.is_some(),
+                    dictionary,
                 },
             );
             if initialized {
@@ -379,8 +389,30 @@ fn on_message(worker: &Shared, e: MessageEvent) {
         Request::Cancel { job } => worker.borrow_mut().finish_job(job, true),
         Request::Read { doc, page } => {
             let w = worker.borrow();
-            if let Some(p) = views::reader_page(&w.corpus, doc, page) {
+            if let Some(p) = views::reader_page(&w.corpus, doc, page, &w.dictionary.1) {
                 post(&w.scope, &Response::Page(p));
+            }
+        }
+        Request::SetDictionary { entries } => {
+            let store = {
+                let mut w = worker.borrow_mut();
+                w.dictionary = (entries.clone(), UserDict::parse(&entries.join("\n")));
+                w.store.clone()
+            };
+            if let Some(store) = store {
+                let worker = worker.clone();
+                spawn_local(async move {
+                    if let Err(e) = store.set_dictionary(&entries).await {
+                        let w = worker.borrow();
+                        post(
+                            &w.scope,
+                            &Response::NotSaved {
+                                name: "dictionary".into(),
+                                reason: failure(&e),
+                            },
+                        );
+                    }
+                });
             }
         }
         Request::SaveSettings { settings } => {
