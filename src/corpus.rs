@@ -123,6 +123,8 @@ pub struct DocBuilder {
     own_flags: Vec<Option<hygiene::Flag>>,
     paragraph_fps: Vec<u64>,
     sentence_buf: Vec<std::ops::Range<usize>>,
+    word_scratch: crate::words::Scratch,
+    word_buf: Vec<crate::words::Word>,
     next: usize,
     exclude_boilerplate: bool,
     counts: Counts,
@@ -201,6 +203,8 @@ impl DocBuilder {
             own_flags,
             paragraph_fps,
             sentence_buf: Vec::new(),
+            word_scratch: crate::words::Scratch::default(),
+            word_buf: Vec::new(),
             next: 0,
             exclude_boilerplate: opts.exclude_boilerplate,
             counts,
@@ -275,6 +279,24 @@ impl DocBuilder {
                 let id = corpus.interner.intern(&self.lower);
                 *self.counts.syllable_freq.entry(id).or_insert(0) += 1;
             }
+            crate::words::words_into(
+                para,
+                crate::wordseg::Segmenter::embedded(),
+                &corpus.dictionary,
+                &mut self.word_scratch,
+                &mut self.word_buf,
+            );
+            for w in &self.word_buf {
+                if !w.kind.is_wordlike() {
+                    continue;
+                }
+                self.counts.words += 1;
+                self.lower.clear();
+                self.lower
+                    .extend(para[w.range.clone()].chars().map(crate::syllable::to_lower));
+                let id = corpus.interner.intern(&self.lower);
+                *self.counts.word_freq.entry(id).or_insert(0) += 1;
+            }
         }
         self.next >= self.paragraphs.len()
     }
@@ -342,6 +364,12 @@ pub struct Overview {
     pub syllables: u64,
     /// Distinct syllables.
     pub types: u64,
+    /// Word tokens.
+    pub words: u64,
+    /// Distinct words.
+    pub word_types: u64,
+    /// Most frequent words with their counts.
+    pub top_words: Vec<(String, u64)>,
     /// Characters.
     pub chars: u64,
     /// Most frequent syllables with their counts.
@@ -352,6 +380,8 @@ pub struct Overview {
 #[derive(Debug, Default)]
 pub struct Corpus {
     interner: Interner,
+    /// The user's corrections to word segmentation, applied to every document analyzed.
+    pub dictionary: crate::words::UserDict,
     /// Which document holds each paragraph (by fingerprint), so a later copy counts once.
     paragraph_owner: FxHashMap<u64, DocId>,
     docs: Vec<Document>,
@@ -416,6 +446,7 @@ impl Corpus {
     pub fn clear(&mut self) {
         *self = Corpus {
             next_id: self.next_id,
+            dictionary: std::mem::take(&mut self.dictionary),
             ..Corpus::default()
         };
     }
@@ -443,6 +474,12 @@ impl Corpus {
             sentences: counts.sentences,
             syllables: counts.syllables,
             types: counts.types() as u64,
+            words: counts.words,
+            word_types: counts.word_freq.len() as u64,
+            top_words: crate::stats::top_of(&counts.word_freq, top, |id| self.interner.resolve(id))
+                .into_iter()
+                .map(|(id, n)| (self.interner.resolve(id).unwrap_or("?").to_owned(), n))
+                .collect(),
             chars: counts.chars,
             top_syllables: counts
                 .top(top, |id| self.interner.resolve(id))

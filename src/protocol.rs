@@ -460,6 +460,12 @@ pub struct CorpusView {
     pub chars: u64,
     /// The most frequent syllables.
     pub top: Vec<TermCount>,
+    /// Word tokens.
+    pub words: u64,
+    /// Distinct words.
+    pub word_types: u64,
+    /// The most frequent words.
+    pub top_words: Vec<TermCount>,
 }
 
 /// A term and its frequency.
@@ -534,6 +540,13 @@ pub mod views {
             chars: o.chars,
             top: o
                 .top_syllables
+                .into_iter()
+                .map(|(term, count)| TermCount { term, count })
+                .collect(),
+            words: o.words,
+            word_types: o.word_types,
+            top_words: o
+                .top_words
                 .into_iter()
                 .map(|(term, count)| TermCount { term, count })
                 .collect(),

@@ -24,6 +24,45 @@ pub struct Counts {
     pub chars: u64,
     /// Frequency of each lower-cased syllable.
     pub syllable_freq: FxHashMap<TermId, u64>,
+    /// Word tokens (syllables, foreign words, acronyms; punctuation and numbers are not
+    /// words here).
+    pub words: u64,
+    /// Frequency of each lower-cased word (syllables separated by single spaces).
+    pub word_freq: FxHashMap<TermId, u64>,
+}
+
+fn add(into: &mut FxHashMap<TermId, u64>, from: &FxHashMap<TermId, u64>) {
+    for (&id, &n) in from {
+        *into.entry(id).or_insert(0) += n;
+    }
+}
+
+fn sub(from: &mut FxHashMap<TermId, u64>, what: &FxHashMap<TermId, u64>) {
+    for (id, &n) in what {
+        if let Some(have) = from.get_mut(id) {
+            *have = have.saturating_sub(n);
+            if *have == 0 {
+                from.remove(id);
+            }
+        }
+    }
+}
+
+/// The `n` most frequent terms of `freq`, most frequent first; ties by `key`.
+pub fn top_of<K: Ord>(
+    freq: &FxHashMap<TermId, u64>,
+    n: usize,
+    key: impl Fn(TermId) -> K,
+) -> Vec<(TermId, u64)> {
+    let mut all: Vec<(TermId, u64)> = freq.iter().map(|(&k, &v)| (k, v)).collect();
+    let by_rank =
+        |a: &(TermId, u64), b: &(TermId, u64)| b.1.cmp(&a.1).then_with(|| key(a.0).cmp(&key(b.0)));
+    if all.len() > n {
+        all.select_nth_unstable_by(n, by_rank);
+        all.truncate(n);
+    }
+    all.sort_unstable_by(by_rank);
+    all
 }
 
 impl Counts {
@@ -34,9 +73,9 @@ impl Counts {
         self.sentences += other.sentences;
         self.syllables += other.syllables;
         self.chars += other.chars;
-        for (&id, &n) in &other.syllable_freq {
-            *self.syllable_freq.entry(id).or_insert(0) += n;
-        }
+        self.words += other.words;
+        add(&mut self.syllable_freq, &other.syllable_freq);
+        add(&mut self.word_freq, &other.word_freq);
     }
 
     /// Take `other` (previously merged in) back out. Terms that fall to zero are dropped, so
@@ -47,14 +86,9 @@ impl Counts {
         self.sentences = self.sentences.saturating_sub(other.sentences);
         self.syllables = self.syllables.saturating_sub(other.syllables);
         self.chars = self.chars.saturating_sub(other.chars);
-        for (id, &n) in &other.syllable_freq {
-            if let Some(have) = self.syllable_freq.get_mut(id) {
-                *have = have.saturating_sub(n);
-                if *have == 0 {
-                    self.syllable_freq.remove(id);
-                }
-            }
-        }
+        self.words = self.words.saturating_sub(other.words);
+        sub(&mut self.syllable_freq, &other.syllable_freq);
+        sub(&mut self.word_freq, &other.word_freq);
     }
 
     /// Distinct syllables.
@@ -62,20 +96,9 @@ impl Counts {
         self.syllable_freq.len()
     }
 
-    /// The `n` most frequent terms, most frequent first. Ties are broken by `key` (the
-    /// term's text), so the ranking does not depend on the order documents were added in.
-    pub fn top<'a, K: Ord + 'a>(&self, n: usize, key: impl Fn(TermId) -> K) -> Vec<(TermId, u64)> {
-        let mut all: Vec<(TermId, u64)> =
-            self.syllable_freq.iter().map(|(&k, &v)| (k, v)).collect();
-        let by_rank = |a: &(TermId, u64), b: &(TermId, u64)| {
-            b.1.cmp(&a.1).then_with(|| key(a.0).cmp(&key(b.0)))
-        };
-        if all.len() > n {
-            all.select_nth_unstable_by(n, by_rank);
-            all.truncate(n);
-        }
-        all.sort_unstable_by(by_rank);
-        all
+    /// The `n` most frequent syllables (see [`top_of`]).
+    pub fn top<K: Ord>(&self, n: usize, key: impl Fn(TermId) -> K) -> Vec<(TermId, u64)> {
+        top_of(&self.syllable_freq, n, key)
     }
 }
 
@@ -91,6 +114,8 @@ mod tests {
             syllables: freq.iter().map(|f| f.1).sum(),
             chars: 10,
             syllable_freq: freq.iter().copied().collect(),
+            words: 2,
+            word_freq: freq.iter().take(1).copied().collect(),
         }
     }
 

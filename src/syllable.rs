@@ -96,35 +96,47 @@ pub fn letter(c: char) -> Option<Letter> {
             upper: c.is_ascii_uppercase(),
         });
     }
-    match c {
-        'đ' => {
-            return Some(Letter {
+    if c.is_ascii() {
+        return None;
+    }
+    // Built once: every toned and marked vowel, both cases, and đ/Đ.
+    static TABLE: std::sync::OnceLock<rustc_hash::FxHashMap<char, Letter>> =
+        std::sync::OnceLock::new();
+    let table = TABLE.get_or_init(|| {
+        let mut m = rustc_hash::FxHashMap::default();
+        m.insert(
+            'đ',
+            Letter {
                 base: 'đ',
                 tone: Tone::Level,
                 upper: false,
-            })
-        }
-        'Đ' => {
-            return Some(Letter {
+            },
+        );
+        m.insert(
+            'Đ',
+            Letter {
                 base: 'đ',
                 tone: Tone::Level,
                 upper: true,
-            })
-        }
-        _ => {}
-    }
-    for (table, upper) in [(&VOWELS, false), (&VOWELS_UPPER, true)] {
-        for row in table.iter() {
-            if let Some(t) = row.iter().position(|&v| v == c) {
-                return Some(Letter {
-                    base: row[0].to_lowercase().next().unwrap_or(row[0]),
-                    tone: TONES[t],
-                    upper,
-                });
+            },
+        );
+        for (rows, upper) in [(&VOWELS, false), (&VOWELS_UPPER, true)] {
+            for (r, row) in rows.iter().enumerate() {
+                for (t, &v) in row.iter().enumerate() {
+                    m.insert(
+                        v,
+                        Letter {
+                            base: VOWELS[r][0],
+                            tone: TONES[t],
+                            upper,
+                        },
+                    );
+                }
             }
         }
-    }
-    None
+        m
+    });
+    table.get(&c).copied()
 }
 
 /// The letter `base` with `tone`, in upper case if `upper`. Consonants ignore the tone.
@@ -234,6 +246,17 @@ pub struct Parts {
 /// Parse `s` as one Vietnamese syllable. `None` if it is not one (wrong letters, no vowel,
 /// more than one tone mark, an impossible cluster, or a tone the final consonant forbids).
 pub fn parse(s: &str) -> Option<Parts> {
+    parse_with(s, |onset, vowels, coda, tone| Parts {
+        onset: onset.to_owned(),
+        vowels: vowels.to_owned(),
+        coda: coda.to_owned(),
+        tone,
+        vowel_start: onset.chars().count(),
+    })
+}
+
+/// The grammar check behind [`parse`], handing the parts to `f` without allocating.
+fn parse_with<R>(s: &str, f: impl FnOnce(&str, &str, &str, Tone) -> R) -> Option<R> {
     let mut letters: [Letter; 8] = [Letter {
         base: ' ',
         tone: Tone::Level,
@@ -265,7 +288,13 @@ pub fn parse(s: &str) -> Option<Parts> {
             tone = l.tone;
         }
     }
-    let base: String = letters.iter().map(|l| l.base).collect();
+    // The toneless lower-case spelling, on the stack: 8 letters of at most 2 bytes.
+    let mut buf = [0u8; 32];
+    let mut len = 0;
+    for l in letters {
+        len += l.base.encode_utf8(&mut buf[len..]).len();
+    }
+    let base = std::str::from_utf8(&buf[..len]).ok()?;
     // Onset: the longest that leaves a vowel; "gi" and "qu" only when a vowel follows them.
     let mut onset = "";
     for o in ONSETS {
@@ -273,10 +302,6 @@ pub fn parse(s: &str) -> Option<Parts> {
             if rest.chars().next().is_some_and(is_vowel) {
                 onset = o;
                 break;
-            }
-            if *o == "gi" && (rest.is_empty() || !rest.chars().next().is_some_and(is_vowel)) {
-                // "gì", "gìn": g + i
-                continue;
             }
         }
     }
@@ -308,18 +333,12 @@ pub fn parse(s: &str) -> Option<Parts> {
     if matches!(onset, "k" | "gh" | "ngh") && !front || matches!(onset, "c" | "ng") && front {
         return None;
     }
-    Some(Parts {
-        onset: onset.to_owned(),
-        vowels: vowels.to_owned(),
-        coda: coda.to_owned(),
-        tone,
-        vowel_start: onset.chars().count(),
-    })
+    Some(f(onset, vowels, coda, tone))
 }
 
 /// Is `s` a well-formed Vietnamese syllable?
 pub fn is_valid(s: &str) -> bool {
-    parse(s).is_some()
+    parse_with(s, |_, _, _, _| ()).is_some()
 }
 
 /// Index within `p.vowels` (in chars) of the vowel that carries the tone, in `style`.

@@ -76,7 +76,12 @@ pub struct Token {
 pub fn tokenize(text: &str, out: &mut Vec<Token>) {
     out.clear();
     let b = text.as_bytes();
-    let protected = crate::normalize::protected_spans(text);
+    // URLs and addresses are rare: look for them only when a sign of one is there.
+    let protected = if b.contains(&b'@') || text.contains("://") || text.contains("www.") {
+        crate::normalize::protected_spans(text)
+    } else {
+        Vec::new()
+    };
     let mut p = 0;
     let mut i = 0;
     while i < b.len() {
@@ -219,14 +224,14 @@ fn letters(text: &str, i: usize) -> (TokenKind, usize) {
         }
         let token = &text[i..end];
         let letters = token.chars().filter(|c| c.is_alphabetic()).count();
-        if letters >= 2 && (!syllable::is_valid(token) || token.len() != word.len()) {
+        if letters >= 2 && (!is_syllable(token) || token.len() != word.len()) {
             return (TokenKind::Acronym, end);
         }
         if letters == 1 && token.len() > word.len() {
             return (TokenKind::Acronym, end);
         }
     }
-    let kind = if syllable::is_valid(word) {
+    let kind = if is_syllable(word) {
         TokenKind::Syllable
     } else if caps && word.chars().count() >= 2 {
         TokenKind::Acronym
@@ -234,6 +239,34 @@ fn letters(text: &str, i: usize) -> (TokenKind, usize) {
         TokenKind::Foreign
     };
     (kind, i + word.len())
+}
+
+thread_local! {
+    /// Verdicts of the syllable grammar by word: a corpus repeats a few thousand syllables
+    /// millions of times, and a hash lookup is several times cheaper than a parse.
+    static SYLLABLES: std::cell::RefCell<rustc_hash::FxHashMap<Box<str>, bool>> = Default::default();
+}
+
+/// Bound on the cache: past it (a corpus of rare words), start afresh.
+const SYLLABLE_CACHE: usize = 200_000;
+
+fn is_syllable(word: &str) -> bool {
+    SYLLABLES
+        .try_with(|cell| {
+            let Ok(mut cache) = cell.try_borrow_mut() else {
+                return syllable::is_valid(word);
+            };
+            if let Some(&v) = cache.get(word) {
+                return v;
+            }
+            let v = syllable::is_valid(word);
+            if cache.len() >= SYLLABLE_CACHE {
+                cache.clear();
+            }
+            cache.insert(word.into(), v);
+            v
+        })
+        .unwrap_or_else(|_| syllable::is_valid(word))
 }
 
 #[cfg(test)]

@@ -171,7 +171,7 @@ pub struct Word {
 }
 
 /// Reusable buffers for [`words_into`].
-#[derive(Default)]
+#[derive(Default, Debug)]
 pub struct Scratch {
     tokens: Vec<Token>,
     strs: Vec<Range<usize>>,
@@ -190,7 +190,8 @@ pub fn words_into(
 ) {
     out.clear();
     segment::sentences_into(paragraph, &mut s.sentences);
-    for sr in s.sentences.clone() {
+    for k in 0..s.sentences.len() {
+        let sr = s.sentences[k].clone();
         let sentence = &paragraph[sr.clone()];
         tokenize(sentence, &mut s.tokens);
         s.strs.clear();

@@ -72,6 +72,25 @@ fn bench_input(label: &str, bytes: &[u8], rounds: usize) {
         );
     });
     report(&format!("{label}: normalize"), bytes.len(), d);
+    // Sentences + tokens + word segmentation over canonical text (issue 9's measure).
+    let canonical = soi::normalize::normalize(text);
+    let seg = soi::wordseg::Segmenter::embedded();
+    let dict = soi::words::UserDict::default();
+    let d = time(rounds, || {
+        let mut scratch = soi::words::Scratch::default();
+        let mut words = Vec::new();
+        let mut n = 0usize;
+        for (_, p) in soi::segment::paragraphs(&canonical) {
+            soi::words::words_into(p, seg, &dict, &mut scratch, &mut words);
+            n += words.len();
+        }
+        black_box(n);
+    });
+    report(
+        &format!("{label}: sentences + tokens + words"),
+        bytes.len(),
+        d,
+    );
     let d = time(rounds, || {
         let mut c = Corpus::new();
         black_box(c.add_bytes("bench".into(), bytes).expect("text"));
