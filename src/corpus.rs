@@ -408,6 +408,23 @@ impl Corpus {
         id
     }
 
+    /// Add `builder` again under the id it had before (a re-analysis after a changed setting
+    /// or encoding), in its place in the order of ids.
+    pub fn add_as(&mut self, builder: DocBuilder, id: DocId) -> DocId {
+        if self.doc(id).is_some() {
+            return self.add(builder);
+        }
+        self.next_id = self.next_id.max(id + 1);
+        let doc = builder.finish(id);
+        self.totals.merge(&doc.counts);
+        for &fp in &doc.fingerprints {
+            self.paragraph_owner.entry(fp).or_insert(id);
+        }
+        let at = self.docs.partition_point(|d| d.id < id);
+        self.docs.insert(at, doc);
+        id
+    }
+
     /// Analyze a whole file at once (the CLI's path) with default options and add it.
     pub fn add_bytes(&mut self, name: String, bytes: &[u8]) -> Result<DocId, Refusal> {
         self.add_bytes_with(name, bytes, &AnalysisOptions::default())

@@ -93,6 +93,10 @@ pub enum Key {
     UserDictionary,
     DictionaryHelp,
     SaveDictionary,
+    StatWords,
+    StatWordTypes,
+    TopWords,
+    Word,
 }
 
 impl Lang {
@@ -241,6 +245,10 @@ impl Lang {
             UserDictionary => ("Từ điển của bạn", "Your dictionary"),
             DictionaryHelp => ("Mỗi dòng một mục: “+ Đại hội Đảng” để ghép thành một từ, “- đường lối” để tách thành từng âm tiết. Áp dụng ngay.", "One entry a line: “+ Đại hội Đảng” joins into one word, “- đường lối” splits into syllables. Applied at once."),
             SaveDictionary => ("Lưu từ điển", "Save dictionary"),
+            StatWords => ("Từ", "Words"),
+            StatWordTypes => ("Từ khác nhau", "Distinct words"),
+            TopWords => ("Từ thường gặp nhất", "Most frequent words"),
+            Word => ("Từ", "Word"),
             NoStorage => (
                 "Trình duyệt không cho lưu trữ: tài liệu sẽ mất khi tải lại trang.",
                 "This browser does not allow storage: documents will be gone after a reload.",

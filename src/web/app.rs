@@ -463,7 +463,7 @@ fn App() -> Html {
                     <section class="view" role="tabpanel">
                         { match state.tab {
                             Tab::Overview => html! { <Overview state={Rc::new(state.clone())} /> },
-                            Tab::Reader => html! { <Reader state={Rc::new(state.clone())} handle={handle.clone()} /> },
+                            Tab::Reader => html! { <Reader state={Rc::new(state.clone())} handle={handle.clone()} dispatch={dispatch.clone()} /> },
                             Tab::Normalization => html! { <NormalizationView state={Rc::new(state.clone())} handle={handle.clone()} dispatch={dispatch.clone()} /> },
                             _ => html! { <p class="empty not-built">{t(Key::NotBuiltYet)}</p> },
                         } }
@@ -675,6 +675,7 @@ fn Overview(p: &WithState) -> Html {
         }
     };
     let max = c.top.first().map_or(1, |t| t.count.max(1));
+    let max_word = c.top_words.first().map_or(1, |t| t.count.max(1));
     html! {
         <div class="overview">
             <div class="stats">
@@ -684,7 +685,27 @@ fn Overview(p: &WithState) -> Html {
                 {stat(Key::StatSyllables, c.syllables, "syllables")}
                 {stat(Key::StatTypes, c.types, "types")}
                 {stat(Key::StatChars, c.chars, "chars")}
+                {stat(Key::StatWords, c.words, "words")}
+                {stat(Key::StatWordTypes, c.word_types, "word_types")}
             </div>
+            <h2>{lang.t(Key::TopWords)}</h2>
+            <table class="top-terms" id="top-words">
+                <thead><tr><th>{lang.t(Key::Rank)}</th><th>{lang.t(Key::Word)}</th><th>{lang.t(Key::Count)}</th><th aria-hidden="true"></th></tr></thead>
+                <tbody>
+                    { for c.top_words.iter().take(30).enumerate().map(|(i, tc)| html! {
+                        <tr>
+                            <td class="num">{i + 1}</td>
+                            <td class="term">{tc.term.clone()}</td>
+                            <td class="num count">{lang.num(tc.count)}</td>
+                            <td class="bar-cell" aria-hidden="true">
+                                <svg class="bar" viewBox="0 0 100 10" preserveAspectRatio="none" focusable="false">
+                                    <rect width={format!("{:.1}", tc.count as f64 * 100.0 / max_word as f64)} height="10" />
+                                </svg>
+                            </td>
+                        </tr>
+                    }) }
+                </tbody>
+            </table>
             <h2>{lang.t(Key::TopSyllables)}</h2>
             <table class="top-terms" id="top-terms">
                 <thead><tr><th>{lang.t(Key::Rank)}</th><th>{lang.t(Key::Term)}</th><th>{lang.t(Key::Count)}</th><th aria-hidden="true"></th></tr></thead>
@@ -710,12 +731,13 @@ fn Overview(p: &WithState) -> Html {
 
 #[component]
 fn Reader(p: &WithState) -> Html {
+    // Hooks first, unconditionally.
+    let dict_area = use_node_ref();
     let s = &p.state;
     let lang = s.lang;
     let (Some(handle), Some(dispatch)) = (p.handle.clone(), p.dispatch.clone()) else {
         return html! {};
     };
-    let dict_area = use_node_ref();
     let Some(doc) = s
         .selected
         .and_then(|id| s.corpus.docs.iter().find(|d| d.id == id))

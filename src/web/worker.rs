@@ -74,6 +74,8 @@ struct Origin {
     added: f64,
     /// The user's encoding override.
     encoding: Option<Encoding>,
+    /// The id it had, when it is analyzed again.
+    doc: Option<DocId>,
     /// Store it once it decodes (new files and texts); restored documents are stored already.
     save: bool,
 }
@@ -147,9 +149,24 @@ struct Worker {
 
 type Shared = Rc<RefCell<Worker>>;
 
+thread_local! {
+    static MODEL_LOAD_MS: std::cell::Cell<f64> = const { std::cell::Cell::new(f64::NAN) };
+}
+
+/// How long loading the embedded word segmentation model (model + lexicon) took, in ms.
+/// Exported for the in-browser benchmark (`tests/browser/bench.mjs`).
+#[wasm_bindgen]
+pub fn segmenter_load_ms() -> f64 {
+    MODEL_LOAD_MS.with(|c| c.get())
+}
+
 /// Start listening; called by the worker binary's `main`.
 pub fn start() {
     let scope: DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
+    // Load the segmenter now, while the page starts, not on the first document.
+    let t0 = now(&scope);
+    crate::wordseg::Segmenter::embedded();
+    MODEL_LOAD_MS.with(|c| c.set(now(&scope) - t0));
     {
         let scope = scope.clone();
         std::panic::set_hook(Box::new(move |info| {
@@ -215,6 +232,7 @@ pub fn start() {
                 w.settings = s.clone();
             }
             w.dictionary = (dictionary.clone(), UserDict::parse(&dictionary.join("\n")));
+            w.corpus.dictionary = w.dictionary.1.clone();
             post(
                 &w.scope,
                 &Response::Ready {
@@ -278,6 +296,7 @@ fn now(scope: &DedicatedWorkerGlobalScope) -> f64 {
 
 fn restore_item(d: StoredDoc) -> Item {
     let origin = Origin {
+        doc: None,
         key: d.key,
         name: d.name,
         added: d.added,
@@ -338,6 +357,7 @@ fn on_message(worker: &Shared, e: MessageEvent) {
                 .zip(names.into_iter().chain(std::iter::repeat_with(String::new)))
                 .map(|(blob, name)| Item::Read {
                     origin: Origin {
+                        doc: None,
                         key: store::new_key(),
                         name,
                         added: store::stamp(),
@@ -355,6 +375,7 @@ fn on_message(worker: &Shared, e: MessageEvent) {
         Request::AddText { job, name, text } => {
             let total = text.len() as u64;
             let origin = Origin {
+                doc: None,
                 key: store::new_key(),
                 name,
                 added: store::stamp(),
@@ -396,9 +417,13 @@ fn on_message(worker: &Shared, e: MessageEvent) {
         Request::SetDictionary { entries } => {
             let store = {
                 let mut w = worker.borrow_mut();
-                w.dictionary = (entries.clone(), UserDict::parse(&entries.join("\n")));
+                let dict = UserDict::parse(&entries.join("\n"));
+                w.dictionary = (entries.clone(), dict.clone());
+                w.corpus.dictionary = dict;
                 w.store.clone()
             };
+            // Word counts depend on the dictionary: analyze again.
+            reanalyze(worker, None);
             if let Some(store) = store {
                 let worker = worker.clone();
                 spawn_local(async move {
@@ -489,6 +514,7 @@ fn reanalyze(worker: &Shared, one: Option<(DocId, Option<Encoding>)>) {
             }
         }
         origin.save = false;
+        origin.doc = Some(id);
         items.push_back(match source {
             Source::Blob(blob) => Item::Read {
                 origin,
@@ -546,6 +572,7 @@ fn reset_sample(worker: &Shared, job: JobId) {
             };
             Item::Text {
                 origin: Origin {
+                    doc: None,
                     key: d.key.clone(),
                     name: d.name.clone(),
                     added: d.added,
@@ -954,6 +981,7 @@ impl Worker {
                             self.pending.insert(key.clone());
                             job.items.push_front(Item::Text {
                                 origin: Origin {
+                                    doc: None,
                                     key,
                                     name,
                                     added: store::stamp(),
@@ -1035,7 +1063,10 @@ impl Worker {
                 if builder.step(&mut self.corpus, ANALYZE_STEP) {
                     job.done += input;
                     job.added += 1;
-                    let id = self.corpus.add(*builder);
+                    let id = match origin.doc {
+                        Some(old) => self.corpus.add_as(*builder, old),
+                        None => self.corpus.add(*builder),
+                    };
                     self.pending.remove(&origin.key);
                     self.keys.insert(id, origin.key.clone());
                     self.sources.insert(origin.key.clone(), (origin, source));

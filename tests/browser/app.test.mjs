@@ -57,13 +57,17 @@ test('opens with the sample corpus analyzed, the same numbers as the CLI', async
   const page = await open();
   const expected = cli(SAMPLE_FILES);
   assert.equal(await stat(page, 'documents'), 5);
-  for (const key of ['paragraphs', 'sentences', 'syllables', 'types', 'chars']) {
+  for (const key of ['paragraphs', 'sentences', 'syllables', 'types', 'chars', 'words', 'word_types']) {
     assert.equal(await stat(page, key), expected[key], key);
   }
   const terms = await page.$$eval('#top-terms tbody .term', (tds) => tds.map((td) => td.textContent));
   const counts = await page.$$eval('#top-terms tbody .count', (tds) => tds.map((td) => Number(td.textContent.replace(/\D/g, ''))));
   assert.deepEqual(terms, expected.top.map((t) => t.term));
   assert.deepEqual(counts, expected.top.map((t) => t.count));
+  // Words, not syllables: "đối ngoại" and "ngoại giao" are among the most frequent words.
+  const words = await page.$$eval('#top-words tbody .term', (tds) => tds.map((td) => td.textContent));
+  assert.deepEqual(words, expected.top_words.slice(0, 30).map((t) => t.term));
+  for (const w of ['đối ngoại', 'ngoại giao']) assert.ok(words.slice(0, 30).includes(w), `${w} in ${words}`);
   // The most frequent syllables of five foreign-policy articles: "đối" (of "đối ngoại") among them.
   assert.ok(terms.slice(0, 15).includes('đối'), terms.join(' '));
   // Each document shows its title (first meaningful line, not the date line) and file name.
