@@ -127,6 +127,10 @@ pub struct State {
     pub dictionary: Vec<String>,
     /// The Reader marks word boundaries.
     pub show_words: bool,
+    /// Counts the corpus updates, so views that depend on the corpus ask again.
+    pub corpus_version: u64,
+    /// The Reader's page was made before the latest corpus update.
+    pub page_stale: bool,
     next_notice: u32,
 }
 
@@ -301,8 +305,10 @@ impl State {
                         self.norm_scope = None;
                     }
                 }
-                // The view is stale: the page asks again.
+                // The views are stale: the page asks again.
                 self.norm = None;
+                self.page_stale = self.page.is_some();
+                self.corpus_version += 1;
                 self.corpus = view;
             }
             Response::Normalization(v) => {
@@ -313,6 +319,7 @@ impl State {
             Response::Page(p) => {
                 if Some(p.doc) == self.selected {
                     self.page = Some(p);
+                    self.page_stale = false;
                 }
             }
             Response::Crashed { message } => {

@@ -326,8 +326,9 @@ fn App() -> Html {
                 state.norm_scope,
                 state.norm.is_none(),
                 state.ready,
+                state.corpus_version,
             ),
-            move |(tab, scope, missing, ready)| {
+            move |(tab, scope, missing, ready, _)| {
                 if *tab == Tab::Normalization && *missing && *ready {
                     handle.send(
                         &Request::Normalization {
@@ -341,14 +342,27 @@ fn App() -> Html {
         );
     }
 
-    // Ask the worker for the Reader's page when a document is selected.
+    // Ask the worker for the Reader's page when a document is selected, and again after the
+    // corpus changed (a re-analysis may have changed its words).
     {
         let handle = handle.clone();
+        let current = state.page.as_ref().map_or(0, |p| p.page);
         use_effect_with(
-            (state.selected, state.page.is_none()),
-            move |(sel, missing)| {
-                if let (Some(doc), true) = (sel, missing) {
-                    handle.send(&Request::Read { doc: *doc, page: 0 }, None);
+            (
+                state.selected,
+                state.page.is_none(),
+                state.page_stale,
+                state.corpus_version,
+            ),
+            move |(sel, missing, stale, _)| {
+                if let (Some(doc), true) = (sel, *missing || *stale) {
+                    handle.send(
+                        &Request::Read {
+                            doc: *doc,
+                            page: current,
+                        },
+                        None,
+                    );
                 }
             },
         );
