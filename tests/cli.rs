@@ -11,6 +11,25 @@ fn soi(args: &[&str]) -> Output {
         .expect("run soi")
 }
 
+/// Run soi with `input` on stdin.
+fn soi_stdin(args: &[&str], input: &str) -> Output {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_soi"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run soi");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(input.as_bytes())
+        .expect("write stdin");
+    child.wait_with_output().expect("soi output")
+}
+
 fn sample_files() -> Vec<String> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("www/corpus");
     let mut v: Vec<String> = std::fs::read_dir(dir)
@@ -104,20 +123,7 @@ fn utf16_stdin_and_utf8_agree() {
     assert_eq!(a["syllables"], b["syllables"]);
     assert_eq!(b["docs"][0]["encoding"], "UTF-16LE");
 
-    let mut child = Command::new(env!("CARGO_BIN_EXE_soi"))
-        .args(["stats", "-"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    use std::io::Write;
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(text.as_bytes())
-        .unwrap();
-    let c = json(&child.wait_with_output().unwrap());
+    let c = json(&soi_stdin(&["stats", "-"], text));
     assert_eq!(a["top"], c["top"]);
 }
 
@@ -237,20 +243,7 @@ fn normalize_refuses_binary_input_and_reads_legacy_encodings() {
 #[test]
 fn segment_keeps_every_token_and_joins_words() {
     let input = "Tổng Bí thư Nguyễn Phú Trọng làm việc với Ban Đối ngoại Trung ương .\n\nHội nghị bàn về đường lối đối ngoại của Đại hội XIII .\n";
-    let mut child = Command::new(env!("CARGO_BIN_EXE_soi"))
-        .args(["segment"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    use std::io::Write;
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(input.as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
+    let out = soi_stdin(&["segment"], input);
     assert!(out.status.success());
     let text = String::from_utf8(out.stdout).unwrap();
     let lines: Vec<&str> = text.lines().collect();

@@ -688,8 +688,6 @@ fn Overview(p: &WithState) -> Html {
             </div>
         }
     };
-    let max = c.top.first().map_or(1, |t| t.count.max(1));
-    let max_word = c.top_words.first().map_or(1, |t| t.count.max(1));
     html! {
         <div class="overview">
             <div class="stats">
@@ -703,43 +701,40 @@ fn Overview(p: &WithState) -> Html {
                 {stat(Key::StatWordTypes, c.word_types, "word_types")}
             </div>
             <h2>{lang.t(Key::TopWords)}</h2>
-            <table class="top-terms" id="top-words">
-                <thead><tr><th>{lang.t(Key::Rank)}</th><th>{lang.t(Key::Word)}</th><th>{lang.t(Key::Count)}</th><th aria-hidden="true"></th></tr></thead>
-                <tbody>
-                    { for c.top_words.iter().take(30).enumerate().map(|(i, tc)| html! {
-                        <tr>
-                            <td class="num">{i + 1}</td>
-                            <td class="term">{tc.term.clone()}</td>
-                            <td class="num count">{lang.num(tc.count)}</td>
-                            <td class="bar-cell" aria-hidden="true">
-                                <svg class="bar" viewBox="0 0 100 10" preserveAspectRatio="none" focusable="false">
-                                    <rect width={format!("{:.1}", tc.count as f64 * 100.0 / max_word as f64)} height="10" />
-                                </svg>
-                            </td>
-                        </tr>
-                    }) }
-                </tbody>
-            </table>
+            {terms_table(lang, "top-words", Key::Word, &c.top_words[..c.top_words.len().min(30)])}
             <h2>{lang.t(Key::TopSyllables)}</h2>
-            <table class="top-terms" id="top-terms">
-                <thead><tr><th>{lang.t(Key::Rank)}</th><th>{lang.t(Key::Term)}</th><th>{lang.t(Key::Count)}</th><th aria-hidden="true"></th></tr></thead>
-                <tbody>
-                    { for c.top.iter().enumerate().map(|(i, tc)| html! {
-                        <tr>
-                            <td class="num">{i + 1}</td>
-                            <td class="term">{tc.term.clone()}</td>
-                            <td class="num count">{lang.num(tc.count)}</td>
-                            <td class="bar-cell" aria-hidden="true">
-                                // An SVG bar, not a style attribute: the page's CSP allows no inline styles.
-                                <svg class="bar" viewBox="0 0 100 10" preserveAspectRatio="none" focusable="false">
-                                    <rect width={format!("{:.1}", tc.count as f64 * 100.0 / max as f64)} height="10" />
-                                </svg>
-                            </td>
-                        </tr>
-                    }) }
-                </tbody>
-            </table>
+            {terms_table(lang, "top-terms", Key::Term, &c.top)}
         </div>
+    }
+}
+
+/// A ranked table of terms with a bar for each count.
+fn terms_table(
+    lang: Lang,
+    id: &'static str,
+    head: Key,
+    terms: &[crate::protocol::TermCount],
+) -> Html {
+    let max = terms.first().map_or(1, |t| t.count.max(1));
+    html! {
+        <table class="top-terms" id={id}>
+            <thead><tr><th>{lang.t(Key::Rank)}</th><th>{lang.t(head)}</th><th>{lang.t(Key::Count)}</th><th aria-hidden="true"></th></tr></thead>
+            <tbody>
+                { for terms.iter().enumerate().map(|(i, tc)| html! {
+                    <tr>
+                        <td class="num">{i + 1}</td>
+                        <td class="term">{tc.term.clone()}</td>
+                        <td class="num count">{lang.num(tc.count)}</td>
+                        <td class="bar-cell" aria-hidden="true">
+                            // An SVG bar, not a style attribute: the page's CSP allows no inline styles.
+                            <svg class="bar" viewBox="0 0 100 10" preserveAspectRatio="none" focusable="false">
+                                <rect width={format!("{:.1}", tc.count as f64 * 100.0 / max as f64)} height="10" />
+                            </svg>
+                        </td>
+                    </tr>
+                }) }
+            </tbody>
+        </table>
     }
 }
 

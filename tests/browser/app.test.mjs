@@ -2,13 +2,13 @@
 // analyzed, add files by the picker, by dropping and by pasting, remove them, read one,
 // switch language, cancel a long job. Every test fails on a page error, a Rust panic or a
 // request that leaves 127.0.0.1. Run with: node --test tests/browser/ (after trunk build).
-import { test, before, after, afterEach } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ROOT, serve, launch, openPage, waitIdle, stat, dropFiles } from './harness.mjs';
+import { ROOT, waitIdle, stat, dropFiles, pageSuite } from './harness.mjs';
 
 const SOI = process.env.SOI_BIN || path.join(ROOT, 'target', 'release', 'soi');
 const CORPUS = path.join(ROOT, 'www', 'corpus');
@@ -28,30 +28,8 @@ function cliText(name, text) {
 const NEW_DOC = 'Bộ trưởng Ngoại giao Bùi Thanh Sơn tiếp Đại sứ Nhật Bản tại Hà Nội.\n\nHai bên nhất trí thúc đẩy hợp tác kinh tế, thương mại và đầu tư. Quan hệ đối tác chiến lược toàn diện tiếp tục phát triển.\n';
 const XSS = '<img src=x onerror=alert(1)>';
 
-let server, browser, session;
-before(async () => {
-  server = await serve();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
-afterEach(async () => {
-  if (!session) return;
-  const { context, problems, requests } = session;
-  session = undefined;
-  await context.close();
-  assert.deepEqual(problems, [], 'no page errors, panics or dialogs');
-  const outside = requests.filter((u) => !u.startsWith('http://127.0.0.1:') && !u.startsWith('blob:') && !u.startsWith('data:'));
-  assert.deepEqual(outside, [], 'no request leaves 127.0.0.1');
-});
-
-async function open(options) {
-  session = await openPage(browser, server.url, options);
-  await waitIdle(session.page, 5);
-  return session.page;
-}
+const suite = pageSuite();
+const open = (options) => suite.open(options);
 
 test('opens with the sample corpus analyzed, the same numbers as the CLI', async () => {
   const page = await open();
@@ -167,8 +145,8 @@ test('English interface on switch, and by default for an English browser', async
   assert.equal(await page.textContent('[data-tab="overview"]'), 'Overview');
   assert.equal(await page.getAttribute('html', 'lang'), 'en');
   assert.ok(await page.isVisible('text=Add files'));
-  await session.context.close();
-  session = undefined;
+  await suite.session.context.close();
+  suite.session = null;
   page = await open({ locale: 'en-US' });
   assert.equal(await page.textContent('[data-tab="keywords"]'), 'Keywords');
 });

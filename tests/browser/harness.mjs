@@ -5,6 +5,8 @@ import http from 'node:http';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { before, after, afterEach } from 'node:test';
+import assert from 'node:assert/strict';
 import { chromium } from 'playwright-core';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -119,4 +121,38 @@ export async function dropFiles(page, files, target = 'body') {
     el.dispatchEvent(new DragEvent('dragover', { bubbles: true, cancelable: true, dataTransfer: dt }));
     el.dispatchEvent(new DragEvent('drop', { bubbles: true, cancelable: true, dataTransfer: dt }));
   }, { files, target });
+}
+
+/** The requests in `urls` that left this machine. */
+export const offsite = (urls) => urls.filter((u) => !/^(http:\/\/127\.0\.0\.1:|blob:|data:)/.test(u));
+
+/**
+ * The set-up every page test file shares: a server and a browser for the file, and after
+ * each test the checks that nothing went wrong (no page error, panic or dialog) and nothing
+ * left 127.0.0.1. `suite.open(options)` opens a fresh page and waits for the sample corpus.
+ */
+export function pageSuite() {
+  const suite = { server: null, browser: null, session: null };
+  before(async () => {
+    suite.server = await serve();
+    suite.browser = await launch();
+  });
+  after(async () => {
+    await suite.browser?.close();
+    await suite.server?.close();
+  });
+  afterEach(async () => {
+    if (!suite.session) return;
+    const { context, problems, requests } = suite.session;
+    suite.session = null;
+    await context.close();
+    assert.deepEqual(problems, [], 'no page errors, panics or dialogs');
+    assert.deepEqual(offsite(requests), [], 'no request leaves 127.0.0.1');
+  });
+  suite.open = async (options = {}) => {
+    suite.session = await openPage(suite.browser, suite.server.url, options);
+    await waitIdle(suite.session.page, options.docs ?? 5);
+    return suite.session.page;
+  };
+  return suite;
 }

@@ -1,33 +1,13 @@
 // Ingestion and normalization as a person meets them: files in other encodings are decoded
 // and say how, the Normalization view shows each change in context, the settings re-run the
 // analysis, and an encoding can be overridden.
-import { test, before, after, afterEach } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { serve, launch, openPage, waitIdle, stat, dropFiles } from './harness.mjs';
+import { waitIdle, stat, dropFiles, pageSuite } from './harness.mjs';
 
-let server, browser, session;
-before(async () => {
-  server = await serve();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
-afterEach(async () => {
-  if (!session) return;
-  const { context, problems, requests } = session;
-  session = undefined;
-  await context.close();
-  assert.deepEqual(problems, [], 'no page errors, panics or dialogs');
-  assert.deepEqual(requests.filter((u) => !/^(http:\/\/127\.0\.0\.1:|blob:|data:)/.test(u)), []);
-});
+const suite = pageSuite();
 
-async function open() {
-  session = await openPage(browser, server.url);
-  await waitIdle(session.page, 5);
-  return session.page;
-}
+const open = () => suite.open();
 
 const TEXT = 'Thủ tướng Phạm Minh Chính làm việc với Bộ Ngoại giao về công tác đối ngoại năm 2023.';
 

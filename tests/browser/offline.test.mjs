@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
-import { DIST, serve, launch, openPage, waitIdle, stat, CHROMIUM_ARGS } from './harness.mjs';
+import { DIST, serve, launch, openPage, waitIdle, stat, offsite, CHROMIUM_ARGS } from './harness.mjs';
 
 const NEW_DOC = 'Thủ tướng Chính phủ chủ trì hội nghị trực tuyến với các địa phương.\n\nHội nghị bàn về phát triển kinh tế và đối ngoại.\n';
 
@@ -22,8 +22,7 @@ before(async () => {
 after(async () => {
   await browser?.close();
   await server?.close();
-  const outside = recorded.filter((u) => !/^(http:\/\/127\.0\.0\.1:|blob:|data:)/.test(u));
-  assert.deepEqual(outside, [], 'no request of the whole run leaves 127.0.0.1');
+  assert.deepEqual(offsite(recorded), [], 'no request of the whole run leaves 127.0.0.1');
   assert.ok(recorded.length > 0);
 });
 afterEach(async () => {

@@ -1,31 +1,13 @@
 // Words in the Reader: boundaries on demand, each word's syllables and kind on hover or
 // focus, and the user's dictionary applied at once and kept across a reload.
-import { test, before, after, afterEach } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { serve, launch, openPage, waitIdle } from './harness.mjs';
+import { waitIdle, pageSuite } from './harness.mjs';
 
-let server, browser, session;
-before(async () => {
-  server = await serve();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
-afterEach(async () => {
-  if (!session) return;
-  const { context, problems, requests } = session;
-  session = undefined;
-  await context.close();
-  assert.deepEqual(problems, [], 'no page errors, panics or dialogs');
-  assert.deepEqual(requests.filter((u) => !/^(http:\/\/127\.0\.0\.1:|blob:|data:)/.test(u)), []);
-});
+const suite = pageSuite();
 
 async function openReader(nth) {
-  session = await openPage(browser, server.url);
-  const { page } = session;
-  await waitIdle(page, 5);
+  const page = await suite.open();
   await page.locator('#doc-list li.doc').nth(nth).locator('.doc-open').click();
   await page.waitForSelector('.reader-text p .w');
   return page;
