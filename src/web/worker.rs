@@ -1002,20 +1002,14 @@ impl Worker {
                 match built {
                     Ok(builder) => {
                         let blob = blob.unwrap_or_else(|| bytes_blob(&bytes));
-                        let save = origin.save.then(|| StoredDoc {
-                            key: origin.key.clone(),
-                            name: origin.name.clone(),
-                            added: origin.added,
-                            encoding: origin.encoding.map(|e| e.label().to_owned()),
-                            content: Content::Blob(blob.clone()),
-                        });
-                        job.items.push_front(Item::Analyze {
+                        queue_analysis(
+                            job,
                             origin,
-                            builder: Box::new(builder),
+                            builder,
                             input,
-                            source: Source::Blob(blob),
-                        });
-                        save.map_or(Step::Worked, Step::Save)
+                            Content::Blob(blob.clone()),
+                            Source::Blob(blob),
+                        )
                     }
                     Err(r) => {
                         job.done += input;
@@ -1031,22 +1025,14 @@ impl Worker {
                 let built = DocBuilder::from_text(origin.name.clone(), &text, &opts);
                 job.prepare_ms += now(&self.scope) - t0;
                 match built {
-                    Ok(builder) => {
-                        let save = origin.save.then(|| StoredDoc {
-                            key: origin.key.clone(),
-                            name: origin.name.clone(),
-                            added: origin.added,
-                            encoding: None,
-                            content: Content::Text(text.clone()),
-                        });
-                        job.items.push_front(Item::Analyze {
-                            origin,
-                            builder: Box::new(builder),
-                            input,
-                            source: Source::Text(text),
-                        });
-                        save.map_or(Step::Worked, Step::Save)
-                    }
+                    Ok(builder) => queue_analysis(
+                        job,
+                        origin,
+                        builder,
+                        input,
+                        Content::Text(text.clone()),
+                        Source::Text(text),
+                    ),
                     Err(r) => {
                         job.done += input;
                         self.refuse(job_id, origin, RefuseReason::from(&r));
@@ -1083,6 +1069,32 @@ impl Worker {
             }
         }
     }
+}
+
+/// Queue the analysis of a document that decoded, and (when it is new) the write of its
+/// record with `content`.
+fn queue_analysis(
+    job: &mut Job,
+    origin: Origin,
+    builder: DocBuilder,
+    input: u64,
+    content: Content,
+    source: Source,
+) -> Step {
+    let save = origin.save.then(|| StoredDoc {
+        key: origin.key.clone(),
+        name: origin.name.clone(),
+        added: origin.added,
+        encoding: origin.encoding.map(|e| e.label().to_owned()),
+        content,
+    });
+    job.items.push_front(Item::Analyze {
+        origin,
+        builder: Box::new(builder),
+        input,
+        source,
+    });
+    save.map_or(Step::Worked, Step::Save)
 }
 
 fn bytes_blob(bytes: &[u8]) -> Blob {
