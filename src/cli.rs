@@ -5,6 +5,7 @@
 
 use crate::corpus::Corpus;
 use crate::protocol::{views, CorpusView, RefuseReason};
+use rustc_hash::FxHashMap;
 use serde::Serialize;
 use std::ffi::OsString;
 use std::io::{Read, Write};
@@ -39,6 +40,18 @@ COMMANDS:
                                by spaces; a line keeps exactly its tokens, in order. --dict
                                applies a user dictionary (+ Đại hội Đảng joins, - đường lối
                                splits, one entry a line). Streams: memory stays flat.
+    keywords [OPTIONS] FILE... The corpus word list, most frequent first, as TSV
+                               (word, frequency, documents, per_million, dp) or JSON. Words
+                               have spaces between their syllables; stopwords, punctuation and
+                               numbers are left out.
+        --top N                     rows (default 100; 0: all)
+        --ngrams N                  sequences of N words (2-5) instead of single words
+        --all                       keep stopwords
+        --json                      JSON instead of TSV
+        --keyness FILE --against FILE...
+                                    keywords of FILE against the others: word, target and
+                                    reference frequencies, log-likelihood G2, its p-value and
+                                    Log Ratio (positive: more frequent in FILE)
     help                       Print this help.
 
 OPTIONS:
@@ -140,6 +153,7 @@ fn dispatch(
         }
         "normalize" => normalize_cmd(&mut p, out, err),
         "segment" => segment_cmd(&mut p, out, err),
+        "keywords" => keywords_cmd(&mut p, out, err),
         other => Err(format!("unknown command '{other}'")),
     }
 }
@@ -444,4 +458,240 @@ fn segment_cmd(
         return Ok(ExitCode::from(1));
     }
     Ok(ExitCode::SUCCESS)
+}
+
+fn keywords_cmd(
+    p: &mut lexopt::Parser,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<ExitCode, String> {
+    use crate::keywords::{gries_dp, keyness, Stopwords};
+    use lexopt::prelude::*;
+    let mut top = 100usize;
+    let mut ngrams = 1usize;
+    let mut all = false;
+    let mut json_out = false;
+    let mut target: Option<OsString> = None;
+    let mut against = false;
+    let mut files: Vec<OsString> = Vec::new();
+    while let Some(arg) = p.next().map_err(|e| e.to_string())? {
+        match arg {
+            Long("top") | Short('n') => {
+                top = p
+                    .value()
+                    .map_err(|e| e.to_string())?
+                    .parse()
+                    .map_err(|e: lexopt::Error| e.to_string())?
+            }
+            Long("ngrams") => {
+                ngrams = p
+                    .value()
+                    .map_err(|e| e.to_string())?
+                    .parse()
+                    .map_err(|e: lexopt::Error| e.to_string())?;
+                if !(1..=5).contains(&ngrams) {
+                    return Err("--ngrams takes 1 to 5".into());
+                }
+            }
+            Long("all") => all = true,
+            Long("json") => json_out = true,
+            Long("keyness") => target = Some(p.value().map_err(|e| e.to_string())?),
+            Long("against") => against = true,
+            Long("help") | Short('h') => {
+                let _ = out.write_all(HELP.as_bytes());
+                return Ok(ExitCode::SUCCESS);
+            }
+            Value(v) => files.push(v),
+            other => return Err(other.unexpected().to_string()),
+        }
+    }
+    if target.is_some() != against {
+        return Err("--keyness FILE needs --against FILE...".into());
+    }
+    let mut inputs: Vec<OsString> = target.iter().cloned().collect();
+    inputs.extend(files);
+    if inputs.is_empty() || (target.is_some() && inputs.len() < 2) {
+        return Err(
+            "keywords needs FILEs (and --keyness needs at least one FILE --against)".into(),
+        );
+    }
+    let mut corpus = Corpus::new();
+    let mut failed = false;
+    for path in &inputs {
+        let name = path.to_string_lossy().into_owned();
+        match read_input(path).map_err(|e| e.to_string()).and_then(|b| {
+            corpus
+                .add_bytes(name.clone(), &b)
+                .map_err(|r| r.to_string())
+        }) {
+            Ok(_) => {}
+            Err(e) => {
+                let _ = writeln!(err, "soi: {name}: {e}");
+                failed = true;
+            }
+        }
+    }
+    let stop = Stopwords::builtin();
+    let keep_word = |w: &str| all || !stop.contains(w);
+    if target.is_some() {
+        let docs = corpus.docs();
+        let Some((first, rest)) = docs.split_first() else {
+            return Ok(ExitCode::from(1));
+        };
+        let mut reference = crate::stats::Counts::default();
+        for d in rest {
+            reference.merge(&d.counts);
+        }
+        let keys = keyness(
+            &first.counts.word_freq,
+            first.counts.words,
+            &reference.word_freq,
+            reference.words,
+            |id| corpus.term(id).is_some_and(keep_word),
+        );
+        let rows: Vec<_> = keys
+            .iter()
+            .take(if top == 0 { usize::MAX } else { top })
+            .collect();
+        if json_out {
+            let v: Vec<serde_json::Value> = rows
+                .iter()
+                .map(|k| serde_json::json!({"word": corpus.term(k.term), "target": k.target, "reference": k.reference, "g2": k.g2, "p": k.p, "log_ratio": k.log_ratio}))
+                .collect();
+            let _ = writeln!(
+                out,
+                "{}",
+                serde_json::to_string_pretty(&v).unwrap_or_default()
+            );
+        } else {
+            let _ = writeln!(out, "word\ttarget\treference\tg2\tp\tlog_ratio");
+            for k in rows {
+                let _ = writeln!(
+                    out,
+                    "{}\t{}\t{}\t{:.3}\t{:.3e}\t{:.3}",
+                    corpus.term(k.term).unwrap_or("?"),
+                    k.target,
+                    k.reference,
+                    k.g2,
+                    k.p,
+                    k.log_ratio
+                );
+            }
+        }
+        return Ok(if failed {
+            ExitCode::from(1)
+        } else {
+            ExitCode::SUCCESS
+        });
+    }
+    // Per-document frequencies of each word or n-gram.
+    let mut per_doc: Vec<FxHashMap<String, u64>> = Vec::new();
+    let mut sizes = Vec::new();
+    for d in corpus.docs() {
+        let mut m: FxHashMap<String, u64> = FxHashMap::default();
+        if ngrams == 1 {
+            for (&id, &n) in &d.counts.word_freq {
+                if let Some(t) = corpus.term(id).filter(|t| keep_word(t)) {
+                    m.insert(t.to_owned(), n);
+                }
+            }
+        } else {
+            count_ngrams(&d.text, ngrams, all, stop, &mut m);
+        }
+        sizes.push(d.counts.words as f64);
+        per_doc.push(m);
+    }
+    let total_words: f64 = sizes.iter().sum();
+    let mut totals: FxHashMap<&str, (u64, u64)> = FxHashMap::default();
+    for m in &per_doc {
+        for (t, &n) in m {
+            let e = totals.entry(t.as_str()).or_insert((0, 0));
+            e.0 += n;
+            e.1 += 1;
+        }
+    }
+    let mut rows: Vec<(&str, u64, u64)> = totals.into_iter().map(|(t, (f, d))| (t, f, d)).collect();
+    rows.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)));
+    if top > 0 {
+        rows.truncate(top);
+    }
+    let rows: Vec<(&str, u64, u64, f64, f64)> = rows
+        .into_iter()
+        .map(|(t, f, d)| {
+            let parts: Vec<(f64, f64)> = per_doc
+                .iter()
+                .zip(&sizes)
+                .map(|(m, &s)| (s, m.get(t).copied().unwrap_or(0) as f64))
+                .collect();
+            let pm = if total_words > 0.0 {
+                f as f64 * 1e6 / total_words
+            } else {
+                0.0
+            };
+            (t, f, d, pm, gries_dp(&parts))
+        })
+        .collect();
+    if json_out {
+        let v: Vec<serde_json::Value> = rows
+            .iter()
+            .map(|(t, f, d, pm, dp)| serde_json::json!({"word": t, "frequency": f, "documents": d, "per_million": pm, "dp": dp}))
+            .collect();
+        let _ = writeln!(
+            out,
+            "{}",
+            serde_json::to_string_pretty(&v).unwrap_or_default()
+        );
+    } else {
+        let _ = writeln!(out, "word\tfrequency\tdocuments\tper_million\tdp");
+        for (t, f, d, pm, dp) in rows {
+            let _ = writeln!(out, "{t}\t{f}\t{d}\t{pm:.1}\t{dp:.3}");
+        }
+    }
+    Ok(if failed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// Count the `n`-word sequences of `text` into `m`: word-like words only, never across
+/// punctuation or sentence ends; with `all` false, no sequence starts or ends with a stopword.
+fn count_ngrams(
+    text: &str,
+    n: usize,
+    all: bool,
+    stop: &crate::keywords::Stopwords,
+    m: &mut FxHashMap<String, u64>,
+) {
+    let seg = crate::wordseg::Segmenter::embedded();
+    let dict = crate::words::UserDict::default();
+    let mut scratch = crate::words::Scratch::default();
+    let mut words = Vec::new();
+    let mut run: Vec<String> = Vec::new();
+    for (_, para) in crate::segment::paragraphs(text) {
+        crate::words::words_into(para, seg, &dict, &mut scratch, &mut words);
+        run.clear();
+        let mut flush = |run: &mut Vec<String>| {
+            for w in run.windows(n) {
+                if !all && (stop.contains(&w[0]) || stop.contains(&w[n - 1])) {
+                    continue;
+                }
+                *m.entry(w.join(" ")).or_insert(0) += 1;
+            }
+            run.clear();
+        };
+        for w in &words {
+            if w.kind.is_wordlike() {
+                run.push(
+                    para[w.range.clone()]
+                        .chars()
+                        .map(crate::syllable::to_lower)
+                        .collect(),
+                );
+            } else {
+                flush(&mut run);
+            }
+        }
+        flush(&mut run);
+    }
 }

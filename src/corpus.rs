@@ -368,7 +368,7 @@ pub struct Overview {
     pub words: u64,
     /// Distinct words.
     pub word_types: u64,
-    /// Most frequent words with their counts.
+    /// Most frequent words with their counts, stopwords left out.
     pub top_words: Vec<(String, u64)>,
     /// Characters.
     pub chars: u64,
@@ -459,6 +459,16 @@ impl Corpus {
         }
     }
 
+    /// The text of interned term `id`.
+    pub fn term(&self, id: TermId) -> Option<&str> {
+        self.interner.resolve(id)
+    }
+
+    /// The id of `term` (lower case), if any document has it.
+    pub fn term_id(&self, term: &str) -> Option<TermId> {
+        self.interner.get(term)
+    }
+
     /// Remove every document.
     pub fn clear(&mut self) {
         *self = Corpus {
@@ -493,10 +503,12 @@ impl Corpus {
             types: counts.types() as u64,
             words: counts.words,
             word_types: counts.word_freq.len() as u64,
-            top_words: crate::stats::top_of(&counts.word_freq, top, |id| self.interner.resolve(id))
-                .into_iter()
-                .map(|(id, n)| (self.interner.resolve(id).unwrap_or("?").to_owned(), n))
-                .collect(),
+            top_words: crate::stats::top_of(&self.content_words(&counts.word_freq), top, |id| {
+                self.interner.resolve(id)
+            })
+            .into_iter()
+            .map(|(id, n)| (self.interner.resolve(id).unwrap_or("?").to_owned(), n))
+            .collect(),
             chars: counts.chars,
             top_syllables: counts
                 .top(top, |id| self.interner.resolve(id))
@@ -504,6 +516,15 @@ impl Corpus {
                 .map(|(id, n)| (self.interner.resolve(id).unwrap_or("?").to_owned(), n))
                 .collect(),
         }
+    }
+
+    /// `freq` without the built-in stopwords: the words a reader looks for.
+    pub fn content_words(&self, freq: &FxHashMap<TermId, u64>) -> FxHashMap<TermId, u64> {
+        let stop = crate::keywords::Stopwords::builtin();
+        freq.iter()
+            .filter(|(&id, _)| self.interner.resolve(id).is_some_and(|t| !stop.contains(t)))
+            .map(|(&k, &v)| (k, v))
+            .collect()
     }
 
     /// [`overview_of`](Self::overview_of) the whole corpus.

@@ -247,7 +247,7 @@ impl Lang {
             SaveDictionary => ("Lưu từ điển", "Save dictionary"),
             StatWords => ("Từ", "Words"),
             StatWordTypes => ("Từ khác nhau", "Distinct words"),
-            TopWords => ("Từ thường gặp nhất", "Most frequent words"),
+            TopWords => ("Từ thường gặp nhất (trừ hư từ)", "Most frequent words (function words left out)"),
             Word => ("Từ", "Word"),
             NoStorage => (
                 "Trình duyệt không cho lưu trữ: tài liệu sẽ mất khi tải lại trang.",

@@ -17,6 +17,7 @@ pub mod corpus;
 pub mod hygiene;
 pub mod i18n;
 pub mod ingest;
+pub mod keywords;
 pub mod normalize;
 pub mod protocol;
 pub mod segment;

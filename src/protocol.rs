@@ -464,7 +464,7 @@ pub struct CorpusView {
     pub words: u64,
     /// Distinct words.
     pub word_types: u64,
-    /// The most frequent words.
+    /// The most frequent words, stopwords left out.
     pub top_words: Vec<TermCount>,
 }
 

@@ -283,3 +283,106 @@ fn segment_keeps_every_token_and_joins_words() {
         "{line}"
     );
 }
+
+#[test]
+fn keywords_word_list_ngrams_and_keyness() {
+    let a = tmp(
+        "kw-a.txt",
+        "Công tác đối ngoại được triển khai.\nCông tác đối ngoại của Đảng và Nhà nước.\n"
+            .as_bytes(),
+    );
+    let b = tmp(
+        "kw-b.txt",
+        "Hội nghị ngoại giao bàn về công tác đối ngoại.\n".as_bytes(),
+    );
+    let out = soi(&[
+        "keywords",
+        "--top",
+        "0",
+        a.to_str().unwrap(),
+        b.to_str().unwrap(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    let rows: Vec<Vec<&str>> = text
+        .lines()
+        .skip(1)
+        .map(|l| l.split('\t').collect())
+        .collect();
+    assert_eq!(
+        text.lines().next(),
+        Some("word\tfrequency\tdocuments\tper_million\tdp")
+    );
+    let row = |w: &str| {
+        rows.iter()
+            .find(|r| r[0] == w)
+            .unwrap_or_else(|| panic!("{w} in {text}"))
+            .clone()
+    };
+    // "công tác" and "đối ngoại": 2 in a, 1 in b; in both documents.
+    assert_eq!(&row("đối ngoại")[1..3], ["3", "2"]);
+    assert_eq!(&row("công tác")[1..3], ["3", "2"]);
+    // Stopwords ("của", "và", "được", "về") are left out, with --all they are in.
+    assert!(
+        !rows
+            .iter()
+            .any(|r| ["của", "và", "được", "về"].contains(&r[0])),
+        "{text}"
+    );
+    let all =
+        String::from_utf8(soi(&["keywords", "--all", "--top", "0", a.to_str().unwrap()]).stdout)
+            .unwrap();
+    assert!(all.lines().any(|l| l.starts_with("của\t")));
+    // Bigrams: "công tác đối ngoại" three times over the two documents.
+    let bi = String::from_utf8(
+        soi(&[
+            "keywords",
+            "--ngrams",
+            "2",
+            "--json",
+            a.to_str().unwrap(),
+            b.to_str().unwrap(),
+        ])
+        .stdout,
+    )
+    .unwrap();
+    let bi: serde_json::Value = serde_json::from_str(&bi).unwrap();
+    assert_eq!(bi[0]["word"], "công tác đối ngoại");
+    assert_eq!(bi[0]["frequency"], 3);
+
+    // Keyness of a against b, checked against the formula.
+    let out = soi(&[
+        "keywords",
+        "--json",
+        "--top",
+        "0",
+        "--keyness",
+        a.to_str().unwrap(),
+        "--against",
+        b.to_str().unwrap(),
+    ]);
+    let k: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let stats = json(&soi(&["stats", a.to_str().unwrap()]));
+    let stats_b = json(&soi(&["stats", b.to_str().unwrap()]));
+    let (c, d) = (
+        stats["words"].as_f64().unwrap(),
+        stats_b["words"].as_f64().unwrap(),
+    );
+    let row = k
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["word"] == "đối ngoại")
+        .unwrap();
+    assert_eq!(
+        (row["target"].as_u64(), row["reference"].as_u64()),
+        (Some(2), Some(1))
+    );
+    let g2 = soi::keywords::log_likelihood(2.0, 1.0, c, d);
+    assert!((row["g2"].as_f64().unwrap() - g2).abs() < 1e-9);
+    assert!((row["log_ratio"].as_f64().unwrap() - ((2.0 / c) / (1.0 / d)).log2()).abs() < 1e-9);
+}
