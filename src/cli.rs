@@ -52,6 +52,15 @@ COMMANDS:
                                     keywords of FILE against the others: word, target and
                                     reference frequencies, log-likelihood G2, its p-value and
                                     Log Ratio (positive: more frequent in FILE)
+    kwic [OPTIONS] QUERY FILE...
+                               Concordance lines of QUERY (a word, a phrase, or syllable
+                               patterns with * wildcards: 'đối ngoại', 'ngoại*', 'đối *'),
+                               as TSV: file, offset (code points into the decoded file),
+                               left context, match, right context.
+        --accents                   ignore accents (doi ngoai finds đối ngoại)
+        --case                      match case (default: ignore case)
+        --width N                   characters of context each side (default 40)
+        --sort left|right           sort by the context before or after (default: text order)
     help                       Print this help.
 
 OPTIONS:
@@ -154,6 +163,7 @@ fn dispatch(
         "normalize" => normalize_cmd(&mut p, out, err),
         "segment" => segment_cmd(&mut p, out, err),
         "keywords" => keywords_cmd(&mut p, out, err),
+        "kwic" => kwic_cmd(&mut p, out, err),
         other => Err(format!("unknown command '{other}'")),
     }
 }
@@ -694,4 +704,115 @@ fn count_ngrams(
         }
         flush(&mut run);
     }
+}
+
+fn kwic_cmd(
+    p: &mut lexopt::Parser,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<ExitCode, String> {
+    use crate::concordance::{search, sort, Options, Query};
+    use lexopt::prelude::*;
+    let mut opts = Options::default();
+    let mut width = 40usize;
+    let mut order: Option<bool> = None;
+    let mut query: Option<String> = None;
+    let mut files: Vec<OsString> = Vec::new();
+    while let Some(arg) = p.next().map_err(|e| e.to_string())? {
+        match arg {
+            Long("accents") => opts.ignore_accents = true,
+            Long("case") => opts.case_sensitive = true,
+            Long("width") => {
+                width = p
+                    .value()
+                    .map_err(|e| e.to_string())?
+                    .parse()
+                    .map_err(|e: lexopt::Error| e.to_string())?
+            }
+            Long("sort") => {
+                order = Some(
+                    match p
+                        .value()
+                        .map_err(|e| e.to_string())?
+                        .to_string_lossy()
+                        .as_ref()
+                    {
+                        "right" => true,
+                        "left" => false,
+                        other => {
+                            return Err(format!("--sort takes 'left' or 'right', not '{other}'"))
+                        }
+                    },
+                )
+            }
+            Long("help") | Short('h') => {
+                let _ = out.write_all(HELP.as_bytes());
+                return Ok(ExitCode::SUCCESS);
+            }
+            Value(v) if query.is_none() => {
+                query = Some(
+                    v.string()
+                        .map_err(|_| "the query is not valid UTF-8".to_owned())?,
+                )
+            }
+            Value(v) => files.push(v),
+            other => return Err(other.unexpected().to_string()),
+        }
+    }
+    let Some(q) = query.as_deref().and_then(|q| Query::parse(q, opts)) else {
+        return Err("kwic needs a QUERY".into());
+    };
+    if files.is_empty() {
+        return Err("kwic needs FILEs".into());
+    }
+    let mut failed = false;
+    let mut rows = Vec::new();
+    for path in &files {
+        let name = path.to_string_lossy().into_owned();
+        let mut corpus = Corpus::new();
+        match read_input(path).map_err(|e| e.to_string()).and_then(|b| {
+            corpus
+                .add_bytes(name.clone(), &b)
+                .map_err(|r| r.to_string())
+        }) {
+            Ok(id) => {
+                let Some(doc) = corpus.doc(id) else { continue };
+                let chars = CharOffsets::new(&doc.original);
+                for h in search(&doc.text, &q, width) {
+                    let at = chars.get(doc.normalization.to_original(h.range.start));
+                    rows.push((name.clone(), at, h));
+                }
+            }
+            Err(e) => {
+                let _ = writeln!(err, "soi: {name}: {e}");
+                failed = true;
+            }
+        }
+    }
+    if let Some(by_right) = order {
+        let mut hits: Vec<_> = rows.iter().map(|r| r.2.clone()).collect();
+        sort(&mut hits, by_right);
+        let mut sorted = Vec::with_capacity(rows.len());
+        for h in hits {
+            if let Some(i) = rows.iter().position(|r| r.2 == h) {
+                sorted.push(rows.swap_remove(i));
+            }
+        }
+        rows = sorted;
+    }
+    let clean = |s: &str| s.replace(['\t', '\n'], " ");
+    for (name, at, h) in &rows {
+        let _ = writeln!(
+            out,
+            "{name}\t{at}\t{}\t{}\t{}",
+            clean(&h.left),
+            clean(&h.matched),
+            clean(&h.right)
+        );
+    }
+    Ok(if failed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }

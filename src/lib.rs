@@ -13,6 +13,7 @@
 
 #[cfg(not(target_arch = "wasm32"))]
 pub mod cli;
+pub mod concordance;
 pub mod corpus;
 pub mod hygiene;
 pub mod i18n;

@@ -386,3 +386,40 @@ fn keywords_word_list_ngrams_and_keyness() {
     assert!((row["g2"].as_f64().unwrap() - g2).abs() < 1e-9);
     assert!((row["log_ratio"].as_f64().unwrap() - ((2.0 / c) / (1.0 / d)).log2()).abs() < 1e-9);
 }
+
+#[test]
+fn kwic_lines_point_into_the_original_file() {
+    // The glued run is split by normalization; offsets still point into the file as written.
+    let original = "Tại cuộc làm việc,ĐềxuấtmộtsốnộihàmđườnglốiđốingoạichoĐạihội thứ 14.\nCông tác Đối ngoại của Đảng.\n";
+    let file = tmp("kwic.txt", original.as_bytes());
+    let out = soi(&["kwic", "--width", "9", "đối ngoại", file.to_str().unwrap()]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    let rows: Vec<Vec<&str>> = text.lines().map(|l| l.split('\t').collect()).collect();
+    assert_eq!(rows.len(), 2, "{text}");
+    let chars: Vec<char> = original.chars().collect();
+    // The second hit is written as is: its offset is where "Đối ngoại" starts.
+    let at: usize = rows[1][1].parse().unwrap();
+    assert_eq!(chars[at..at + 9].iter().collect::<String>(), "Đối ngoại");
+    assert_eq!(
+        (rows[1][2], rows[1][3], rows[1][4]),
+        ("Công tác ", "Đối ngoại", " của Đảng")
+    );
+    // The first was inside the glued run: its offset is that run's start in the file.
+    let run = original.chars().take_while(|&c| c != 'Đ').count();
+    assert_eq!(rows[0][1].parse::<usize>().unwrap(), run);
+    // Accents ignored, case kept.
+    let out = soi(&[
+        "kwic",
+        "--accents",
+        "--case",
+        "Doi ngoai",
+        file.to_str().unwrap(),
+    ]);
+    assert_eq!(String::from_utf8(out.stdout).unwrap().lines().count(), 1);
+    assert_eq!(soi(&["kwic", "x"]).status.code(), Some(2));
+}
