@@ -159,7 +159,6 @@ pub fn sort(hits: &mut [Hit], by_right: bool) {
             h.right.trim_start().to_owned()
         } else {
             h.left
-                .trim_end()
                 .split_whitespace()
                 .rev()
                 .collect::<Vec<_>>()
