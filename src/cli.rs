@@ -61,6 +61,14 @@ COMMANDS:
         --case                      match case (default: ignore case)
         --width N                   characters of context each side (default 40)
         --sort left|right           sort by the context before or after (default: text order)
+    collocates [OPTIONS] WORD FILE...
+                               Words found near WORD (within sentences), as TSV: word,
+                               co-occurrences, frequency, MI, t-score, logDice.
+        --window N                  words each side (default 5)
+        --by freq|mi|t|logdice      sort order (default logdice)
+        --min N                     leave out collocates seen fewer than N times (default 2)
+        --top N                     rows (default 50)
+        --all                       keep stopwords
     help                       Print this help.
 
 OPTIONS:
@@ -164,6 +172,7 @@ fn dispatch(
         "segment" => segment_cmd(&mut p, out, err),
         "keywords" => keywords_cmd(&mut p, out, err),
         "kwic" => kwic_cmd(&mut p, out, err),
+        "collocates" => collocates_cmd(&mut p, out, err),
         other => Err(format!("unknown command '{other}'")),
     }
 }
@@ -808,6 +817,158 @@ fn kwic_cmd(
             clean(&h.left),
             clean(&h.matched),
             clean(&h.right)
+        );
+    }
+    Ok(if failed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn collocates_cmd(
+    p: &mut lexopt::Parser,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<ExitCode, String> {
+    use crate::keywords::{collocation, cooccurrences, Stopwords};
+    use lexopt::prelude::*;
+    let (mut window, mut min, mut top, mut all) = (5usize, 2u64, 50usize, false);
+    let mut by = "logdice".to_owned();
+    let mut word: Option<String> = None;
+    let mut files: Vec<OsString> = Vec::new();
+    let num = |p: &mut lexopt::Parser| -> Result<usize, String> {
+        p.value()
+            .map_err(|e| e.to_string())?
+            .parse()
+            .map_err(|e: lexopt::Error| e.to_string())
+    };
+    while let Some(arg) = p.next().map_err(|e| e.to_string())? {
+        match arg {
+            Long("window") => window = num(p)?,
+            Long("min") => min = num(p)? as u64,
+            Long("top") => top = num(p)?,
+            Long("all") => all = true,
+            Long("by") => {
+                by = p
+                    .value()
+                    .map_err(|e| e.to_string())?
+                    .to_string_lossy()
+                    .into_owned();
+                if !["freq", "mi", "t", "logdice"].contains(&by.as_str()) {
+                    return Err(format!("--by takes freq, mi, t or logdice, not '{by}'"));
+                }
+            }
+            Long("help") | Short('h') => {
+                let _ = out.write_all(HELP.as_bytes());
+                return Ok(ExitCode::SUCCESS);
+            }
+            Value(v) if word.is_none() => {
+                word = Some(
+                    v.string()
+                        .map_err(|_| "WORD is not valid UTF-8".to_owned())?,
+                )
+            }
+            Value(v) => files.push(v),
+            other => return Err(other.unexpected().to_string()),
+        }
+    }
+    let Some(word) = word else {
+        return Err("collocates needs a WORD".into());
+    };
+    if files.is_empty() {
+        return Err("collocates needs FILEs".into());
+    }
+    let mut corpus = Corpus::new();
+    let mut failed = false;
+    for path in &files {
+        let name = path.to_string_lossy().into_owned();
+        if let Err(e) = read_input(path).map_err(|e| e.to_string()).and_then(|b| {
+            corpus
+                .add_bytes(name.clone(), &b)
+                .map_err(|r| r.to_string())
+        }) {
+            let _ = writeln!(err, "soi: {name}: {e}");
+            failed = true;
+        }
+    }
+    let key: String = word
+        .split(|c: char| c.is_whitespace() || c == '_')
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+        .chars()
+        .map(crate::syllable::to_lower)
+        .collect();
+    let Some(node) = corpus.term_id(&key) else {
+        let _ = writeln!(err, "soi: '{word}' does not occur as a word in these files");
+        return Ok(ExitCode::from(1));
+    };
+    // Sentences as sequences of word ids (punctuation ends a sentence's window only at
+    // sentence-final marks; other non-words are skipped).
+    let seg = crate::wordseg::Segmenter::embedded();
+    let mut scratch = crate::words::Scratch::default();
+    let mut words = Vec::new();
+    let mut sentences: Vec<Vec<crate::stats::TermId>> = Vec::new();
+    let mut lower = String::new();
+    for d in corpus.docs() {
+        for (_, para) in crate::segment::paragraphs(&d.text) {
+            crate::words::words_into(para, seg, &corpus.dictionary, &mut scratch, &mut words);
+            let mut cur = Vec::new();
+            for w in &words {
+                let t = &para[w.range.clone()];
+                if w.kind.is_wordlike() {
+                    lower.clear();
+                    lower.extend(t.chars().map(crate::syllable::to_lower));
+                    if let Some(id) = corpus.term_id(&lower) {
+                        cur.push(id);
+                    }
+                } else if matches!(t, "." | "!" | "?" | "…" | "...") {
+                    sentences.push(std::mem::take(&mut cur));
+                }
+            }
+            sentences.push(cur);
+        }
+    }
+    let counts = cooccurrences(sentences.iter().map(Vec::as_slice), node, window, window);
+    let totals = corpus.totals();
+    let n = totals.words as f64;
+    let f_node = totals.word_freq.get(&node).copied().unwrap_or(0) as f64;
+    let stop = Stopwords::builtin();
+    let mut rows: Vec<(&str, crate::keywords::Association, u64)> = counts
+        .iter()
+        .filter(|(_, &o)| o >= min)
+        .filter_map(|(&id, &o)| {
+            let t = corpus.term(id)?;
+            if !all && stop.contains(t) {
+                return None;
+            }
+            let f = totals.word_freq.get(&id).copied().unwrap_or(0);
+            Some((
+                t,
+                collocation(o as f64, f_node, f as f64, (2 * window) as f64, n),
+                f,
+            ))
+        })
+        .collect();
+    let measure = |a: &crate::keywords::Association| match by.as_str() {
+        "freq" => a.observed,
+        "mi" => a.mi,
+        "t" => a.t_score,
+        _ => a.log_dice,
+    };
+    rows.sort_by(|x, y| {
+        measure(&y.1)
+            .total_cmp(&measure(&x.1))
+            .then_with(|| x.0.cmp(y.0))
+    });
+    rows.truncate(top);
+    let _ = writeln!(out, "word\tcooccurrences\tfrequency\tmi\tt_score\tlog_dice");
+    for (t, a, f) in rows {
+        let _ = writeln!(
+            out,
+            "{t}\t{}\t{f}\t{:.3}\t{:.3}\t{:.3}",
+            a.observed, a.mi, a.t_score, a.log_dice
         );
     }
     Ok(if failed {

@@ -187,6 +187,82 @@ pub fn keyness(
     out
 }
 
+/// Association of a collocate with a node word (see [`collocation`]).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Association {
+    /// Co-occurrences within the window.
+    pub observed: f64,
+    /// Co-occurrences expected by chance.
+    pub expected: f64,
+    /// Mutual information, log₂(O / E).
+    pub mi: f64,
+    /// t-score, (O − E) / √O.
+    pub t_score: f64,
+    /// logDice, 14 + log₂(2·O / (f_node + f_collocate)) (Rychlý 2008).
+    pub log_dice: f64,
+}
+
+/// Association measures of a collocate seen `observed` times within a window of `span`
+/// words around a node word, with frequencies `f_node` and `f_coll` in a corpus of `n`
+/// words. E = f_node · f_coll · span / n (the window-size correction AntConc and Sketch
+/// Engine use for MI and t-score).
+pub fn collocation(observed: f64, f_node: f64, f_coll: f64, span: f64, n: f64) -> Association {
+    let expected = if n > 0.0 {
+        f_node * f_coll * span / n
+    } else {
+        0.0
+    };
+    let mi = if observed > 0.0 && expected > 0.0 {
+        (observed / expected).log2()
+    } else {
+        f64::NEG_INFINITY
+    };
+    let t_score = if observed > 0.0 {
+        (observed - expected) / observed.sqrt()
+    } else {
+        0.0
+    };
+    let log_dice = if observed > 0.0 && f_node + f_coll > 0.0 {
+        14.0 + (2.0 * observed / (f_node + f_coll)).log2()
+    } else {
+        f64::NEG_INFINITY
+    };
+    Association {
+        observed,
+        expected,
+        mi,
+        t_score,
+        log_dice,
+    }
+}
+
+/// Co-occurrence counts of every word within `left` words before and `right` words after
+/// each occurrence of `node`, over `sentences` (sequences of word ids; windows do not cross
+/// them).
+pub fn cooccurrences<'a>(
+    sentences: impl IntoIterator<Item = &'a [TermId]>,
+    node: TermId,
+    left: usize,
+    right: usize,
+) -> FxHashMap<TermId, u64> {
+    let mut out: FxHashMap<TermId, u64> = FxHashMap::default();
+    for s in sentences {
+        for (i, &w) in s.iter().enumerate() {
+            if w != node {
+                continue;
+            }
+            let from = i.saturating_sub(left);
+            let to = (i + right + 1).min(s.len());
+            for (j, &c) in s[from..to].iter().enumerate() {
+                if from + j != i {
+                    *out.entry(c).or_insert(0) += 1;
+                }
+            }
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -277,6 +353,34 @@ mod tests {
         assert!(close(k[1].g2, 5.822063, 1e-5) && k[1].log_ratio > 0.0);
         assert!(close(k[2].g2, 0.0, 1e-12));
         assert_eq!(keyness(&t, 1000, &r, 1000, |id| id != 3).len(), 2);
+    }
+
+    #[test]
+    fn collocation_measures_by_hand() {
+        // O = 8 within a span of 4 words; f_node = 20, f_coll = 50, N = 10,000:
+        // E = 20·50·4/10,000 = 0.4; MI = log2(8/0.4) = log2 20 = 4.321928;
+        // t = (8 − 0.4)/√8 = 2.687006; logDice = 14 + log2(16/70) = 11.870717.
+        let a = collocation(8.0, 20.0, 50.0, 4.0, 10_000.0);
+        assert!(close(a.expected, 0.4, 1e-12));
+        assert!(close(a.mi, 20f64.log2(), 1e-12) && close(a.mi, 4.321928, 1e-6));
+        assert!(close(a.t_score, 2.687006, 1e-6));
+        assert!(close(a.log_dice, 11.870717, 1e-6));
+        assert_eq!(collocation(0.0, 20.0, 50.0, 4.0, 10_000.0).t_score, 0.0);
+    }
+
+    #[test]
+    fn cooccurrence_windows_stay_in_sentences() {
+        // Node 1; windows of one word each side.
+        let s1: &[TermId] = &[5, 1, 6, 7, 1];
+        let s2: &[TermId] = &[1, 5];
+        let c = cooccurrences([s1, s2], 1, 1, 1);
+        assert_eq!(c.get(&5), Some(&2));
+        assert_eq!(c.get(&6), Some(&1));
+        assert_eq!(c.get(&7), Some(&1));
+        assert_eq!(c.len(), 3, "no window crosses from s1 into s2");
+        // Wider windows take in more, never the node itself at its own place.
+        let c = cooccurrences([s1], 1, 2, 2);
+        assert_eq!(c.get(&1), None, "two nodes 3 apart are not within 2");
     }
 
     #[test]

@@ -423,3 +423,65 @@ fn kwic_lines_point_into_the_original_file() {
     assert_eq!(String::from_utf8(out.stdout).unwrap().lines().count(), 1);
     assert_eq!(soi(&["kwic", "x"]).status.code(), Some(2));
 }
+
+#[test]
+fn collocates_follow_the_formulas() {
+    let file = tmp(
+        "coll.txt",
+        "Đối ngoại và ngoại giao.\nĐối ngoại, ngoại giao cùng phát triển.\nNgoại giao hôm nay.\n"
+            .as_bytes(),
+    );
+    let out = soi(&[
+        "collocates",
+        "--min",
+        "1",
+        "--by",
+        "freq",
+        "đối ngoại",
+        file.to_str().unwrap(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    let row: Vec<&str> = text
+        .lines()
+        .find(|l| l.starts_with("ngoại giao\t"))
+        .unwrap_or_else(|| panic!("{text}"))
+        .split('\t')
+        .collect();
+    let stats = json(&soi(&["stats", file.to_str().unwrap()]));
+    let n = stats["words"].as_f64().unwrap();
+    // Twice near "đối ngoại" (each sentence once); "ngoại giao" occurs 3 times, "đối ngoại" 2.
+    assert_eq!((row[1], row[2]), ("2", "3"));
+    let a = soi::keywords::collocation(2.0, 2.0, 3.0, 10.0, n);
+    for (got, want) in [(row[3], a.mi), (row[4], a.t_score), (row[5], a.log_dice)] {
+        assert!(
+            (got.parse::<f64>().unwrap() - want).abs() < 1e-3,
+            "{got} vs {want}"
+        );
+    }
+    // "và" is a stopword: out unless --all.
+    assert!(!text.lines().any(|l| l.starts_with("và\t")));
+    let all = String::from_utf8(
+        soi(&[
+            "collocates",
+            "--all",
+            "--min",
+            "1",
+            "đối ngoại",
+            file.to_str().unwrap(),
+        ])
+        .stdout,
+    )
+    .unwrap();
+    assert!(all.lines().any(|l| l.starts_with("và\t")), "{all}");
+    assert_eq!(
+        soi(&["collocates", "không có", file.to_str().unwrap()])
+            .status
+            .code(),
+        Some(1)
+    );
+}
