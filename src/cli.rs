@@ -177,6 +177,26 @@ fn dispatch(
     }
 }
 
+/// Read and analyze `files` as one corpus; problems go to `err`. Returns the corpus and
+/// whether any file failed.
+fn load(files: &[OsString], err: &mut dyn Write) -> (Corpus, bool) {
+    let mut corpus = Corpus::new();
+    let mut failed = false;
+    for path in files {
+        let name = path.to_string_lossy().into_owned();
+        let added = read_input(path).map_err(|e| e.to_string()).and_then(|b| {
+            corpus
+                .add_bytes(name.clone(), &b)
+                .map_err(|r| r.to_string())
+        });
+        if let Err(e) = added {
+            let _ = writeln!(err, "soi: {name}: {e}");
+            failed = true;
+        }
+    }
+    (corpus, failed)
+}
+
 fn read_input(path: &OsString) -> std::io::Result<Vec<u8>> {
     if path == "-" {
         let mut buf = Vec::new();
@@ -534,22 +554,7 @@ fn keywords_cmd(
             "keywords needs FILEs (and --keyness needs at least one FILE --against)".into(),
         );
     }
-    let mut corpus = Corpus::new();
-    let mut failed = false;
-    for path in &inputs {
-        let name = path.to_string_lossy().into_owned();
-        match read_input(path).map_err(|e| e.to_string()).and_then(|b| {
-            corpus
-                .add_bytes(name.clone(), &b)
-                .map_err(|r| r.to_string())
-        }) {
-            Ok(_) => {}
-            Err(e) => {
-                let _ = writeln!(err, "soi: {name}: {e}");
-                failed = true;
-            }
-        }
-    }
+    let (corpus, failed) = load(&inputs, err);
     let stop = Stopwords::builtin();
     let keep_word = |w: &str| all || !stop.contains(w);
     if target.is_some() {
@@ -720,7 +725,7 @@ fn kwic_cmd(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> Result<ExitCode, String> {
-    use crate::concordance::{search, sort, Options, Query};
+    use crate::concordance::{search, sort_key, Options, Query};
     use lexopt::prelude::*;
     let mut opts = Options::default();
     let mut width = 40usize;
@@ -774,40 +779,17 @@ fn kwic_cmd(
     if files.is_empty() {
         return Err("kwic needs FILEs".into());
     }
-    let mut failed = false;
+    let (corpus, failed) = load(&files, err);
     let mut rows = Vec::new();
-    for path in &files {
-        let name = path.to_string_lossy().into_owned();
-        let mut corpus = Corpus::new();
-        match read_input(path).map_err(|e| e.to_string()).and_then(|b| {
-            corpus
-                .add_bytes(name.clone(), &b)
-                .map_err(|r| r.to_string())
-        }) {
-            Ok(id) => {
-                let Some(doc) = corpus.doc(id) else { continue };
-                let chars = CharOffsets::new(&doc.original);
-                for h in search(&doc.text, &q, width) {
-                    let at = chars.get(doc.normalization.to_original(h.range.start));
-                    rows.push((name.clone(), at, h));
-                }
-            }
-            Err(e) => {
-                let _ = writeln!(err, "soi: {name}: {e}");
-                failed = true;
-            }
+    for doc in corpus.docs() {
+        let chars = CharOffsets::new(&doc.original);
+        for h in search(&doc.text, &q, width) {
+            let at = chars.get(doc.normalization.to_original(h.range.start));
+            rows.push((doc.name.clone(), at, h));
         }
     }
     if let Some(by_right) = order {
-        let mut hits: Vec<_> = rows.iter().map(|r| r.2.clone()).collect();
-        sort(&mut hits, by_right);
-        let mut sorted = Vec::with_capacity(rows.len());
-        for h in hits {
-            if let Some(i) = rows.iter().position(|r| r.2 == h) {
-                sorted.push(rows.swap_remove(i));
-            }
-        }
-        rows = sorted;
+        rows.sort_by_cached_key(|r| sort_key(&r.2, by_right));
     }
     let clean = |s: &str| s.replace(['\t', '\n'], " ");
     for (name, at, h) in &rows {
@@ -879,19 +861,7 @@ fn collocates_cmd(
     if files.is_empty() {
         return Err("collocates needs FILEs".into());
     }
-    let mut corpus = Corpus::new();
-    let mut failed = false;
-    for path in &files {
-        let name = path.to_string_lossy().into_owned();
-        if let Err(e) = read_input(path).map_err(|e| e.to_string()).and_then(|b| {
-            corpus
-                .add_bytes(name.clone(), &b)
-                .map_err(|r| r.to_string())
-        }) {
-            let _ = writeln!(err, "soi: {name}: {e}");
-            failed = true;
-        }
-    }
+    let (corpus, failed) = load(&files, err);
     let key: String = word
         .split(|c: char| c.is_whitespace() || c == '_')
         .filter(|s| !s.is_empty())

@@ -154,23 +154,25 @@ pub fn search(text: &str, query: &Query, width: usize) -> Vec<Hit> {
 /// backwards. Alphabetical the Vietnamese way: letters first without their marks ("đa"
 /// with the d's), then with them.
 pub fn sort(hits: &mut [Hit], by_right: bool) {
-    let key = |h: &Hit| -> (String, String) {
-        let context = if by_right {
-            h.right.trim_start().to_owned()
-        } else {
-            h.left
-                .split_whitespace()
-                .rev()
-                .collect::<Vec<_>>()
-                .join(" ")
-        };
-        let folded = context.chars().map(|c| fold_char(c, false)).collect();
-        (
-            folded,
-            context.chars().map(crate::syllable::to_lower).collect(),
-        )
+    hits.sort_by_cached_key(|h| sort_key(h, by_right));
+}
+
+/// The key [`sort`] orders by.
+pub fn sort_key(h: &Hit, by_right: bool) -> (String, String) {
+    let context = if by_right {
+        h.right.trim_start().to_owned()
+    } else {
+        h.left
+            .split_whitespace()
+            .rev()
+            .collect::<Vec<_>>()
+            .join(" ")
     };
-    hits.sort_by_cached_key(key);
+    let folded = context.chars().map(|c| fold_char(c, false)).collect();
+    (
+        folded,
+        context.chars().map(crate::syllable::to_lower).collect(),
+    )
 }
 
 #[cfg(test)]

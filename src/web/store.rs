@@ -22,6 +22,7 @@ const META: &str = "meta";
 const DICTIONARIES: &str = "dictionaries";
 
 /// A stored document's content.
+#[derive(Clone)]
 pub enum Content {
     /// The file as dropped (original bytes).
     Blob(web_sys::Blob),

@@ -80,14 +80,6 @@ struct Origin {
     save: bool,
 }
 
-/// What a document was made from, kept so a changed setting or encoding can re-run its
-/// analysis without asking the user for the file again.
-#[derive(Clone)]
-enum Source {
-    Blob(Blob),
-    Text(String),
-}
-
 enum Item {
     Read {
         origin: Origin,
@@ -108,7 +100,9 @@ enum Item {
         origin: Origin,
         builder: Box<DocBuilder>,
         input: u64,
-        source: Source,
+        /// What it was made from, kept so a changed setting or encoding can re-run its
+        /// analysis without asking the user for the file again.
+        source: Content,
     },
 }
 
@@ -140,7 +134,7 @@ struct Worker {
     /// Keys of documents that could not be stored.
     unsaved: HashSet<String>,
     /// Every document's source, by key.
-    sources: HashMap<String, (Origin, Source)>,
+    sources: HashMap<String, (Origin, Content)>,
     /// The analysis settings in force.
     settings: Settings,
     /// The user dictionary, as entered and parsed.
@@ -294,6 +288,19 @@ fn now(scope: &DedicatedWorkerGlobalScope) -> f64 {
     scope.performance().map_or(0.0, |p| p.now())
 }
 
+/// The first work item for a document made of `content`.
+fn item_for(origin: Origin, content: Content) -> Item {
+    match content {
+        Content::Blob(blob) => Item::Read {
+            origin,
+            blob,
+            buf: Vec::new(),
+            pos: 0.0,
+        },
+        Content::Text(text) => Item::Text { origin, text },
+    }
+}
+
 fn restore_item(d: StoredDoc) -> Item {
     let origin = Origin {
         doc: None,
@@ -303,15 +310,7 @@ fn restore_item(d: StoredDoc) -> Item {
         encoding: d.encoding.as_deref().and_then(Encoding::from_label),
         save: false,
     };
-    match d.content {
-        Content::Blob(blob) => Item::Read {
-            origin,
-            blob,
-            buf: Vec::new(),
-            pos: 0.0,
-        },
-        Content::Text(text) => Item::Text { origin, text },
-    }
+    item_for(origin, d.content)
 }
 
 fn item_size(i: &Item) -> u64 {
@@ -503,7 +502,7 @@ fn reanalyze(worker: &Shared, one: Option<(DocId, Option<Encoding>)>) {
         w.keys.remove(&id);
         if let Some((_, enc)) = one {
             origin.encoding = enc;
-            if let Source::Blob(b) = &source {
+            if let Content::Blob(b) = &source {
                 resave.push(StoredDoc {
                     key: origin.key.clone(),
                     name: origin.name.clone(),
@@ -515,15 +514,7 @@ fn reanalyze(worker: &Shared, one: Option<(DocId, Option<Encoding>)>) {
         }
         origin.save = false;
         origin.doc = Some(id);
-        items.push_back(match source {
-            Source::Blob(blob) => Item::Read {
-                origin,
-                blob,
-                buf: Vec::new(),
-                pos: 0.0,
-            },
-            Source::Text(text) => Item::Text { origin, text },
-        });
+        items.push_back(item_for(origin, source));
     }
     // Later documents may have left out paragraphs that the removed ones held: with all of
     // them re-run in order, ownership is settled again as if they were added now.
@@ -1002,14 +993,7 @@ impl Worker {
                 match built {
                     Ok(builder) => {
                         let blob = blob.unwrap_or_else(|| bytes_blob(&bytes));
-                        queue_analysis(
-                            job,
-                            origin,
-                            builder,
-                            input,
-                            Content::Blob(blob.clone()),
-                            Source::Blob(blob),
-                        )
+                        queue_analysis(job, origin, builder, input, Content::Blob(blob))
                     }
                     Err(r) => {
                         job.done += input;
@@ -1025,14 +1009,7 @@ impl Worker {
                 let built = DocBuilder::from_text(origin.name.clone(), &text, &opts);
                 job.prepare_ms += now(&self.scope) - t0;
                 match built {
-                    Ok(builder) => queue_analysis(
-                        job,
-                        origin,
-                        builder,
-                        input,
-                        Content::Text(text.clone()),
-                        Source::Text(text),
-                    ),
+                    Ok(builder) => queue_analysis(job, origin, builder, input, Content::Text(text)),
                     Err(r) => {
                         job.done += input;
                         self.refuse(job_id, origin, RefuseReason::from(&r));
@@ -1071,22 +1048,21 @@ impl Worker {
     }
 }
 
-/// Queue the analysis of a document that decoded, and (when it is new) the write of its
-/// record with `content`.
+/// Queue the analysis of a document that decoded from `source`, and (when it is new) the
+/// write of its record.
 fn queue_analysis(
     job: &mut Job,
     origin: Origin,
     builder: DocBuilder,
     input: u64,
-    content: Content,
-    source: Source,
+    source: Content,
 ) -> Step {
     let save = origin.save.then(|| StoredDoc {
         key: origin.key.clone(),
         name: origin.name.clone(),
         added: origin.added,
         encoding: origin.encoding.map(|e| e.label().to_owned()),
-        content,
+        content: source.clone(),
     });
     job.items.push_front(Item::Analyze {
         origin,
