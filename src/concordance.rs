@@ -32,6 +32,7 @@ enum Pattern {
 pub struct Query {
     parts: Vec<Pattern>,
     opts: Options,
+    raw: String,
 }
 
 /// `c` without tone or vowel marks, lower case unless `keep_case`: "Ố" → "o", "đ" → "d".
@@ -83,10 +84,48 @@ impl Query {
                 }
             })
             .collect();
-        (!parts.is_empty()).then_some(Query { parts, opts })
+        (!parts.is_empty()).then_some(Query {
+            parts,
+            opts,
+            raw: q.to_owned(),
+        })
     }
 
-    fn matches(&self, k: usize, token: &str) -> bool {
+    /// How many tokens a match spans.
+    pub fn len(&self) -> usize {
+        self.parts.len()
+    }
+
+    /// Never true: [`Query::parse`] refuses empty queries.
+    pub fn is_empty(&self) -> bool {
+        self.parts.is_empty()
+    }
+
+    /// Whether pattern `k` is a lone `*`.
+    pub fn is_any(&self, k: usize) -> bool {
+        matches!(self.parts.get(k), Some(Pattern::Any))
+    }
+
+    /// Whether matching keeps case.
+    pub fn case_sensitive(&self) -> bool {
+        self.opts.case_sensitive
+    }
+
+    /// The same query ignoring case (what an index of lower-cased terms can answer; hits of
+    /// a case-sensitive query are then checked with [`Query::matches`]).
+    pub fn ignoring_case(&self) -> Query {
+        let opts = Options {
+            case_sensitive: false,
+            ..self.opts
+        };
+        Query::parse(&self.raw, opts).unwrap_or_else(|| self.clone())
+    }
+
+    /// Whether `token` matches pattern `k`.
+    pub fn matches(&self, k: usize, token: &str) -> bool {
+        if k >= self.parts.len() {
+            return false;
+        }
         let t = prepare(token, self.opts);
         match &self.parts[k] {
             Pattern::Any => true,
@@ -168,10 +207,15 @@ pub fn sort_key(h: &Hit, by_right: bool) -> (String, String) {
             .collect::<Vec<_>>()
             .join(" ")
     };
-    let folded = context.chars().map(|c| fold_char(c, false)).collect();
+    sort_text(&context)
+}
+
+/// The key Vietnamese alphabetical order compares: the letters without their marks, then
+/// the lower-cased text.
+pub fn sort_text(s: &str) -> (String, String) {
     (
-        folded,
-        context.chars().map(crate::syllable::to_lower).collect(),
+        s.chars().map(|c| fold_char(c, false)).collect(),
+        s.chars().map(crate::syllable::to_lower).collect(),
     )
 }
 

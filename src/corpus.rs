@@ -41,6 +41,26 @@ impl Interner {
     pub fn get(&self, s: &str) -> Option<TermId> {
         self.ids.get(s).copied()
     }
+
+    /// Every interned string; its position is its id.
+    pub fn strings(&self) -> impl Iterator<Item = &str> + Clone {
+        self.strings.iter().map(|s| &**s)
+    }
+
+    /// How many strings are interned.
+    pub fn len(&self) -> usize {
+        self.strings.len()
+    }
+
+    /// Whether nothing is interned.
+    pub fn is_empty(&self) -> bool {
+        self.strings.is_empty()
+    }
+
+    /// Bytes held, roughly: each string twice (map key and list) plus the tables.
+    pub fn heap_bytes(&self) -> usize {
+        self.strings.iter().map(|s| 2 * s.len() + 40).sum()
+    }
 }
 
 /// A document's stable id within one corpus.
@@ -105,6 +125,8 @@ pub struct Document {
     /// Flagged paragraphs (index among the document's paragraphs, flag, whether it was left
     /// out of the statistics).
     pub flags: Vec<(usize, ParaFlag, bool)>,
+    /// Its tokens and words in order (see [`crate::index`]).
+    pub index: crate::index::DocIndex,
     /// Fingerprints of the paragraphs this document contributed to the corpus.
     fingerprints: Vec<u64>,
 }
@@ -125,6 +147,8 @@ pub struct DocBuilder {
     sentence_buf: Vec<std::ops::Range<usize>>,
     word_scratch: crate::words::Scratch,
     word_buf: Vec<crate::words::Word>,
+    layout: crate::words::Layout,
+    index: crate::index::DocIndex,
     next: usize,
     exclude_boilerplate: bool,
     counts: Counts,
@@ -205,6 +229,8 @@ impl DocBuilder {
             sentence_buf: Vec::new(),
             word_scratch: crate::words::Scratch::default(),
             word_buf: Vec::new(),
+            layout: crate::words::Layout::default(),
+            index: crate::index::DocIndex::default(),
             next: 0,
             exclude_boilerplate: opts.exclude_boilerplate,
             counts,
@@ -279,23 +305,38 @@ impl DocBuilder {
                 let id = corpus.interner.intern(&self.lower);
                 *self.counts.syllable_freq.entry(id).or_insert(0) += 1;
             }
-            crate::words::words_into(
+            crate::words::words_and_tokens_into(
                 para,
                 crate::wordseg::Segmenter::embedded(),
                 &corpus.dictionary,
                 &mut self.word_scratch,
                 &mut self.word_buf,
+                Some(&mut self.layout),
             );
-            for w in &self.word_buf {
-                if !w.kind.is_wordlike() {
-                    continue;
+            let words_before = self.index.words.len();
+            let interner = &mut corpus.interner;
+            self.index.push_paragraph(
+                para,
+                self.paragraphs[i].start,
+                &self.layout,
+                &self.word_buf,
+                |s| interner.intern(s),
+            );
+            for &id in &self.index.words[words_before..] {
+                if id != crate::index::BREAK {
+                    self.counts.words += 1;
+                    *self.counts.word_freq.entry(id).or_insert(0) += 1;
                 }
-                self.counts.words += 1;
-                self.lower.clear();
-                self.lower
-                    .extend(para[w.range.clone()].chars().map(crate::syllable::to_lower));
-                let id = corpus.interner.intern(&self.lower);
-                *self.counts.word_freq.entry(id).or_insert(0) += 1;
+            }
+            for w in &self.word_buf {
+                if w.kind == crate::token::TokenKind::Acronym && w.tokens == 1 {
+                    self.lower.clear();
+                    self.lower
+                        .extend(para[w.range.clone()].chars().map(crate::syllable::to_lower));
+                    if let Some(id) = corpus.interner.get(&self.lower) {
+                        corpus.acronyms.insert(id);
+                    }
+                }
             }
         }
         self.next >= self.paragraphs.len()
@@ -304,6 +345,7 @@ impl DocBuilder {
     /// The analyzed document. Call after [`step`](Self::step) returned `true`.
     pub fn finish(mut self, id: DocId) -> Document {
         let text = std::mem::take(&mut self.normalized.text);
+        self.index.shrink();
         Document {
             id,
             title: title_of(&text).unwrap_or_else(|| self.name.clone()),
@@ -317,6 +359,7 @@ impl DocBuilder {
             warnings: self.warnings,
             counts: self.counts,
             flags: self.flags,
+            index: self.index,
             fingerprints: self.fingerprints,
         }
     }
@@ -377,7 +420,7 @@ pub struct Overview {
 }
 
 /// Documents and their merged counts.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Corpus {
     interner: Interner,
     /// The user's corrections to word segmentation, applied to every document analyzed.
@@ -387,6 +430,25 @@ pub struct Corpus {
     docs: Vec<Document>,
     totals: Counts,
     next_id: DocId,
+    /// Terms seen as acronyms (a term's kind does not change, so this only grows).
+    pub acronyms: rustc_hash::FxHashSet<TermId>,
+    /// Words the keyword tables leave out (the built-in list unless the user edited it).
+    pub stopwords: crate::keywords::Stopwords,
+}
+
+impl Default for Corpus {
+    fn default() -> Self {
+        Corpus {
+            interner: Interner::default(),
+            dictionary: crate::words::UserDict::default(),
+            paragraph_owner: FxHashMap::default(),
+            docs: Vec::new(),
+            totals: Counts::default(),
+            next_id: 0,
+            acronyms: Default::default(),
+            stopwords: crate::keywords::Stopwords::builtin().clone(),
+        }
+    }
 }
 
 impl Corpus {
@@ -459,6 +521,16 @@ impl Corpus {
         }
     }
 
+    /// Every interned term; its position is its id (see [`crate::index::Matcher`]).
+    pub fn vocabulary(&self) -> impl Iterator<Item = &str> + Clone {
+        self.interner.strings()
+    }
+
+    /// The interner (for memory figures).
+    pub fn interner(&self) -> &Interner {
+        &self.interner
+    }
+
     /// The text of interned term `id`.
     pub fn term(&self, id: TermId) -> Option<&str> {
         self.interner.resolve(id)
@@ -474,6 +546,7 @@ impl Corpus {
         *self = Corpus {
             next_id: self.next_id,
             dictionary: std::mem::take(&mut self.dictionary),
+            stopwords: std::mem::take(&mut self.stopwords),
             ..Corpus::default()
         };
     }
@@ -520,7 +593,7 @@ impl Corpus {
 
     /// `freq` without the built-in stopwords: the words a reader looks for.
     pub fn content_words(&self, freq: &FxHashMap<TermId, u64>) -> FxHashMap<TermId, u64> {
-        let stop = crate::keywords::Stopwords::builtin();
+        let stop = &self.stopwords;
         freq.iter()
             .filter(|(&id, _)| self.interner.resolve(id).is_some_and(|t| !stop.contains(t)))
             .map(|(&k, &v)| (k, v))

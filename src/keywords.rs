@@ -50,6 +50,13 @@ impl Stopwords {
         self.0.len()
     }
 
+    /// The words, sorted.
+    pub fn words(&self) -> Vec<&str> {
+        let mut v: Vec<&str> = self.0.iter().map(String::as_str).collect();
+        v.sort_unstable();
+        v
+    }
+
     /// Is the list empty?
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()

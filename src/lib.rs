@@ -15,8 +15,10 @@
 pub mod cli;
 pub mod concordance;
 pub mod corpus;
+pub mod explore;
 pub mod hygiene;
 pub mod i18n;
+pub mod index;
 pub mod ingest;
 pub mod keywords;
 pub mod normalize;

@@ -188,7 +188,32 @@ pub fn words_into(
     s: &mut Scratch,
     out: &mut Vec<Word>,
 ) {
+    words_and_tokens_into(paragraph, seg, dict, s, out, None);
+}
+
+/// What [`words_into`] finds besides the words: the tokens, and where sentences end.
+#[derive(Default, Debug)]
+pub struct Layout {
+    /// Every token of the paragraph, ranges into it.
+    pub tokens: Vec<Token>,
+    /// For each sentence, the index in the words just past its last word.
+    pub sentence_ends: Vec<usize>,
+}
+
+/// [`words_into`], also filling `layout` (cleared first) so an index needs no second pass.
+pub fn words_and_tokens_into(
+    paragraph: &str,
+    seg: &Segmenter,
+    dict: &UserDict,
+    s: &mut Scratch,
+    out: &mut Vec<Word>,
+    mut layout: Option<&mut Layout>,
+) {
     out.clear();
+    if let Some(l) = layout.as_deref_mut() {
+        l.tokens.clear();
+        l.sentence_ends.clear();
+    }
     segment::sentences_into(paragraph, &mut s.sentences);
     for k in 0..s.sentences.len() {
         let sr = s.sentences[k].clone();
@@ -208,6 +233,13 @@ pub fn words_into(
                 kind: first.kind,
                 tokens: end - start,
             });
+        }
+        if let Some(l) = layout.as_deref_mut() {
+            l.tokens.extend(s.tokens.iter().map(|t| Token {
+                kind: t.kind,
+                range: sr.start + t.range.start..sr.start + t.range.end,
+            }));
+            l.sentence_ends.push(out.len());
         }
     }
 }

@@ -1,0 +1,367 @@
+//! The index of one document: its tokens and words as interned ids, in text order.
+//!
+//! Built while the document is analyzed (no second pass over the text), it answers the
+//! questions that need positions rather than counts: concordance lines, their dispersion,
+//! collocates in a window, n-grams. A query resolves its patterns against the vocabulary
+//! once (a few thousand to a few hundred thousand strings), then scans `u32` ids, which is
+//! what makes a concordance over 50 MB take milliseconds instead of a re-tokenization.
+
+use crate::concordance::Query;
+use crate::stats::TermId;
+use rustc_hash::FxHashMap;
+use std::ops::Range;
+
+/// Marks a paragraph end in [`DocIndex::tokens`] and a sentence end in
+/// [`DocIndex::words`]; no pattern matches it and no window crosses it.
+pub const BREAK: TermId = TermId::MAX;
+
+/// Positions of one document's counted paragraphs.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DocIndex {
+    /// Every token, lower-cased and interned; [`BREAK`] after each paragraph.
+    pub tokens: Vec<TermId>,
+    /// Where each token starts in the document's canonical text (bytes).
+    pub starts: Vec<u32>,
+    /// Each token's length in bytes, 255 for 255 or more (measured again when needed).
+    pub lens: Vec<u8>,
+    /// Word-like words (syllables joined by spaces, foreign words, acronyms), lower-cased
+    /// and interned; [`BREAK`] after each sentence.
+    pub words: Vec<TermId>,
+}
+
+impl DocIndex {
+    /// Append one paragraph. `offset` is where it starts in the document; `tokens` and
+    /// `sentence_ends` come from [`crate::words::words_and_tokens_into`]; `intern` gives
+    /// the id of a lower-cased string.
+    pub fn push_paragraph(
+        &mut self,
+        para: &str,
+        offset: usize,
+        layout: &crate::words::Layout,
+        words: &[crate::words::Word],
+        mut intern: impl FnMut(&str) -> TermId,
+    ) {
+        let mut lower = String::new();
+        let mut low = |s: &str, lower: &mut String| {
+            lower.clear();
+            if s.bytes().all(|b| !b.is_ascii_uppercase() && b < 0x80) {
+                lower.push_str(s);
+            } else {
+                lower.extend(s.chars().map(crate::syllable::to_lower));
+            }
+            intern(lower)
+        };
+        for t in &layout.tokens {
+            let id = low(&para[t.range.clone()], &mut lower);
+            self.tokens.push(id);
+            self.starts.push((offset + t.range.start) as u32);
+            self.lens.push(t.range.len().min(255) as u8);
+        }
+        self.tokens.push(BREAK);
+        self.starts.push((offset + para.len()) as u32);
+        self.lens.push(0);
+        let mut from = 0;
+        for &end in &layout.sentence_ends {
+            for w in words.get(from..end).unwrap_or_default() {
+                if w.kind.is_wordlike() {
+                    let id = low(&para[w.range.clone()], &mut lower);
+                    self.words.push(id);
+                }
+            }
+            self.words.push(BREAK);
+            from = end;
+        }
+    }
+
+    /// Give back the memory vectors grew into.
+    pub fn shrink(&mut self) {
+        self.tokens.shrink_to_fit();
+        self.starts.shrink_to_fit();
+        self.lens.shrink_to_fit();
+        self.words.shrink_to_fit();
+    }
+
+    /// Bytes this index holds.
+    pub fn heap_bytes(&self) -> usize {
+        self.tokens.capacity() * 4
+            + self.starts.capacity() * 4
+            + self.lens.capacity()
+            + self.words.capacity() * 4
+    }
+
+    /// The byte range of token `i` in `text` (the document's canonical text).
+    pub fn token_range(&self, i: usize, text: &str) -> Range<usize> {
+        let start = self.starts[i] as usize;
+        let len = self.lens[i] as usize;
+        if len < 255 {
+            return start..start + len;
+        }
+        // A long token (a URL): tokenize from its start to find its end.
+        let line_end = text[start..].find('\n').map_or(text.len(), |e| start + e);
+        let mut toks = Vec::new();
+        crate::token::tokenize(&text[start..line_end], &mut toks);
+        toks.first().map_or(start..line_end, |t| {
+            start + t.range.start..start + t.range.end
+        })
+    }
+
+    /// Where `query` matches: the index of each match's first token. Matches never cross a
+    /// paragraph and do not overlap.
+    pub fn find(&self, m: &Matcher) -> Vec<usize> {
+        let n = m.sets.len();
+        let mut out = Vec::new();
+        if n == 0 || self.tokens.len() < n {
+            return out;
+        }
+        let last = self.tokens.len() - n;
+        let mut i = 0;
+        while i <= last {
+            if m.accepts(0, self.tokens[i]) && (1..n).all(|k| m.accepts(k, self.tokens[i + k])) {
+                out.push(i);
+                i += n;
+            } else {
+                i += 1;
+            }
+        }
+        out
+    }
+}
+
+/// A query resolved against a vocabulary: which term ids each pattern accepts.
+#[derive(Debug, Clone)]
+pub struct Matcher {
+    sets: Vec<Accept>,
+    /// The query matches case exactly: hits must be checked against the text.
+    pub case_sensitive: bool,
+}
+
+#[derive(Debug, Clone)]
+enum Accept {
+    Any,
+    One(TermId),
+    Set(Vec<u64>),
+}
+
+impl Matcher {
+    /// Resolve `query` over `vocabulary` (every interned string, id = position).
+    pub fn new<'a>(query: &Query, vocabulary: impl Iterator<Item = &'a str> + Clone) -> Matcher {
+        let n = vocabulary.clone().count();
+        let sets = (0..query.len())
+            .map(|k| {
+                if query.is_any(k) {
+                    return Accept::Any;
+                }
+                let mut bits = vec![0u64; n.div_ceil(64)];
+                for (id, term) in vocabulary.clone().enumerate() {
+                    if query.matches(k, term) {
+                        bits[id / 64] |= 1 << (id % 64);
+                    }
+                }
+                let ones: Vec<usize> = (0..n)
+                    .filter(|&id| bits[id / 64] >> (id % 64) & 1 == 1)
+                    .take(2)
+                    .collect();
+                match ones.as_slice() {
+                    [one] => Accept::One(*one as TermId),
+                    _ => Accept::Set(bits),
+                }
+            })
+            .collect();
+        Matcher {
+            sets,
+            case_sensitive: query.case_sensitive(),
+        }
+    }
+
+    /// How many tokens a match spans.
+    pub fn len(&self) -> usize {
+        self.sets.len()
+    }
+
+    /// Whether the query is empty.
+    pub fn is_empty(&self) -> bool {
+        self.sets.is_empty()
+    }
+
+    #[inline]
+    fn accepts(&self, k: usize, id: TermId) -> bool {
+        if id == BREAK {
+            return false;
+        }
+        match &self.sets[k] {
+            Accept::Any => true,
+            Accept::One(one) => *one == id,
+            Accept::Set(bits) => bits
+                .get(id as usize / 64)
+                .is_some_and(|w| w >> (id % 64) & 1 == 1),
+        }
+    }
+}
+
+/// Co-occurrences of `node` with each word within `left` words before and `right` after,
+/// never across a sentence end, added into `out`. Returns how often `node` occurred.
+pub fn cooccurrences(
+    words: &[TermId],
+    node: TermId,
+    left: usize,
+    right: usize,
+    out: &mut FxHashMap<TermId, u64>,
+) -> u64 {
+    let mut seen = 0;
+    for (i, &w) in words.iter().enumerate() {
+        if w != node {
+            continue;
+        }
+        seen += 1;
+        for &c in words[..i]
+            .iter()
+            .rev()
+            .take(left)
+            .take_while(|&&c| c != BREAK)
+        {
+            *out.entry(c).or_insert(0) += 1;
+        }
+        for &c in words[i + 1..]
+            .iter()
+            .take(right)
+            .take_while(|&&c| c != BREAK)
+        {
+            *out.entry(c).or_insert(0) += 1;
+        }
+    }
+    seen
+}
+
+/// Count the `n`-word sequences of `words` (never across a sentence end) into `out`, keyed
+/// by their ids; `keep` decides which sequences count (given the first and last word).
+pub fn ngrams(
+    words: &[TermId],
+    n: usize,
+    mut keep: impl FnMut(TermId, TermId) -> bool,
+    out: &mut FxHashMap<Box<[TermId]>, u64>,
+) {
+    if n == 0 {
+        return;
+    }
+    for run in words.split(|&w| w == BREAK) {
+        for g in run.windows(n) {
+            if keep(g[0], g[n - 1]) {
+                match out.get_mut(g) {
+                    Some(c) => *c += 1,
+                    None => {
+                        out.insert(g.into(), 1);
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::concordance::{Options, Query};
+    use crate::corpus::Corpus;
+
+    fn corpus(texts: &[&str]) -> Corpus {
+        let mut c = Corpus::new();
+        for (i, t) in texts.iter().enumerate() {
+            c.add_bytes(format!("{i}.txt"), t.as_bytes()).unwrap();
+        }
+        c
+    }
+
+    #[test]
+    fn the_index_covers_every_token_and_word_in_order() {
+        let text = "Tổng Bí thư làm việc với Ban Đối ngoại Trung ương.\nNgày 23/12, đối ngoại!";
+        let c = corpus(&[text]);
+        let d = &c.docs()[0];
+        let toks: Vec<&str> = (0..d.index.tokens.len())
+            .filter(|&i| d.index.tokens[i] != BREAK)
+            .map(|i| &d.text[d.index.token_range(i, &d.text)])
+            .collect();
+        assert_eq!(toks[..4], ["Tổng", "Bí", "thư", "làm"]);
+        assert!(toks.contains(&"23/12") && toks.contains(&","));
+        let words: Vec<&str> = d
+            .index
+            .words
+            .iter()
+            .map(|&w| if w == BREAK { "|" } else { c.term(w).unwrap() })
+            .collect();
+        assert_eq!(words.iter().filter(|w| **w == "|").count(), 2);
+        assert!(words.contains(&"đối ngoại"), "{words:?}");
+        // Word-like words only: the date and the punctuation are not in the word stream.
+        assert!(!words.contains(&"23/12") && !words.contains(&","));
+        // The stream's words are the counted words.
+        let counted: u64 = d.counts.word_freq.values().sum();
+        assert_eq!(counted as usize, words.len() - 2);
+    }
+
+    #[test]
+    fn matcher_finds_what_search_finds() {
+        let text = "Công tác đối ngoại và ngoại giao nhân dân; ĐỐI NGOẠI đa phương.\nDoi ngoai viết không dấu. Đối\nngoại.";
+        let c = corpus(&[text]);
+        let d = &c.docs()[0];
+        for (q, opts) in [
+            ("đối ngoại", Options::default()),
+            (
+                "doi ngoai",
+                Options {
+                    ignore_accents: true,
+                    ..Options::default()
+                },
+            ),
+            ("ngoại*", Options::default()),
+            ("đối *", Options::default()),
+            ("*ươn*", Options::default()),
+        ] {
+            let query = Query::parse(q, opts).unwrap();
+            let m = Matcher::new(&query, c.vocabulary());
+            let found: Vec<&str> = d
+                .index
+                .find(&m)
+                .into_iter()
+                .map(|i| {
+                    let s = d.index.token_range(i, &d.text).start;
+                    let e = d.index.token_range(i + m.len() - 1, &d.text).end;
+                    &d.text[s..e]
+                })
+                .collect();
+            let expected: Vec<String> = crate::concordance::search(&d.text, &query, 5)
+                .into_iter()
+                .map(|h| h.matched)
+                .collect();
+            assert_eq!(found, expected, "{q}");
+        }
+    }
+
+    #[test]
+    fn cooccurrence_windows_stop_at_sentence_ends() {
+        let (a, b, x, y) = (1, 2, 3, 4);
+        let words = [a, x, b, BREAK, x, y, x, BREAK];
+        let mut out = FxHashMap::default();
+        assert_eq!(cooccurrences(&words, x, 1, 1, &mut out), 3);
+        // First x: a and b; second: y (not b, across the break); third: y.
+        assert_eq!(out[&a], 1);
+        assert_eq!(out[&b], 1);
+        assert_eq!(out[&y], 2);
+        assert!(!out.contains_key(&BREAK));
+        let mut out = FxHashMap::default();
+        cooccurrences(&words, x, 5, 5, &mut out);
+        // Within a sentence the other x is a collocate of each: 2 + 2.
+        assert_eq!(out[&x], 2);
+    }
+
+    #[test]
+    fn ngrams_stay_in_sentences() {
+        let words = [1, 2, 3, BREAK, 2, 3, BREAK];
+        let mut out = FxHashMap::default();
+        ngrams(&words, 2, |_, _| true, &mut out);
+        assert_eq!(out[&[2, 3][..]], 2);
+        assert_eq!(out[&[1, 2][..]], 1);
+        assert_eq!(out.len(), 2);
+        let mut out = FxHashMap::default();
+        ngrams(&words, 2, |first, _| first != 1, &mut out);
+        assert_eq!(out.len(), 1);
+    }
+}
