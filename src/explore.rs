@@ -508,8 +508,11 @@ pub struct KwicView {
     pub elapsed_ms: f64,
 }
 
+/// A hit: the document's index in the corpus, its first token, how many tokens.
+pub type HitAt = (usize, usize, usize);
+
 /// Every hit of `q`: (document index, index of the first token), in corpus order.
-pub fn kwic_hits(c: &Corpus, q: &Query) -> Vec<(usize, usize, usize)> {
+pub fn kwic_hits(c: &Corpus, q: &Query) -> Vec<HitAt> {
     let m = Matcher::new(&q.ignoring_case(), c.vocabulary());
     let mut out = Vec::new();
     for (di, d) in c.docs().iter().enumerate() {
@@ -528,7 +531,7 @@ pub fn kwic_hits(c: &Corpus, q: &Query) -> Vec<(usize, usize, usize)> {
 }
 
 /// The hits of `q` in the order `sort` asks for.
-pub fn ordered_hits(c: &Corpus, q: &Query, sort: KwicSort) -> Vec<(usize, usize, usize)> {
+pub fn ordered_hits(c: &Corpus, q: &Query, sort: KwicSort) -> Vec<HitAt> {
     let hits = kwic_hits(c, q);
     if sort == KwicSort::Position {
         return hits;
@@ -543,7 +546,7 @@ pub fn ordered_hits(c: &Corpus, q: &Query, sort: KwicSort) -> Vec<(usize, usize,
             .clone()
     };
     let right = sort == KwicSort::Right;
-    let mut keyed: Vec<(Vec<(String, String)>, (usize, usize, usize))> = hits
+    let mut keyed: Vec<(Vec<(String, String)>, HitAt)> = hits
         .iter()
         .map(|&(di, i, n)| {
             let toks = &docs[di].index.tokens;
