@@ -101,11 +101,6 @@ impl Query {
         self.parts.is_empty()
     }
 
-    /// Whether pattern `k` is a lone `*`.
-    pub fn is_any(&self, k: usize) -> bool {
-        matches!(self.parts.get(k), Some(Pattern::Any))
-    }
-
     /// Whether matching keeps case.
     pub fn case_sensitive(&self) -> bool {
         self.opts.case_sensitive
@@ -128,7 +123,8 @@ impl Query {
         }
         let t = prepare(token, self.opts);
         match &self.parts[k] {
-            Pattern::Any => true,
+            // A wildcard stands for a word: letters or digits, not punctuation.
+            Pattern::Any => t.chars().next().is_some_and(char::is_alphanumeric),
             Pattern::Exact(p) => t == *p,
             Pattern::Prefix(p) => t.starts_with(p.as_str()),
             Pattern::Suffix(p) => t.ends_with(p.as_str()),

@@ -334,6 +334,45 @@ pub fn keywords(c: &Corpus, q: &KeywordsQuery) -> KeywordsView {
     }
 }
 
+/// The `top` most distinctive words of each document, in corpus order: highest TF-IDF
+/// among its content words seen at least twice (once is too little to call a word typical
+/// of a document).
+pub fn distinctive(c: &Corpus, top: usize) -> Vec<Vec<String>> {
+    let mut df: FxHashMap<TermId, u32> = FxHashMap::default();
+    for d in c.docs() {
+        for &id in d.counts.word_freq.keys() {
+            *df.entry(id).or_insert(0) += 1;
+        }
+    }
+    let n = c.docs().len() as f64;
+    c.docs()
+        .iter()
+        .map(|d| {
+            let len = d.counts.words as f64;
+            let mut scored: Vec<(f64, &str)> = d
+                .counts
+                .word_freq
+                .iter()
+                .filter(|&(_, &f)| f >= 2)
+                .filter_map(|(&id, &f)| {
+                    let t = c.term(id)?;
+                    if c.stopwords.contains(t) || c.acronyms.contains(&id) && t.len() < 2 {
+                        return None;
+                    }
+                    let w = tf_idf(f as f64, len, df.get(&id).copied().unwrap_or(1) as f64, n);
+                    (w > 0.0).then_some((w, t))
+                })
+                .collect();
+            scored.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(b.1)));
+            scored
+                .into_iter()
+                .take(top)
+                .map(|(_, t)| t.to_owned())
+                .collect()
+        })
+        .collect()
+}
+
 /// Relative frequency of some words in each document.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct TrendsView {

@@ -137,7 +137,6 @@ pub struct Matcher {
 
 #[derive(Debug, Clone)]
 enum Accept {
-    Any,
     One(TermId),
     Set(Vec<u64>),
 }
@@ -148,9 +147,6 @@ impl Matcher {
         let n = vocabulary.clone().count();
         let sets = (0..query.len())
             .map(|k| {
-                if query.is_any(k) {
-                    return Accept::Any;
-                }
                 let mut bits = vec![0u64; n.div_ceil(64)];
                 for (id, term) in vocabulary.clone().enumerate() {
                     if query.matches(k, term) {
@@ -189,7 +185,6 @@ impl Matcher {
             return false;
         }
         match &self.sets[k] {
-            Accept::Any => true,
             Accept::One(one) => *one == id,
             Accept::Set(bits) => bits
                 .get(id as usize / 64)

@@ -11,6 +11,7 @@
 //! pure reducer and [`i18n`] its strings. Only [`web`] (wasm32 only) touches the browser.
 #![deny(missing_docs)]
 
+pub mod chart;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod cli;
 pub mod concordance;

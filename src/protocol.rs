@@ -89,6 +89,75 @@ pub enum Request {
         /// Page number, from 0.
         page: usize,
     },
+    /// The Keywords view.
+    Keywords(crate::explore::KeywordsQuery),
+    /// The Trends view of some words ("đối ngoại, ngoại giao").
+    Trends {
+        /// The words, separated by commas.
+        terms: String,
+    },
+    /// The Concordance view.
+    Kwic(crate::explore::KwicQuery),
+    /// The Collocates view.
+    Collocates(crate::explore::CollocatesQuery),
+    /// A whole table as a file (answered by [`Response::Download`]).
+    ExportTable {
+        /// Which table.
+        table: TableRequest,
+        /// CSV or JSON.
+        format: TableFormat,
+    },
+    /// Replace the stopword list (`None`: the built-in one).
+    SetStopwords {
+        /// One word a line.
+        words: Option<Vec<String>>,
+    },
+}
+
+/// A table to export: the same request as its view.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub enum TableRequest {
+    /// The word list.
+    Keywords(crate::explore::KeywordsQuery),
+    /// Trends of these words.
+    Trends(String),
+    /// Concordance lines.
+    Kwic(crate::explore::KwicQuery),
+    /// Collocates.
+    Collocates(crate::explore::CollocatesQuery),
+}
+
+/// A table file format.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+pub enum TableFormat {
+    /// Comma-separated values (RFC 4180).
+    Csv,
+    /// A JSON array of objects.
+    Json,
+}
+
+/// The whole table `t` of `c` as a file: (name, MIME type, content).
+pub fn table_file(
+    c: &Corpus,
+    t: &TableRequest,
+    format: TableFormat,
+) -> (String, &'static str, String) {
+    use crate::explore as x;
+    let (stem, table) = match t {
+        TableRequest::Keywords(q) => ("soi-keywords", x::keywords_table(c, q)),
+        TableRequest::Trends(terms) => ("soi-trends", x::trends_table(&x::trends(c, terms))),
+        TableRequest::Kwic(q) => ("soi-concordance", x::kwic_table(c, q)),
+        TableRequest::Collocates(q) => ("soi-collocates", x::collocates_table(c, q)),
+    };
+    match format {
+        // A BOM so spreadsheet programs read the file as UTF-8.
+        TableFormat::Csv => (
+            format!("{stem}.csv"),
+            "text/csv;charset=utf-8",
+            format!("\u{FEFF}{}", table.csv()),
+        ),
+        TableFormat::Json => (format!("{stem}.json"), "application/json", table.json()),
+    }
 }
 
 /// Worker → page.
@@ -166,6 +235,30 @@ pub enum Response {
     Page(ReaderPage),
     /// The Normalization view.
     Normalization(NormView),
+    /// The Keywords view.
+    Keywords(crate::explore::KeywordsView),
+    /// The Trends view.
+    Trends(crate::explore::TrendsView),
+    /// The Concordance view.
+    Kwic(crate::explore::KwicView),
+    /// The Collocates view.
+    Collocates(crate::explore::CollocatesView),
+    /// A file for the page to offer as a download.
+    Download {
+        /// A suggested file name.
+        name: String,
+        /// Its MIME type.
+        mime: String,
+        /// Its content.
+        content: String,
+    },
+    /// The stopword list in force (after a change, or at start).
+    Stopwords {
+        /// The words, sorted.
+        words: Vec<String>,
+        /// Whether it is the built-in list.
+        builtin: bool,
+    },
     /// The worker hit a bug; the message is for a bug report.
     Crashed {
         /// The panic message.
@@ -354,6 +447,12 @@ pub struct DocSummary {
     pub changes: u64,
     /// Paragraphs left out of the statistics (duplicates, boilerplate).
     pub excluded: u64,
+    /// Word tokens counted.
+    #[serde(default)]
+    pub words: u64,
+    /// Its most distinctive words (highest TF-IDF, seen at least twice).
+    #[serde(default)]
+    pub distinctive: Vec<String>,
 }
 
 /// Changes per paragraph-flag and per change kind, for one document or the corpus.
@@ -466,6 +565,9 @@ pub struct CorpusView {
     pub word_types: u64,
     /// The most frequent words, stopwords left out.
     pub top_words: Vec<TermCount>,
+    /// Words seen once.
+    #[serde(default)]
+    pub hapaxes: u64,
 }
 
 /// A term and its frequency.
@@ -524,14 +626,21 @@ pub mod views {
             saved: true,
             changes: d.normalization.counts.iter().sum(),
             excluded: d.flags.iter().filter(|f| f.2).count() as u64,
+            words: d.counts.words,
+            distinctive: Vec::new(),
         }
     }
 
     /// The corpus view with the top `n` syllables.
     pub fn corpus_view(c: &Corpus, n: usize) -> CorpusView {
         let o = c.overview(n);
+        let mut docs: Vec<DocSummary> = c.docs().iter().map(doc_summary).collect();
+        for (d, words) in docs.iter_mut().zip(crate::explore::distinctive(c, 5)) {
+            d.distinctive = words;
+        }
         CorpusView {
-            docs: c.docs().iter().map(doc_summary).collect(),
+            hapaxes: c.totals().word_freq.values().filter(|&&n| n == 1).count() as u64,
+            docs,
             documents: o.documents,
             paragraphs: o.paragraphs,
             sentences: o.sentences,

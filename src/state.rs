@@ -4,6 +4,9 @@
 //! where it is tested natively without a browser.
 
 use crate::corpus::DocId;
+use crate::explore::{
+    CollocatesQuery, CollocatesView, KeywordsQuery, KeywordsView, KwicQuery, KwicView, TrendsView,
+};
 use crate::i18n::Lang;
 use crate::protocol::{
     AnalysisSettings, CorpusView, DocWarning, JobId, NormView, ReaderPage, RefuseReason, Response,
@@ -19,21 +22,38 @@ pub enum Tab {
     Overview,
     Normalization,
     Keywords,
+    Trends,
     Concordance,
+    Collocates,
     Entities,
     Reader,
 }
 
 impl Tab {
     /// Every tab, in display order.
-    pub const ALL: [Tab; 6] = [
+    pub const ALL: [Tab; 8] = [
         Tab::Overview,
         Tab::Normalization,
         Tab::Keywords,
+        Tab::Trends,
         Tab::Concordance,
+        Tab::Collocates,
         Tab::Entities,
         Tab::Reader,
     ];
+}
+
+/// A concordance hit to show marked in the Reader.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Mark {
+    /// The document.
+    pub doc: DocId,
+    /// The paragraph.
+    pub para: usize,
+    /// Byte range within the paragraph.
+    pub start: u32,
+    /// End of that range.
+    pub end: u32,
 }
 
 /// A job the worker is running.
@@ -131,6 +151,34 @@ pub struct State {
     pub corpus_version: u64,
     /// The Reader's page was made before the latest corpus update.
     pub page_stale: bool,
+    /// The Reader page to ask for next (a concordance hit's page).
+    pub want_page: Option<usize>,
+    /// A concordance hit marked in the Reader.
+    pub mark: Option<Mark>,
+    /// The Keywords view's request.
+    pub kw_query: KeywordsQuery,
+    /// The Keywords view, when it answers `kw_query` on the current corpus.
+    pub keywords: Option<KeywordsView>,
+    /// The words the Trends view follows, as typed.
+    pub trend_terms: String,
+    /// The Trends view.
+    pub trends: Option<TrendsView>,
+    /// Trends as bars instead of lines.
+    pub trend_bars: bool,
+    /// The Concordance view's request.
+    pub kwic_query: KwicQuery,
+    /// The Concordance view.
+    pub kwic: Option<KwicView>,
+    /// The Collocates view's request.
+    pub coll_query: CollocatesQuery,
+    /// The Collocates view.
+    pub collocates: Option<CollocatesView>,
+    /// The Keywords view shows the document checkboxes of a subset.
+    pub kw_subset_open: bool,
+    /// The stopword list in force, sorted.
+    pub stopwords: Vec<String>,
+    /// Whether it is the built-in list.
+    pub stopwords_builtin: bool,
     next_notice: u32,
 }
 
@@ -170,6 +218,22 @@ pub enum Action {
     SetDictionary(Vec<String>),
     /// Show or hide word boundaries in the Reader.
     ShowWords(bool),
+    /// Ask the Keywords view for this.
+    Keywords(KeywordsQuery),
+    /// Show (or hide) the Keywords view's document checkboxes.
+    KeywordSubset(bool),
+    /// Follow these words in the Trends view.
+    Trends(String),
+    /// Draw trends as bars (or lines).
+    TrendBars(bool),
+    /// Ask the Concordance view for this.
+    Kwic(KwicQuery),
+    /// Ask the Collocates view for this.
+    Collocates(CollocatesQuery),
+    /// Open a concordance hit in the Reader.
+    OpenHit(Mark),
+    /// Look a word up in another view (from a table row).
+    Explore(Tab, String),
 }
 
 /// How many notices are kept; a 500-file drop of images must not grow the page forever.
@@ -207,13 +271,18 @@ impl State {
                     },
                 );
             }
-            Action::SetTab(t) => self.tab = t,
+            Action::SetTab(t) => {
+                self.tab = t;
+                self.fill_defaults();
+            }
             Action::SetLang(l) => self.lang = l,
             Action::Select(id) => {
                 if self.selected != Some(id) {
                     self.page = None;
                 }
                 self.selected = Some(id);
+                self.mark = None;
+                self.want_page = None;
                 self.tab = Tab::Reader;
             }
             Action::Dismiss(id) => self.notices.retain(|(i, _)| *i != id),
@@ -233,11 +302,139 @@ impl State {
                 self.page = None;
             }
             Action::ShowWords(on) => self.show_words = on,
+            Action::Keywords(q) => {
+                if q != self.kw_query {
+                    self.kw_query = q;
+                    self.keywords = None;
+                }
+            }
+            Action::Trends(t) => {
+                if t != self.trend_terms {
+                    self.trend_terms = t;
+                    self.trends = None;
+                }
+            }
+            Action::TrendBars(b) => self.trend_bars = b,
+            Action::KeywordSubset(open) => self.kw_subset_open = open,
+            Action::Kwic(q) => {
+                if q != self.kwic_query {
+                    self.kwic_query = q;
+                    self.kwic = None;
+                }
+            }
+            Action::Collocates(q) => {
+                if q != self.coll_query {
+                    self.coll_query = q;
+                    self.collocates = None;
+                }
+            }
+            Action::OpenHit(m) => {
+                let page = m.para / crate::protocol::READER_PAGE;
+                if self.selected != Some(m.doc)
+                    || self.page.as_ref().is_some_and(|p| p.page != page)
+                {
+                    self.page = None;
+                }
+                self.selected = Some(m.doc);
+                self.want_page = Some(page);
+                self.mark = Some(m);
+                self.tab = Tab::Reader;
+            }
+            Action::Explore(tab, term) => {
+                match tab {
+                    Tab::Concordance => self.reduce(Action::Kwic(KwicQuery {
+                        query: term,
+                        page: 0,
+                        ..self.kwic_query.clone()
+                    })),
+                    Tab::Trends => self.reduce(Action::Trends(term)),
+                    Tab::Collocates => self.reduce(Action::Collocates(CollocatesQuery {
+                        word: term,
+                        page: 0,
+                        ..self.coll_query.clone()
+                    })),
+                    _ => {}
+                }
+                self.tab = tab;
+            }
+        }
+    }
+
+    /// A view opened with nothing asked yet starts from the corpus's most frequent words.
+    fn fill_defaults(&mut self) {
+        let top: Vec<&str> = self
+            .corpus
+            .top_words
+            .iter()
+            .map(|t| t.term.as_str())
+            .collect();
+        let Some(first) = top.first() else { return };
+        match self.tab {
+            Tab::Trends if self.trend_terms.trim().is_empty() => {
+                self.trend_terms = top.iter().take(3).copied().collect::<Vec<_>>().join(", ");
+                self.trends = None;
+            }
+            Tab::Concordance if self.kwic_query.query.trim().is_empty() => {
+                self.kwic_query.query = (*first).to_owned();
+                self.kwic = None;
+            }
+            Tab::Collocates if self.coll_query.word.trim().is_empty() => {
+                self.coll_query.word = (*first).to_owned();
+                self.collocates = None;
+            }
+            _ => {}
         }
     }
 
     fn on_response(&mut self, r: Response) {
         match r {
+            Response::Keywords(v) => {
+                let asked = KeywordsQuery {
+                    page: v.query.page,
+                    ..self.kw_query.clone()
+                };
+                if v.query == asked {
+                    self.kw_query.page = v.query.page;
+                    self.keywords = Some(v);
+                }
+            }
+            Response::Trends(v) => {
+                let mut asked = crate::explore::terms_of(&self.trend_terms);
+                asked.truncate(8);
+                if v.terms == asked {
+                    self.trends = Some(v);
+                }
+            }
+            // A view answers the request in force, or it is a late answer to an older one.
+            Response::Kwic(v) => {
+                let asked = KwicQuery {
+                    page: v.query.page,
+                    width: v.query.width,
+                    ..self.kwic_query.clone()
+                };
+                if v.query == asked {
+                    self.kwic_query.page = v.query.page;
+                    self.kwic = Some(v);
+                }
+            }
+            Response::Collocates(v) => {
+                let asked = CollocatesQuery {
+                    page: v.query.page,
+                    ..self.coll_query.clone()
+                };
+                if v.query == asked {
+                    self.coll_query.page = v.query.page;
+                    self.collocates = Some(v);
+                }
+            }
+            Response::Download { .. } => {}
+            Response::Stopwords { words, builtin } => {
+                self.stopwords = words;
+                self.stopwords_builtin = builtin;
+                // Every table leaves stopwords out: ask again.
+                self.keywords = None;
+                self.collocates = None;
+            }
             Response::Ready {
                 settings,
                 persistent,
@@ -307,9 +504,17 @@ impl State {
                 }
                 // The views are stale: the page asks again.
                 self.norm = None;
+                self.keywords = None;
+                self.trends = None;
+                self.kwic = None;
+                self.collocates = None;
+                self.kw_query
+                    .scope
+                    .retain(|id| view.docs.iter().any(|d| d.id == *id));
                 self.page_stale = self.page.is_some();
                 self.corpus_version += 1;
                 self.corpus = view;
+                self.fill_defaults();
             }
             Response::Normalization(v) => {
                 if v.doc == self.norm_scope {
@@ -318,6 +523,10 @@ impl State {
             }
             Response::Page(p) => {
                 if Some(p.doc) == self.selected {
+                    if self.want_page.is_some_and(|w| w != p.page) {
+                        return;
+                    }
+                    self.want_page = None;
                     self.page = Some(p);
                     self.page_stale = false;
                 }
@@ -349,6 +558,8 @@ mod tests {
             saved: true,
             changes: 0,
             excluded: 0,
+            words: 1,
+            distinctive: Vec::new(),
         }
     }
 
@@ -442,5 +653,103 @@ mod tests {
         }
         assert_eq!(s.notices.len(), MAX_NOTICES);
         assert!(matches!(&s.notices[0].1, Notice::Refused { name, .. } if name == "50.bin"));
+    }
+}
+
+#[cfg(test)]
+mod explore_tests {
+    use super::*;
+    use crate::protocol::{CorpusView, TermCount};
+
+    fn with_top() -> State {
+        let mut s = State::new(Lang::Vi);
+        s.reduce(Action::Worker(Response::Corpus(CorpusView {
+            top_words: ["đối ngoại", "công tác", "đảng", "ngoại giao"]
+                .iter()
+                .map(|t| TermCount {
+                    term: (*t).into(),
+                    count: 1,
+                })
+                .collect(),
+            ..Default::default()
+        })));
+        s
+    }
+
+    #[test]
+    fn views_start_from_the_most_frequent_words() {
+        let mut s = with_top();
+        s.reduce(Action::SetTab(Tab::Trends));
+        assert_eq!(s.trend_terms, "đối ngoại, công tác, đảng");
+        s.reduce(Action::SetTab(Tab::Concordance));
+        assert_eq!(s.kwic_query.query, "đối ngoại");
+        s.reduce(Action::SetTab(Tab::Collocates));
+        assert_eq!(s.coll_query.word, "đối ngoại");
+        // What the user typed stays.
+        s.reduce(Action::Kwic(KwicQuery {
+            query: "ngoại*".into(),
+            ..KwicQuery::default()
+        }));
+        s.reduce(Action::SetTab(Tab::Concordance));
+        assert_eq!(s.kwic_query.query, "ngoại*");
+    }
+
+    #[test]
+    fn a_new_corpus_makes_every_view_stale() {
+        let mut s = with_top();
+        s.keywords = Some(crate::explore::KeywordsView {
+            query: KeywordsQuery::default(),
+            tokens: 0,
+            total: 0,
+            pages: 1,
+            rows: vec![],
+            cloud: vec![],
+            builtin_stopwords: true,
+        });
+        s.reduce(Action::Worker(Response::Corpus(CorpusView::default())));
+        assert!(s.keywords.is_none() && s.kwic.is_none() && s.trends.is_none());
+    }
+
+    #[test]
+    fn a_hit_opens_its_page_in_the_reader() {
+        let mut s = with_top();
+        s.reduce(Action::OpenHit(Mark {
+            doc: 4,
+            para: crate::protocol::READER_PAGE + 2,
+            start: 3,
+            end: 9,
+        }));
+        assert_eq!(
+            (s.tab, s.selected, s.want_page),
+            (Tab::Reader, Some(4), Some(1))
+        );
+        // A page other than the one asked for is not shown.
+        let page = |n| ReaderPage {
+            doc: 4,
+            page: n,
+            pages: 3,
+            paragraphs: vec![],
+            words: vec![],
+        };
+        s.reduce(Action::Worker(Response::Page(page(0))));
+        assert!(s.page.is_none());
+        s.reduce(Action::Worker(Response::Page(page(1))));
+        assert_eq!(s.page.as_ref().map(|p| p.page), Some(1));
+        assert!(s.mark.is_some() && s.want_page.is_none());
+        // Opening the document from the list drops the mark.
+        s.reduce(Action::Select(4));
+        assert!(s.mark.is_none());
+    }
+
+    #[test]
+    fn explore_a_word_elsewhere() {
+        let mut s = with_top();
+        s.reduce(Action::Explore(Tab::Collocates, "ngoại giao".into()));
+        assert_eq!(
+            (s.tab, s.coll_query.word.as_str()),
+            (Tab::Collocates, "ngoại giao")
+        );
+        s.reduce(Action::Explore(Tab::Concordance, "ngoại giao".into()));
+        assert_eq!(s.kwic_query.query, "ngoại giao");
     }
 }

@@ -52,8 +52,9 @@ struct Bridge {
     next_job: JobId,
 }
 
+/// The page's handle on the worker.
 #[derive(Clone)]
-struct Handle(Rc<RefCell<Option<Bridge>>>);
+pub struct Handle(Rc<RefCell<Option<Bridge>>>);
 
 impl PartialEq for Handle {
     fn eq(&self, other: &Self) -> bool {
@@ -73,7 +74,8 @@ impl Handle {
         }
     }
 
-    fn send(&self, req: &Request, files: Option<&js_sys::Array>) {
+    /// Send `req` (with `files` beside it) to the worker, or queue it until it is ready.
+    pub fn send(&self, req: &Request, files: Option<&js_sys::Array>) {
         let Ok(value) = serde_wasm_bindgen::to_value(req) else {
             super::console_error("soi: cannot serialize a request");
             return;
@@ -119,7 +121,14 @@ fn spawn_worker(handle: &Handle, dispatch: Callback<Action>) {
                 Ok(r) => {
                     match &r {
                         Response::Ready { .. } => handle.on_ready(),
-                        Response::Exported { name, json } => download(name, json),
+                        Response::Exported { name, json } => {
+                            download(name, "application/json", json)
+                        }
+                        Response::Download {
+                            name,
+                            mime,
+                            content,
+                        } => download(name, mime, content),
                         _ => {}
                     }
                     dispatch.emit(Action::Worker(r));
@@ -138,12 +147,12 @@ fn spawn_worker(handle: &Handle, dispatch: Callback<Action>) {
     });
 }
 
-/// Offer `json` as a file download. The data goes from memory to disk through a `blob:`
+/// Offer `content` as a file download. The data goes from memory to disk through a `blob:`
 /// URL; nothing leaves the machine.
-fn download(name: &str, json: &str) {
-    let parts = js_sys::Array::of1(&JsValue::from_str(json));
+pub fn download(name: &str, mime: &str, content: &str) {
+    let parts = js_sys::Array::of1(&JsValue::from_str(content));
     let options = web_sys::BlobPropertyBag::new();
-    options.set_type("application/json");
+    options.set_type(mime);
     let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options) else {
         return;
     };
@@ -342,11 +351,43 @@ fn App() -> Html {
         );
     }
 
+    // Ask the worker for the view shown when it is missing (stale, or a new request).
+    {
+        let handle = handle.clone();
+        let want = match state.tab {
+            Tab::Keywords if state.keywords.is_none() => {
+                Some(Request::Keywords(state.kw_query.clone()))
+            }
+            Tab::Trends if state.trends.is_none() => Some(Request::Trends {
+                terms: state.trend_terms.clone(),
+            }),
+            Tab::Concordance if state.kwic.is_none() => {
+                Some(Request::Kwic(state.kwic_query.clone()))
+            }
+            Tab::Collocates if state.collocates.is_none() => {
+                Some(Request::Collocates(state.coll_query.clone()))
+            }
+            _ => None,
+        };
+        let ready = state.ready;
+        use_effect_with(
+            (want, ready, state.corpus_version),
+            move |(want, ready, _)| {
+                if let (Some(req), true) = (want, *ready) {
+                    handle.send(req, None);
+                }
+            },
+        );
+    }
+
     // Ask the worker for the Reader's page when a document is selected, and again after the
     // corpus changed (a re-analysis may have changed its words).
     {
         let handle = handle.clone();
-        let current = state.page.as_ref().map_or(0, |p| p.page);
+        let current = state
+            .want_page
+            .or(state.page.as_ref().map(|p| p.page))
+            .unwrap_or(0);
         use_effect_with(
             (
                 state.selected,
@@ -479,6 +520,10 @@ fn App() -> Html {
                             Tab::Overview => html! { <Overview state={Rc::new(state.clone())} /> },
                             Tab::Reader => html! { <Reader state={Rc::new(state.clone())} handle={handle.clone()} dispatch={dispatch.clone()} /> },
                             Tab::Normalization => html! { <NormalizationView state={Rc::new(state.clone())} handle={handle.clone()} dispatch={dispatch.clone()} /> },
+                            Tab::Keywords => html! { <super::explore::KeywordsView state={Rc::new(state.clone())} handle={handle.clone()} dispatch={dispatch.clone()} /> },
+                            Tab::Trends => html! { <super::explore::TrendsView state={Rc::new(state.clone())} handle={handle.clone()} dispatch={dispatch.clone()} /> },
+                            Tab::Concordance => html! { <super::explore::ConcordanceView state={Rc::new(state.clone())} handle={handle.clone()} dispatch={dispatch.clone()} /> },
+                            Tab::Collocates => html! { <super::explore::CollocatesView state={Rc::new(state.clone())} handle={handle.clone()} dispatch={dispatch.clone()} /> },
                             _ => html! { <p class="empty not-built">{t(Key::NotBuiltYet)}</p> },
                         } }
                     </section>
@@ -497,7 +542,9 @@ fn tab_key(tab: Tab) -> Key {
         Tab::Overview => Key::Overview,
         Tab::Normalization => Key::Normalization,
         Tab::Keywords => Key::Keywords,
+        Tab::Trends => Key::Trends,
         Tab::Concordance => Key::Concordance,
+        Tab::Collocates => Key::Collocates,
         Tab::Entities => Key::Entities,
         Tab::Reader => Key::Reader,
     }
@@ -699,7 +746,29 @@ fn Overview(p: &WithState) -> Html {
                 {stat(Key::StatChars, c.chars, "chars")}
                 {stat(Key::StatWords, c.words, "words")}
                 {stat(Key::StatWordTypes, c.word_types, "word_types")}
+                {stat(Key::Hapaxes, c.hapaxes, "hapaxes")}
+                <div class="stat" data-stat="ttr">
+                    <span class="stat-value">{lang.dec(if c.words > 0 { c.word_types as f64 / c.words as f64 } else { 0.0 }, 3)}</span>
+                    <span class="stat-label">{lang.t(Key::Ttr)}</span>
+                </div>
+                <div class="stat" data-stat="avg_sentence">
+                    <span class="stat-value">{lang.dec(if c.sentences > 0 { c.words as f64 / c.sentences as f64 } else { 0.0 }, 1)}</span>
+                    <span class="stat-label">{lang.t(Key::AvgSentence)}</span>
+                </div>
             </div>
+            if c.docs.len() > 1 {
+                <h2>{lang.t(Key::Distinctive)}</h2>
+                <table class="data distinctive" id="distinctive">
+                    <tbody>
+                        { for c.docs.iter().map(|d| html! {
+                            <tr data-doc={d.id.to_string()}>
+                                <td class="doc-name">{d.name.clone()}</td>
+                                <td class="terms">{d.distinctive.join(" · ")}</td>
+                            </tr>
+                        }) }
+                    </tbody>
+                </table>
+            }
             <h2>{lang.t(Key::TopWords)}</h2>
             {terms_table(lang, "top-words", Key::Word, &c.top_words[..c.top_words.len().min(30)])}
             <h2>{lang.t(Key::TopSyllables)}</h2>
@@ -743,6 +812,20 @@ fn Reader(p: &WithState) -> Html {
     // Hooks first, unconditionally.
     let dict_area = use_node_ref();
     let s = &p.state;
+    // Bring a concordance hit into view (and focus) once its page is shown.
+    {
+        let shown = s.mark.is_some() && s.page.is_some();
+        use_effect_with((s.mark, shown), |(_, shown)| {
+            if *shown {
+                if let Ok(Some(el)) = gloo::utils::document().query_selector(".reader-text .hit") {
+                    el.scroll_into_view();
+                    if let Ok(el) = el.dyn_into::<web_sys::HtmlElement>() {
+                        let _ = el.focus();
+                    }
+                }
+            }
+        });
+    }
     let lang = s.lang;
     let (Some(handle), Some(dispatch)) = (p.handle.clone(), p.dispatch.clone()) else {
         return html! {};
@@ -795,10 +878,14 @@ fn Reader(p: &WithState) -> Html {
             </div>
             if let Some(page) = &s.page {
                 <div class="reader-text">
-                    { for page.paragraphs.iter().enumerate().map(|(i, para)| html! {
-                        <p data-para={(page.page * READER_PAGE + i).to_string()}>
-                            { paragraph_words(lang, para, page.words.get(i).map(Vec::as_slice).unwrap_or_default()) }
-                        </p>
+                    { for page.paragraphs.iter().enumerate().map(|(i, para)| {
+                        let index = page.page * READER_PAGE + i;
+                        let mark = s.mark.filter(|m| m.doc == doc.id && m.para == index).map(|m| m.start as usize..m.end as usize);
+                        html! {
+                            <p data-para={index.to_string()}>
+                                { paragraph_words(lang, para, page.words.get(i).map(Vec::as_slice).unwrap_or_default(), mark) }
+                            </p>
+                        }
                     }) }
                 </div>
                 if page.pages > 1 {
@@ -820,8 +907,14 @@ fn Reader(p: &WithState) -> Html {
     }
 }
 
-/// A paragraph as text with each word in a span (its syllables and kind on hover or focus).
-fn paragraph_words(lang: Lang, para: &str, words: &[crate::protocol::WordView]) -> Html {
+/// A paragraph as text with each word in a span (its syllables and kind on hover or focus);
+/// words overlapping `mark` (a concordance hit) are marked.
+fn paragraph_words(
+    lang: Lang,
+    para: &str,
+    words: &[crate::protocol::WordView],
+    mark: Option<std::ops::Range<usize>>,
+) -> Html {
     let mut nodes: Vec<Html> = Vec::with_capacity(words.len() * 2 + 1);
     let mut at = 0usize;
     for w in words {
@@ -834,8 +927,11 @@ fn paragraph_words(lang: Lang, para: &str, words: &[crate::protocol::WordView]) 
         }
         let syllables = word.split_whitespace().collect::<Vec<_>>().join(" · ");
         let tip = format!("{} — {}", syllables, lang.token_kind(&w.kind));
+        let hit = mark
+            .as_ref()
+            .is_some_and(|m| start < m.end && m.start < end);
         nodes.push(html! {
-            <span class={classes!("w", (w.tokens > 1).then_some("multi"))} data-kind={w.kind.clone()} data-tip={tip} tabindex="0">{word.to_owned()}</span>
+            <span class={classes!("w", (w.tokens > 1).then_some("multi"), hit.then_some("hit"))} data-kind={w.kind.clone()} data-tip={tip} tabindex="0">{word.to_owned()}</span>
         });
         at = end;
     }

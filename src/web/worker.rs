@@ -207,6 +207,10 @@ pub fn start() {
             Some(s) => s.dictionary().await,
             None => Vec::new(),
         };
+        let stopwords = match &store {
+            Some(s) => s.meta("stopwords").await.and_then(|v| v.as_string()),
+            None => None,
+        };
         let initialized = match &store {
             Some(s) => s.meta("initialized").await.is_some(),
             None => false,
@@ -227,6 +231,10 @@ pub fn start() {
             }
             w.dictionary = (dictionary.clone(), UserDict::parse(&dictionary.join("\n")));
             w.corpus.dictionary = w.dictionary.1.clone();
+            if let Some(list) = &stopwords {
+                w.corpus.stopwords = crate::keywords::Stopwords::parse(list);
+            }
+            post(&w.scope, &stopwords_view(&w.corpus));
             post(
                 &w.scope,
                 &Response::Ready {
@@ -462,6 +470,66 @@ fn on_message(worker: &Shared, e: MessageEvent) {
                 post(&w.scope, &Response::Normalization(v));
             }
         }
+        Request::Keywords(q) => {
+            let w = worker.borrow();
+            post(
+                &w.scope,
+                &Response::Keywords(crate::explore::keywords(&w.corpus, &q)),
+            );
+        }
+        Request::Trends { terms } => {
+            let w = worker.borrow();
+            post(
+                &w.scope,
+                &Response::Trends(crate::explore::trends(&w.corpus, &terms)),
+            );
+        }
+        Request::Kwic(q) => {
+            let w = worker.borrow();
+            let t0 = now(&w.scope);
+            let mut v = crate::explore::kwic(&w.corpus, &q);
+            v.elapsed_ms = now(&w.scope) - t0;
+            post(&w.scope, &Response::Kwic(v));
+        }
+        Request::Collocates(q) => {
+            let w = worker.borrow();
+            post(
+                &w.scope,
+                &Response::Collocates(crate::explore::collocates(&w.corpus, &q)),
+            );
+        }
+        Request::ExportTable { table, format } => {
+            let w = worker.borrow();
+            let (name, mime, content) = crate::protocol::table_file(&w.corpus, &table, format);
+            post(
+                &w.scope,
+                &Response::Download {
+                    name,
+                    mime: mime.to_owned(),
+                    content,
+                },
+            );
+        }
+        Request::SetStopwords { words } => {
+            let (store, view) = {
+                let mut w = worker.borrow_mut();
+                w.corpus.stopwords = match &words {
+                    Some(list) => crate::keywords::Stopwords::parse(&list.join("\n")),
+                    None => crate::keywords::Stopwords::builtin().clone(),
+                };
+                // The overview's top words leave stopwords out: it changes too.
+                w.corpus_dirty = true;
+                (w.store.clone(), stopwords_view(&w.corpus))
+            };
+            post(&worker.borrow().scope, &view);
+            if let Some(store) = store {
+                let value = words.map(|l| l.join("\n"));
+                spawn_local(async move {
+                    let v = value.map_or(JsValue::NULL, |s| JsValue::from_str(&s));
+                    let _ = store.set_meta("stopwords", &v).await;
+                });
+            }
+        }
         Request::Export => {
             let w = worker.borrow();
             let date = js_sys::Date::new_0()
@@ -479,6 +547,13 @@ fn on_message(worker: &Shared, e: MessageEvent) {
         }
     }
     schedule(worker);
+}
+
+fn stopwords_view(c: &Corpus) -> Response {
+    Response::Stopwords {
+        words: c.stopwords.words().into_iter().map(String::from).collect(),
+        builtin: c.stopwords == *crate::keywords::Stopwords::builtin(),
+    }
 }
 
 /// Analyze documents again from their sources: all of them (a setting changed), or one with

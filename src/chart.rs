@@ -1,0 +1,142 @@
+//! Chart geometry: where the words of a cloud go, and round numbers for an axis.
+//!
+//! Pure arithmetic, so the page's SVG charts are drawn from tested numbers; the page only
+//! turns these into elements.
+
+/// A word placed in a cloud: its baseline centre and font size, in SVG user units.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Placed {
+    /// The word.
+    pub text: String,
+    /// Its frequency.
+    pub count: u64,
+    /// Centre of the word.
+    pub x: f64,
+    /// Baseline.
+    pub y: f64,
+    /// Font size.
+    pub size: f64,
+    /// Rank, from 0 (the most frequent).
+    pub rank: usize,
+}
+
+/// Rough width of `text` at `size`: Vietnamese letters with their marks average a little
+/// over half an em.
+pub fn text_width(text: &str, size: f64) -> f64 {
+    text.chars().count() as f64 * size * 0.56
+}
+
+/// Lay `words` (most frequent first) out as a cloud `width` wide: font size by the square
+/// root of frequency between `min` and `max`, rows filled in order and centred, the most
+/// frequent row in the middle. Returns the words and the height used.
+pub fn cloud(words: &[(String, u64)], width: f64, min: f64, max: f64) -> (Vec<Placed>, f64) {
+    let top = words.iter().map(|w| w.1).max().unwrap_or(1).max(1) as f64;
+    let gap = 10.0;
+    // Fill rows greedily.
+    let mut rows: Vec<Vec<(usize, f64, f64)>> = Vec::new();
+    let mut used = f64::INFINITY;
+    for (rank, (text, count)) in words.iter().enumerate() {
+        let size = min + (max - min) * (*count as f64 / top).sqrt();
+        let w = text_width(text, size).min(width);
+        if used + gap + w > width || rows.is_empty() {
+            rows.push(Vec::new());
+            used = -gap;
+        }
+        if let Some(r) = rows.last_mut() {
+            r.push((rank, size, w));
+        }
+        used += gap + w;
+    }
+    // Order rows big, then alternately below and above, so the cloud is densest inside.
+    let mut order: Vec<usize> = Vec::with_capacity(rows.len());
+    for i in 0..rows.len() {
+        if i % 2 == 0 {
+            order.push(i);
+        } else {
+            order.insert(0, i);
+        }
+    }
+    let mut out = Vec::with_capacity(words.len());
+    let mut y = 0.0;
+    for &ri in &order {
+        let row = &rows[ri];
+        let height = row.iter().map(|r| r.1).fold(0.0, f64::max) * 1.15;
+        y += height;
+        let total: f64 = row.iter().map(|r| r.2).sum::<f64>() + gap * (row.len() as f64 - 1.0);
+        let mut x = (width - total) / 2.0;
+        for &(rank, size, w) in row {
+            out.push(Placed {
+                text: words[rank].0.clone(),
+                count: words[rank].1,
+                x: x + w / 2.0,
+                y: y - height * 0.2,
+                size,
+                rank,
+            });
+            x += w + gap;
+        }
+    }
+    out.sort_by_key(|p| p.rank);
+    (out, y + 4.0)
+}
+
+/// Round tick values from 0 to at least `max`: about `n` of them, at 1, 2 or 5 × 10^k.
+pub fn ticks(max: f64, n: usize) -> Vec<f64> {
+    if !(max.is_finite() && max > 0.0) || n == 0 {
+        return vec![0.0, 1.0];
+    }
+    let raw = max / n as f64;
+    let mag = 10f64.powf(raw.log10().floor());
+    let step = [1.0, 2.0, 5.0, 10.0]
+        .iter()
+        .map(|m| m * mag)
+        .find(|&s| s >= raw)
+        .unwrap_or(10.0 * mag);
+    let count = (max / step).ceil() as usize;
+    (0..=count).map(|i| i as f64 * step).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn words(n: usize) -> Vec<(String, u64)> {
+        (0..n)
+            .map(|i| (format!("từ số {i}"), (100 / (i + 1)) as u64))
+            .collect()
+    }
+
+    #[test]
+    fn cloud_words_fit_and_do_not_overlap() {
+        let w = words(40);
+        let (placed, height) = cloud(&w, 600.0, 12.0, 40.0);
+        assert_eq!(placed.len(), 40);
+        assert!(height > 0.0);
+        for (i, p) in placed.iter().enumerate() {
+            assert_eq!(p.rank, i);
+            let half = text_width(&p.text, p.size) / 2.0;
+            assert!(p.x - half >= -0.01 && p.x + half <= 600.01, "{p:?}");
+            assert!(p.y > 0.0 && p.y <= height);
+            for q in &placed[i + 1..] {
+                let same_row = (p.y - q.y).abs() < 1e-9;
+                if same_row {
+                    let qh = text_width(&q.text, q.size) / 2.0;
+                    assert!(p.x + half <= q.x - qh + 0.01 || q.x + qh <= p.x - half + 0.01);
+                }
+            }
+        }
+        // Bigger for more frequent; the most frequent is the biggest.
+        assert!(placed[0].size > placed[39].size);
+        assert!((placed[0].size - 40.0).abs() < 1e-9);
+        assert!(cloud(&[], 600.0, 12.0, 40.0).0.is_empty());
+    }
+
+    #[test]
+    fn ticks_are_round() {
+        assert_eq!(ticks(97.0, 5), [0.0, 20.0, 40.0, 60.0, 80.0, 100.0]);
+        assert_eq!(ticks(4.2, 4), [0.0, 2.0, 4.0, 6.0]);
+        assert_eq!(ticks(0.0, 4), [0.0, 1.0]);
+        let t = ticks(0.037, 4);
+        assert!(t.last().unwrap() >= &0.037 && t.len() <= 6);
+    }
+}
