@@ -1,0 +1,893 @@
+//! The rules, applied left to right over the tokens of each sentence; at each token the
+//! first rule that matches takes its span and the scan goes on after it.
+//!
+//! Order at a token: dates and numbers; events ("Đại hội XIII"); a role title with the
+//! organization and person after it; an honorific with the person after it; a place head
+//! ("tỉnh Quảng Ninh"); an organization head or a known name, whichever is longer; a
+//! capitalized run classified by what it starts with (a surname, a foreign given name, an
+//! acronym) or by what the document said before. The first word of a sentence counts as
+//! capitalized only when something else says it is a name.
+
+use super::gazetteer::Gazetteers;
+use super::{dates, DocMemory, EntityType, Mention, Recognizer};
+use crate::token::{tokenize, Token, TokenKind};
+use crate::words::Word;
+use std::ops::Range;
+
+/// One token with what the rules ask of it.
+#[derive(Debug, Clone)]
+pub(crate) struct Tok {
+    range: Range<usize>,
+    kind: TokenKind,
+    cap: bool,
+    word_start: bool,
+    sent_start: bool,
+    low: Range<usize>,
+}
+
+/// Reusable buffers (kept in [`DocMemory`]).
+#[derive(Debug, Default, Clone)]
+pub(crate) struct Scratch {
+    tokens: Vec<Token>,
+    toks: Vec<Tok>,
+    lower: String,
+    sentences: Vec<Range<usize>>,
+}
+
+/// The tokens of a paragraph.
+pub(crate) struct Toks<'a> {
+    text: &'a str,
+    toks: &'a [Tok],
+    lower: &'a str,
+}
+
+impl<'a> Toks<'a> {
+    /// Lower-case text of token `i` ("" past the end).
+    pub fn low(&self, i: usize) -> &'a str {
+        self.toks
+            .get(i)
+            .and_then(|t| self.lower.get(t.low.clone()))
+            .unwrap_or("")
+    }
+    /// Text of token `i` as written.
+    pub fn s(&self, i: usize) -> &'a str {
+        self.toks
+            .get(i)
+            .and_then(|t| self.text.get(t.range.clone()))
+            .unwrap_or("")
+    }
+    /// Is token `i` a capitalized word (or an acronym)?
+    pub fn cap(&self, i: usize) -> bool {
+        self.toks.get(i).is_some_and(|t| t.cap)
+    }
+    /// Does a word start at token `i`? (True past the end.)
+    pub fn word_start(&self, i: usize) -> bool {
+        self.toks.get(i).is_none_or(|t| t.word_start)
+    }
+    pub fn kind(&self, i: usize) -> Option<TokenKind> {
+        self.toks.get(i).map(|t| t.kind)
+    }
+    /// Byte range of tokens `a..b`.
+    pub fn span(&self, a: usize, b: usize) -> Range<usize> {
+        match (self.toks.get(a), self.toks.get(b.saturating_sub(1))) {
+            (Some(x), Some(y)) if b > a => x.range.start..y.range.end,
+            _ => 0..0,
+        }
+    }
+    pub fn span_text(&self, a: usize, b: usize) -> &'a str {
+        self.text.get(self.span(a, b)).unwrap_or("")
+    }
+    fn len(&self) -> usize {
+        self.toks.len()
+    }
+    fn letters(&self, i: usize) -> bool {
+        matches!(
+            self.kind(i),
+            Some(TokenKind::Syllable | TokenKind::Foreign | TokenKind::Acronym)
+        )
+    }
+    /// A capitalized word-like token.
+    fn capword(&self, i: usize) -> bool {
+        self.cap(i) && self.letters(i)
+    }
+}
+
+impl Scratch {
+    fn build(&mut self, text: &str, words: &[Word]) {
+        tokenize(text, &mut self.tokens);
+        crate::segment::sentences_into(text, &mut self.sentences);
+        self.toks.clear();
+        self.lower.clear();
+        let mut w = 0;
+        let mut s = 0;
+        for t in &self.tokens {
+            let st = t.range.start;
+            while w < words.len() && words[w].range.start < st {
+                w += 1;
+            }
+            let word_start = words.is_empty() || words.get(w).is_some_and(|x| x.range.start == st);
+            let mut sent_start = false;
+            while s < self.sentences.len() && self.sentences[s].start <= st {
+                sent_start = true;
+                s += 1;
+            }
+            let str_ = text.get(t.range.clone()).unwrap_or("");
+            let cap = matches!(
+                t.kind,
+                TokenKind::Syllable | TokenKind::Foreign | TokenKind::Acronym
+            ) && str_.chars().next().is_some_and(char::is_uppercase);
+            let lo = self.lower.len();
+            self.lower.extend(str_.chars().map(crate::syllable::to_lower));
+            self.toks.push(Tok {
+                range: t.range.clone(),
+                kind: t.kind,
+                cap,
+                word_start: word_start || self.toks.is_empty() || sent_start,
+                sent_start: sent_start || self.toks.is_empty(),
+                low: lo..self.lower.len(),
+            });
+        }
+    }
+}
+
+pub(crate) fn paragraph(
+    rec: &Recognizer,
+    text: &str,
+    words: &[Word],
+    mem: &mut DocMemory,
+    out: &mut Vec<Mention>,
+) {
+    let mut sc = std::mem::take(&mut mem.scratch);
+    sc.build(text, words);
+    {
+        let t = Toks {
+            text,
+            toks: &sc.toks,
+            lower: &sc.lower,
+        };
+        let mut sx = Scanner {
+            g: &rec.gaz,
+            t: &t,
+            mem,
+            out,
+        };
+        let n = t.len();
+        let mut s = 0;
+        while s < n {
+            let mut e = s + 1;
+            while e < n && !sc.toks[e].sent_start {
+                e += 1;
+            }
+            sx.sentence(s, e);
+            s = e;
+        }
+    }
+    mem.scratch = sc;
+}
+
+/// Particles inside foreign names ("Ludwig van Beethoven").
+const PARTICLES: &[&str] = &[
+    "de", "van", "von", "der", "da", "di", "dos", "du", "del", "bin", "al", "le", "la", "el",
+];
+
+/// Words before a capitalized run that say it is a place.
+const PLACE_PREPS: &[&str] = &["tại", "ở", "khắp", "sang", "về", "tới", "đến", "từ", "qua"];
+
+/// Words before a place name that make it a nationality or language: left out entirely.
+const NATIONALITY: &[&str] = &["người", "tiếng", "gốc", "kiều", "quốc", "dân", "giọng"];
+
+/// Acronyms that are not organizations.
+const NOT_ORG_ACRONYMS: &[&str] = &[
+    "GDP", "GNP", "CEO", "USD", "VND", "VNĐ", "EUR", "HIV", "AIDS", "SARS", "COVID", "TV",
+    "PC", "CD", "DVD", "CPU", "RAM", "USB", "IT", "OK", "SMS", "GPS", "ATM", "VAT", "FDI",
+    "ODA", "CNTT", "THPT", "THCS", "GS", "TS", "PGS", "ThS", "BS", "KS", "MC", "DJ", "MV",
+    "LCD", "LED", "PDF", "HTML", "IP", "ID", "PIN", "SIM", "GSM", "CDMA", "WiFi", "ADSL",
+    "MP3", "MP4", "UV", "AI", "VIP", "TP", "TT", "XHCN", "CNXH", "ĐBQH", "NQ", "QĐ", "CP",
+    "TNHH", "ĐH", "CĐ", "KTX", "BHXH", "BHYT", "HLV", "VĐV", "SV", "HS", "CLB", "NXB",
+    "CMND", "PCCC", "ATGT", "CSGT", "KCN", "KĐT", "BĐS", "DN", "DNNN", "XK", "NK", "QL",
+    "TL", "DT", "HN", "SG", "ĐT", "NV", "PV", "BTV", "PGĐ", "GĐ", "TGĐ", "H1N1", "H5N1",
+    "SMS", "MMS", "WC", "ICT", "R&D", "CO2", "OTC", "NK", "OPEC", "FM", "AM", "PM",
+];
+
+/// Last words that make a foreign capitalized run an organization.
+const ORG_SUFFIXES: &[&str] = &[
+    "united", "city", "fc", "inc", "corp", "corporation", "group", "bank", "airlines", "airways",
+    "motors", "pictures", "bros", "records", "entertainment", "technologies", "technology",
+    "systems", "software", "electronics", "communications", "networks", "network", "media",
+    "studios", "studio", "games", "club", "team", "ltd", "co", "company", "holdings",
+    "international", "foundation", "university", "college", "institute", "agency", "news",
+    "times", "post", "journal", "telecom", "mobile", "energy", "oil", "airline", "motor",
+    "plaza", "hotel", "resort", "center", "centre", "online", "microsystems", "labs", "lab",
+];
+
+struct Scanner<'a, 'b> {
+    g: &'a Gazetteers,
+    t: &'a Toks<'a>,
+    mem: &'b mut DocMemory,
+    out: &'b mut Vec<Mention>,
+}
+
+fn roman(s: &str) -> Option<u32> {
+    if s.is_empty() || s.len() > 12 {
+        return None;
+    }
+    let v = |c: char| match c {
+        'I' => Some(1),
+        'V' => Some(5),
+        'X' => Some(10),
+        'L' => Some(50),
+        'C' => Some(100),
+        'D' => Some(500),
+        'M' => Some(1000),
+        _ => None,
+    };
+    let vals: Option<Vec<u32>> = s.chars().map(v).collect();
+    let vals = vals?;
+    let mut total = 0u32;
+    for (k, &x) in vals.iter().enumerate() {
+        if vals.get(k + 1).is_some_and(|&n| n > x) {
+            total = total.checked_sub(x).unwrap_or(0);
+        } else {
+            total += x;
+        }
+    }
+    (total > 0).then_some(total)
+}
+
+fn to_roman(mut n: u32) -> String {
+    const T: &[(u32, &str)] = &[
+        (1000, "M"),
+        (900, "CM"),
+        (500, "D"),
+        (400, "CD"),
+        (100, "C"),
+        (90, "XC"),
+        (50, "L"),
+        (40, "XL"),
+        (10, "X"),
+        (9, "IX"),
+        (5, "V"),
+        (4, "IV"),
+        (1, "I"),
+    ];
+    let mut s = String::new();
+    for &(v, r) in T {
+        while n >= v {
+            s.push_str(r);
+            n -= v;
+        }
+    }
+    s
+}
+
+/// The ordinal at token `i`: an Arabic or Roman number.
+fn ordinal(t: &Toks, i: usize) -> Option<u32> {
+    match t.kind(i)? {
+        TokenKind::Number => t.s(i).parse().ok().filter(|&n| n > 0 && n < 4000),
+        TokenKind::Acronym | TokenKind::Foreign | TokenKind::Syllable => roman(t.s(i)),
+        _ => None,
+    }
+}
+
+/// Upper-case the first letter.
+fn capitalize(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().chain(c).collect(),
+        None => String::new(),
+    }
+}
+
+impl<'a, 'b> Scanner<'a, 'b> {
+    fn push(&mut self, a: usize, b: usize, kind: EntityType, canonical: String) -> usize {
+        self.out
+            .push(Mention::new(self.t.span(a, b), kind, canonical));
+        self.out.len() - 1
+    }
+
+    /// Is `i` the first content token of its sentence (after opening punctuation)?
+    fn at_sentence_start(&self, s: usize, i: usize) -> bool {
+        (s..i).all(|k| matches!(self.t.kind(k), Some(TokenKind::Punct | TokenKind::Symbol)))
+    }
+
+    fn sentence(&mut self, s: usize, e: usize) {
+        let mut i = s;
+        while i < e {
+            i = match self.at(s, i, e) {
+                Some(n) if n > i => n,
+                _ => i + 1,
+            };
+        }
+    }
+
+    fn at(&mut self, s: usize, i: usize, e: usize) -> Option<usize> {
+        let t = self.t;
+        if matches!(
+            t.kind(i),
+            Some(TokenKind::Number | TokenKind::DateTime | TokenKind::Percent | TokenKind::Money)
+        ) || t.low(i) == "tháng"
+        {
+            if let Some((n, m)) = dates::at(t, i, e, self.mem.year) {
+                if m.kind == EntityType::Date && !m.inferred && !self.mem.year_given {
+                    if let Some(y) = m.iso.as_deref().and_then(|s| s.get(..4)).and_then(|s| s.parse().ok()) {
+                        self.mem.year = Some(y);
+                    }
+                }
+                self.out.push(m);
+                return Some(n);
+            }
+            if t.low(i) == "tháng" {
+                return None;
+            }
+        }
+        if let Some(n) = self.event(i, e) {
+            return Some(n);
+        }
+        if let Some(n) = self.role(i, e) {
+            return Some(n);
+        }
+        let start = self.at_sentence_start(s, i);
+        // A user's entry wins over the rules.
+        if let Some((n, entry)) = self.g.names.longest(t, i, e, true) {
+            if entry.user {
+                let c = entry.canonical.to_string();
+                self.push(i, i + n, entry.kind, c);
+                return Some(i + n);
+            }
+        }
+        if let Some(n) = self.honorific(i, e) {
+            return Some(n);
+        }
+        if let Some(n) = self.place(i, e) {
+            return Some(n);
+        }
+        if let Some(n) = self.org_or_name(i, e, start, false) {
+            return Some(n);
+        }
+        if t.capword(i) {
+            return self.cap_run(i, e, start);
+        }
+        None
+    }
+
+    /// "Đại hội XIII", "Đại hội Đảng 13", "Đại hội đại biểu toàn quốc lần thứ XIII của
+    /// Đảng", "Hội nghị Trung ương 8", known events.
+    fn event(&mut self, i: usize, e: usize) -> Option<usize> {
+        let t = self.t;
+        let head = (t.low(i), t.low(i + 1));
+        let congress = head == ("đại", "hội") && t.cap(i) && t.low(i + 2) != "đồng";
+        let conference = head == ("hội", "nghị") && t.cap(i);
+        if !congress && !conference {
+            return None;
+        }
+        let mut j = i + 2;
+        let mut party = false;
+        let mut name_end = j;
+        if congress {
+            if t.low(j) == "đảng" && t.cap(j) {
+                party = true;
+                j += 1;
+            } else if t.low(j) == "đại" && t.low(j + 1) == "biểu" && t.low(j + 2) == "toàn" && t.low(j + 3) == "quốc" {
+                j += 4;
+            }
+        } else {
+            while j < e && t.capword(j) && ordinal(t, j).is_none() {
+                j += 1;
+                while j < e && !t.word_start(j) && t.letters(j) {
+                    j += 1;
+                }
+            }
+            name_end = j;
+        }
+        let mut k = j;
+        if t.low(k) == "lần" && t.low(k + 1) == "thứ" {
+            k += 2;
+        }
+        let num = if k < e { ordinal(t, k) } else { None };
+        let mut end = if num.is_some() { k + 1 } else { j };
+        if num.is_some() && t.low(end) == "của" && t.low(end + 1) == "đảng" {
+            end += 2;
+            party = true;
+        } else if num.is_some() && congress && t.low(end) == "đảng" && t.cap(end) {
+            end += 1;
+            party = true;
+        }
+        let canonical = if congress {
+            match num {
+                Some(n) => format!("Đại hội {}", to_roman(n)),
+                None if party => "Đại hội Đảng".to_owned(),
+                None => return None,
+            }
+        } else {
+            let name = t.span_text(i, name_end);
+            match num {
+                Some(n) => format!("{name} lần thứ {n}"),
+                None if name_end > i + 2 => name.to_owned(),
+                None => return None,
+            }
+        };
+        self.push(i, end, EntityType::Event, canonical);
+        Some(end)
+    }
+
+    /// A role title, then an organization or place it belongs to, then the person.
+    fn role(&mut self, i: usize, e: usize) -> Option<usize> {
+        let t = self.t;
+        let (n, _) = self.g.roles.longest(t, i, e, true)?;
+        let mut j = i + n;
+        // "Ông"/"Bà" are not roles; a title must be followed by something named.
+        let mut org = None;
+        let mut extra = Vec::new();
+        if let Some((end, canon)) = self.org_span(j, e, true) {
+            org = Some((j, end, canon));
+            j = end;
+        } else if let Some((m, entry)) = self.g.names.longest(t, j, e, true) {
+            if matches!(entry.kind, EntityType::Loc | EntityType::Org) && !self.person_like(j, e) {
+                extra.push((j, j + m, entry.kind, entry.canonical.to_string()));
+                j += m;
+            }
+        }
+        let per = self.person_run(j, e);
+        if org.is_none() && extra.is_empty() && per.is_none() {
+            if t.cap(i) && t.word_start(i + n) {
+                let c = capitalize(t.span_text(i, i + n));
+                self.push(i, i + n, EntityType::Role, c);
+                return Some(i + n);
+            }
+            return None;
+        }
+        let role = self.push(i, i + n, EntityType::Role, capitalize(t.span_text(i, i + n)));
+        if let Some((a, b, canon)) = org {
+            self.out[role].org_of_role = Some(canon.clone());
+            self.push(a, b, EntityType::Org, canon);
+        }
+        for (a, b, kind, canon) in extra {
+            if kind == EntityType::Org {
+                self.out[role].org_of_role = Some(canon.clone());
+            }
+            self.push(a, b, kind, canon);
+        }
+        if let Some(end) = per {
+            let p = self.person(j, end);
+            self.out[role].role_of = Some(p);
+            return Some(end);
+        }
+        Some(j)
+    }
+
+    /// "ông Trọng", "chị Nguyễn Thị Hà", "bà H".
+    fn honorific(&mut self, i: usize, e: usize) -> Option<usize> {
+        let t = self.t;
+        let (n, _) = self.g.honorifics.longest(t, i, e, true)?;
+        let j = i + n;
+        if !t.capword(j) || self.g.roles.longest(t, j, e, true).is_some() {
+            return None;
+        }
+        // "ông" before a known place or organization is not a name ("bà con Hà Nội").
+        if let Some((_, entry)) = self.g.names.longest(t, j, e, true) {
+            if !entry.flag && entry.kind != EntityType::Per && self.mem.person(t.s(j)).is_none() {
+                return None;
+            }
+        }
+        let end = self.person_run(j, e)?;
+        self.person(j, end);
+        Some(end)
+    }
+
+    /// Emit a person for tokens `a..b`, canonical from memory; remember full names.
+    fn person(&mut self, a: usize, b: usize) -> usize {
+        let t = self.t;
+        let text = t.span_text(a, b).to_owned();
+        let known = self.mem.persons.get(&text).cloned();
+        let idx = self.push(a, b, EntityType::Per, known.clone().unwrap_or_else(|| text.clone()));
+        if known.is_some() {
+            self.out[idx].inferred = known.as_deref() != Some(text.as_str());
+        }
+        let name_tokens: Vec<usize> = (a..b).filter(|&k| t.letters(k)).collect();
+        if name_tokens.len() >= 2 {
+            let full = known.unwrap_or(text);
+            if let Some(&last) = name_tokens.last() {
+                self.mem.persons.entry(t.s(last).to_owned()).or_insert(full.clone());
+            }
+            if name_tokens.len() >= 3 {
+                let k = name_tokens[name_tokens.len() - 2];
+                let two = t.span_text(k, b).to_owned();
+                self.mem.persons.entry(two).or_insert(full.clone());
+            }
+            self.mem.persons.entry(full.clone()).or_insert(full);
+        }
+        idx
+    }
+
+    /// The end of a person's name starting at `j`: capitalized syllables, foreign words,
+    /// initials ("H.T.P", "W."), particles between them.
+    fn person_run(&self, j: usize, e: usize) -> Option<usize> {
+        let t = self.t;
+        let mut k = j;
+        let mut n = 0;
+        while k < e && n < 6 {
+            match t.kind(k) {
+                Some(TokenKind::Syllable | TokenKind::Foreign) if t.cap(k) => {
+                    // A single capital letter with its period is an initial ("W.", "M.").
+                    if t.s(k).chars().count() == 1 && t.s(k + 1) == "." {
+                        k += 2;
+                    } else {
+                        k += 1;
+                    }
+                    n += 1;
+                }
+                Some(TokenKind::Acronym) if t.s(k).chars().filter(|c| c.is_alphabetic()).count() <= 4 => {
+                    k += 1;
+                    if t.s(k) == "." && t.s(k - 1).contains('.') {
+                        k += 1;
+                    }
+                    n += 1;
+                }
+                Some(TokenKind::Syllable | TokenKind::Foreign)
+                    if n > 0 && PARTICLES.contains(&t.low(k)) && t.capword(k + 1) =>
+                {
+                    k += 1;
+                }
+                _ => break,
+            }
+            // Stop before a known place right after a full name ("... Trọng Hà Nội").
+            if n >= 2 && k < e && t.capword(k) {
+                if let Some((_, entry)) = self.g.names.longest(t, k, e, true) {
+                    if entry.kind != EntityType::Per {
+                        break;
+                    }
+                }
+            }
+        }
+        (n > 0).then_some(k)
+    }
+
+    /// Does a Vietnamese personal name start at `j` (a surname and a capitalized syllable)?
+    fn person_like(&self, j: usize, e: usize) -> bool {
+        let t = self.t;
+        let viet = t.cap(j)
+            && self.g.surnames.contains(t.s(j))
+            && j + 1 < e
+            && t.cap(j + 1)
+            && t.kind(j + 1) == Some(TokenKind::Syllable)
+            && self
+                .g
+                .names
+                .longest(t, j, e, true)
+                .is_none_or(|(_, x)| x.kind == EntityType::Per);
+        viet || self.g.foreign_first.contains(t.s(j)) && t.capword(j + 1)
+    }
+
+    /// "tỉnh Quảng Ninh", "quận 1", "sông Hồng", "TP HCM".
+    fn place(&mut self, i: usize, e: usize) -> Option<usize> {
+        let t = self.t;
+        let (n, head) = self.g.place_heads.longest(t, i, e, false)?;
+        let admin = matches!(
+            t.span_text(i, i + n).to_lowercase().as_str(),
+            "tỉnh" | "thành phố" | "tp" | "tp." | "thủ đô" | "huyện" | "quận" | "thị xã" | "thị trấn" | "xã" | "phường"
+        );
+        if t.cap(i) && !admin {
+            return None;
+        }
+        let j = i + n;
+        if j >= e {
+            return None;
+        }
+        if head.flag && t.kind(j) == Some(TokenKind::Number) {
+            let c = t.span_text(i, j + 1).to_owned();
+            self.push(i, j + 1, EntityType::Loc, c);
+            return Some(j + 1);
+        }
+        if !t.capword(j) {
+            return None;
+        }
+        let (end, canonical) = match self.g.names.longest(t, j, e, true) {
+            Some((m, entry)) if entry.kind == EntityType::Loc => (j + m, entry.canonical.to_string()),
+            Some((_, entry)) if entry.kind == EntityType::Org => return None,
+            _ => {
+                let mut k = j;
+                while k < e && k < j + 5 && t.capword(k) {
+                    k += 1;
+                    while k < e && !t.word_start(k) && t.letters(k) {
+                        k += 1;
+                    }
+                }
+                (k, t.span_text(j, k).to_owned())
+            }
+        };
+        let canonical = if admin || t.low(i) == "nước" {
+            canonical
+        } else {
+            t.span_text(i, end).to_owned()
+        };
+        self.push(i, end, EntityType::Loc, canonical);
+        Some(end)
+    }
+
+    /// An organization named by a head noun at `i`: (end, canonical). `role`: after a title,
+    /// where a person's name ends the organization.
+    fn org_span(&self, i: usize, e: usize, role: bool) -> Option<(usize, String)> {
+        let t = self.t;
+        let (hn, _) = self.g.org_heads.longest(t, i, e, false)?;
+        let head_acronym = t.kind(i) == Some(TokenKind::Acronym) && hn == 1;
+        let mut j = i + hn;
+        // Lower-case words that belong to the name of a body ("Ủy ban nhân dân").
+        let mut full_head = head_acronym;
+        for cont in [
+            &["nhân", "dân", "tối", "cao"][..],
+            &["nhân", "dân"],
+            &["cổ", "phần"],
+            &["trách", "nhiệm", "hữu", "hạn"],
+            &["tnhh"],
+            &["cp"],
+        ] {
+            if cont.iter().enumerate().all(|(k, w)| t.low(j + k) == *w) && j + cont.len() <= e {
+                full_head = cont[0] == "nhân" && t.cap(i);
+                j += cont.len();
+                break;
+            }
+        }
+        let mut end = j;
+        let mut has_name = false;
+        while j < e {
+            if role && has_name && self.person_like(j, e) {
+                break;
+            }
+            if t.capword(j) {
+                // A role title or another head after a name starts something else.
+                if has_name && self.g.roles.longest(t, j, e, true).is_some() {
+                    break;
+                }
+                j += 1;
+                while j < e && !t.word_start(j) && t.letters(j) {
+                    j += 1;
+                }
+                has_name = true;
+                end = j;
+                continue;
+            }
+            if let Some((pn, ph)) = self.g.place_heads.longest(t, j, e, false) {
+                let admin = matches!(
+                    t.span_text(j, j + pn).to_lowercase().as_str(),
+                    "tỉnh" | "thành phố" | "tp" | "tp." | "huyện" | "quận" | "thị xã" | "thị trấn" | "xã" | "phường"
+                );
+                if admin {
+                    let k = j + pn;
+                    if t.capword(k) || ph.flag && t.kind(k) == Some(TokenKind::Number) {
+                        j = k;
+                        if t.kind(k) == Some(TokenKind::Number) {
+                            j += 1;
+                            end = j;
+                            has_name = true;
+                        }
+                        continue;
+                    }
+                    if head_acronym && !has_name {
+                        end = k;
+                        has_name = true;
+                    }
+                }
+                break;
+            }
+            let low = t.low(j);
+            if has_name && matches!(low, "và" | "&" | "-") && t.capword(j + 1) {
+                if self.g.org_heads.longest(t, j + 1, e, false).is_some()
+                    || self.person_like(j + 1, e)
+                {
+                    break;
+                }
+                j += 1;
+                continue;
+            }
+            if has_name && low == "," {
+                // "Bộ Văn hóa, Thể thao và Du lịch": a list of capitalized words closed by "và".
+                let mut k = j;
+                let mut ok = false;
+                while t.low(k) == "," && t.capword(k + 1) {
+                    k += 1;
+                    while k < e && (t.capword(k) || (!t.word_start(k) && t.letters(k))) {
+                        k += 1;
+                    }
+                    if t.low(k) == "và" && t.capword(k + 1) {
+                        ok = true;
+                        break;
+                    }
+                }
+                if ok && self.g.org_heads.longest(t, j + 1, e, false).is_none() {
+                    j = k;
+                    continue;
+                }
+                break;
+            }
+            break;
+        }
+        if !has_name && !full_head {
+            return None;
+        }
+        let end = if has_name { end } else { j };
+        // "Đoàn Văn Hậu": a surname that is also a head, followed by a name, is a person.
+        if self.g.surnames.contains(t.s(i))
+            && hn == 1
+            && end - i <= 4
+            && (i..end).all(|k| t.cap(k) && t.kind(k) == Some(TokenKind::Syllable))
+        {
+            return None;
+        }
+        let text = t.span_text(i, end);
+        let canonical = match self.g.names.longest(t, i, end, false) {
+            Some((m, entry)) if i + m == end && entry.kind == EntityType::Org => entry.canonical.to_string(),
+            _ => {
+                if head_acronym {
+                    match self.g.names.get(t.low(i)) {
+                        Some(x) => format!("{}{}", x.canonical, &text[t.s(i).len()..]),
+                        None => text.to_owned(),
+                    }
+                } else {
+                    text.to_owned()
+                }
+            }
+        };
+        Some((end, canonical))
+    }
+
+    /// An organization by head, or a known name, whichever is longer.
+    fn org_or_name(&mut self, i: usize, e: usize, start: bool, _role: bool) -> Option<usize> {
+        let t = self.t;
+        let by_head = self.org_span(i, e, false);
+        let by_name = self.g.names.longest(t, i, e, true).filter(|(n, entry)| {
+            if entry.flag {
+                // "Anh": not at a sentence start, not before a name, not after an honorific.
+                !start && !t.capword(i + n) && i > 0 && self.g.honorifics.get(t.low(i - 1)).is_none()
+            } else {
+                true
+            }
+        });
+        match (by_head, by_name) {
+            (Some((end, canon)), name) if name.is_none_or(|(n, _)| end > i + n) => {
+                let idx = self.push(i, end, EntityType::Org, canon.clone());
+                self.after_org(i, end, idx, e);
+                Some(self.acronym_definition(end, e, idx))
+            }
+            (_, Some((n, entry))) => {
+                let mut end = i + n;
+                // Nationality and language phrases are left out ("người Mỹ", "tiếng Anh").
+                if entry.kind == EntityType::Loc && i > 0 && NATIONALITY.contains(&t.low(i - 1)) {
+                    return Some(end);
+                }
+                // A known company with more words after it ("Samsung Electronics").
+                if entry.kind == EntityType::Org {
+                    while end < e && t.kind(end) == Some(TokenKind::Foreign) && t.cap(end) {
+                        end += 1;
+                    }
+                }
+                let mut canon = entry.canonical.to_string();
+                if end > i + n {
+                    canon = t.span_text(i, end).to_owned();
+                }
+                let kind = entry.kind;
+                let idx = self.push(i, end, kind, canon);
+                if kind == EntityType::Org && t.kind(i) == Some(TokenKind::Acronym) && end == i + 1 {
+                    self.out[idx].expansion = Some(entry.canonical.to_string());
+                }
+                if kind == EntityType::Org {
+                    return Some(self.acronym_definition(end, e, idx));
+                }
+                Some(end)
+            }
+            _ => None,
+        }
+    }
+
+    /// Remember an organization's name without its head ("Duy Lợi" of "Công ty Duy Lợi").
+    fn after_org(&mut self, i: usize, end: usize, idx: usize, _e: usize) {
+        let t = self.t;
+        let Some((hn, _)) = self.g.org_heads.longest(t, i, end, false) else {
+            return;
+        };
+        let name_start = i + hn;
+        if name_start < end && t.capword(name_start) && end - name_start <= 4 {
+            let name = t.span_text(name_start, end).to_owned();
+            if name.chars().count() > 2 && self.g.names.longest(t, name_start, end, false).is_none() {
+                let canon = self.out[idx].canonical.clone();
+                self.mem.orgs.entry(name).or_insert(canon);
+            }
+        }
+    }
+
+    /// "Ủy ban nhân dân (UBND)": the acronym in brackets after an organization is the same
+    /// organization; remember it for the rest of the document.
+    fn acronym_definition(&mut self, end: usize, e: usize, idx: usize) -> usize {
+        let t = self.t;
+        if t.s(end) == "(" && end + 2 < e && t.kind(end + 1) == Some(TokenKind::Acronym) && t.s(end + 2) == ")" {
+            let acr = t.s(end + 1).to_owned();
+            let canon = self.out[idx].canonical.clone();
+            self.mem.acronyms.insert(acr, canon.clone());
+            let a = self.push(end + 1, end + 2, EntityType::Org, canon.clone());
+            self.out[a].expansion = Some(canon);
+            return end + 3;
+        }
+        end
+    }
+
+    /// A capitalized run with no head or cue before it.
+    fn cap_run(&mut self, i: usize, e: usize, start: bool) -> Option<usize> {
+        let t = self.t;
+        let mut j = i;
+        while j < e {
+            if t.capword(j) {
+                j += 1;
+                while j < e && !t.word_start(j) && t.letters(j) {
+                    j += 1;
+                }
+            } else if j > i && PARTICLES.contains(&t.low(j)) && t.kind(j) == Some(TokenKind::Foreign) && t.capword(j + 1) {
+                j += 1;
+            } else {
+                break;
+            }
+            // A known name or head inside the run starts a new one.
+            if j < e && t.capword(j) && (self.g.org_heads.longest(t, j, e, false).is_some() || self.g.roles.longest(t, j, e, true).is_some()) {
+                break;
+            }
+        }
+        let text = t.span_text(i, j);
+        // What the document said before.
+        if let Some(full) = self.mem.persons.get(text).cloned() {
+            let idx = self.push(i, j, EntityType::Per, full.clone());
+            self.out[idx].inferred = full != text;
+            return Some(j);
+        }
+        if let Some(canon) = self.mem.orgs.get(text).cloned() {
+            self.push(i, j, EntityType::Org, canon);
+            return Some(j);
+        }
+        let first = t.s(i);
+        if j == i + 1 && t.kind(i) == Some(TokenKind::Acronym) {
+            if let Some(exp) = self.mem.acronyms.get(first).cloned() {
+                let idx = self.push(i, j, EntityType::Org, exp.clone());
+                self.out[idx].expansion = Some(exp);
+                return Some(j);
+            }
+            let letters = first.chars().filter(|c| c.is_alphabetic()).count();
+            if letters >= 2 && !NOT_ORG_ACRONYMS.contains(&first) && roman(first).is_none() {
+                self.push(i, j, EntityType::Org, first.to_owned());
+            }
+            return Some(j);
+        }
+        // The first word of a sentence: a capital is no evidence by itself.
+        let surname = self.g.surnames.contains(first);
+        let foreign_first = self.g.foreign_first.contains(first);
+        let n_letters = (i..j).filter(|&k| t.letters(k)).count();
+        if start && !(surname && n_letters >= 2) && !foreign_first {
+            return Some(i + 1);
+        }
+        let all_syllables = (i..j).all(|k| t.kind(k) == Some(TokenKind::Syllable) && t.cap(k));
+        if surname && all_syllables && n_letters >= 2 {
+            let end = (i + 4).min(j);
+            self.person(i, end);
+            return Some(end);
+        }
+        let foreign = (i..j).any(|k| t.kind(k) == Some(TokenKind::Foreign));
+        let any_acronym = (i..j).any(|k| t.kind(k) == Some(TokenKind::Acronym));
+        let last = t.low(j.saturating_sub(1));
+        if ORG_SUFFIXES.contains(&last) || any_acronym && n_letters >= 2 {
+            let c = text.to_owned();
+            self.push(i, j, EntityType::Org, c);
+            return Some(j);
+        }
+        if foreign_first || foreign && n_letters >= 2 {
+            self.person(i, j);
+            return Some(j);
+        }
+        if n_letters >= 2 {
+            let prev = if i > 0 { t.low(i - 1) } else { "" };
+            if PLACE_PREPS.contains(&prev) {
+                let c = text.to_owned();
+                self.push(i, j, EntityType::Loc, c);
+            } else {
+                self.person(i, j);
+            }
+            return Some(j);
+        }
+        Some(j)
+    }
+}
