@@ -129,6 +129,10 @@ fn month_at(t: &Toks, j: usize, limit: usize) -> Option<(usize, u32, Option<u32>
     }
     let s = t.s(j);
     match t.kind(j) {
+        Some(TokenKind::Number) if s.contains('-') => match parse_parts(s, '-')? {
+            (Some(y), Some(m), None) => Some((j + 1, m, Some(y))),
+            _ => None,
+        },
         Some(TokenKind::Number) => {
             let m = digits(s)?;
             if !(1..=12).contains(&m) {

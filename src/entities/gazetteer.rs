@@ -155,6 +155,9 @@ pub(crate) struct Gazetteers {
     pub surnames: FxHashSet<Box<str>>,
     /// Foreign given names as written ("George").
     pub foreign_first: FxHashSet<Box<str>>,
+    /// Common multi-syllable words (the segmenter's lexicon, lower case): a capitalized run
+    /// that is one of them ("Nhà nước", "Công ty") is not a name by itself.
+    pub vocab: FxHashSet<&'static str>,
 }
 
 /// Data lines of a list: trimmed, without blanks and `#` comments.
@@ -238,6 +241,7 @@ impl Gazetteers {
             .map(|l| crate::normalize::normalize(l.trim()).into())
             .collect();
         g.foreign_first = lines(FOREIGN_NAMES).map(|l| l.trim().into()).collect();
+        g.vocab = crate::wordseg::vnvocab_entries().collect();
         g
     }
 

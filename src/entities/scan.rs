@@ -74,6 +74,26 @@ impl<'a> Toks<'a> {
             _ => 0..0,
         }
     }
+    /// Is token `j` a hyphen glued to capitalized words on both sides ("Hirsh-Pasek")?
+    pub fn glued_hyphen(&self, j: usize) -> bool {
+        match (self.toks.get(j.wrapping_sub(1)), self.toks.get(j), self.toks.get(j + 1)) {
+            (Some(a), Some(h), Some(b)) => {
+                self.s(j) == "-" && a.range.end == h.range.start && h.range.end == b.range.start && b.cap
+            }
+            _ => false,
+        }
+    }
+    /// Lower-case text of tokens `a..b`, joined by single spaces.
+    pub fn lower_span(&self, a: usize, b: usize) -> String {
+        let mut s = String::new();
+        for k in a..b {
+            if k > a {
+                s.push(' ');
+            }
+            s.push_str(self.low(k));
+        }
+        s
+    }
     pub fn span_text(&self, a: usize, b: usize) -> &'a str {
         self.text.get(self.span(a, b)).unwrap_or("")
     }
@@ -174,7 +194,9 @@ const PARTICLES: &[&str] = &[
 const PLACE_PREPS: &[&str] = &["tại", "ở", "khắp", "sang", "về", "tới", "đến", "từ", "qua"];
 
 /// Words before a place name that make it a nationality or language: left out entirely.
-const NATIONALITY: &[&str] = &["người", "tiếng", "gốc", "kiều", "quốc", "dân", "giọng"];
+const NATIONALITY: &[&str] = &[
+    "người", "tiếng", "gốc", "kiều", "quốc", "dân", "giọng", "tộc", "bào", "chữ", "kiểu",
+];
 
 /// Acronyms that are not organizations.
 const NOT_ORG_ACRONYMS: &[&str] = &[
@@ -187,6 +209,27 @@ const NOT_ORG_ACRONYMS: &[&str] = &[
     "CMND", "PCCC", "ATGT", "CSGT", "KCN", "KĐT", "BĐS", "DN", "DNNN", "XK", "NK", "QL",
     "TL", "DT", "HN", "SG", "ĐT", "NV", "PV", "BTV", "PGĐ", "GĐ", "TGĐ", "H1N1", "H5N1",
     "SMS", "MMS", "WC", "ICT", "R&D", "CO2", "OTC", "NK", "OPEC", "FM", "AM", "PM",
+];
+
+/// Capitalized single syllables inside a sentence that are not names.
+const SINGLE_NOT_NAMES: &[&str] = &[
+    "Đảng", "Nhà", "Tết", "Chúa", "Phật", "Trời", "Bác", "Nước", "Người", "Thánh", "Mẹ",
+    "Tổ", "Quốc", "Nhân", "Thần", "Vua", "Tây", "Đông", "Nam", "Bắc", "Trung", "Hội", "Sở",
+    "Bộ", "Ban", "Viện", "Cục", "Vụ", "Đoàn", "Phòng", "Trường", "Báo", "Đài", "Ông", "Bà",
+    "Anh", "Chị", "Em", "Tôi", "Luật", "Nghị", "Thông", "Hiến", "Tháng", "Năm", "Ngày",
+    "Thứ", "Chủ", "Giải", "Cúp", "Kỳ", "Khóa", "Phần", "Chương", "Điều", "Mục", "Việt",
+    "Xuân", "Hạ", "Thu", "Quốc", "Giờ", "Tân", "Cựu", "Đại", "Tiểu", "Thượng", "Hạ",
+];
+
+/// Lower-case words that end an organization's name rather than continue it.
+const GAP_STOP: &[&str] = &[
+    "cho", "biết", "đã", "đang", "sẽ", "vừa", "là", "có", "được", "bị", "của", "và", "với",
+    "tại", "ở", "về", "trong", "ngày", "năm", "thì", "mà", "để", "khi", "này", "đó", "cũng",
+    "không", "chưa", "phải", "nên", "sau", "trước", "từ", "đến", "theo", "ra", "vào", "lên",
+    "nói", "yêu", "đề", "kiểm", "phối", "tổ", "thông", "quyết", "công", "gửi", "tới", "sang",
+    "làm", "như", "hay", "hoặc", "tiếp", "mới", "rồi", "còn", "thuộc", "trực", "tham", "đưa",
+    "chỉ", "nhận", "mở", "ký", "tuyên", "phát", "báo", "xác", "khẳng", "cùng", "giữa", "trên",
+    "dưới", "qua", "đi", "lại", "hơn", "nhất", "rất", "đều", "chính", "thức", "sự", "việc",
 ];
 
 /// Last words that make a foreign capitalized run an organization.
@@ -288,6 +331,7 @@ impl<'a, 'b> Scanner<'a, 'b> {
     /// Is `i` the first content token of its sentence (after opening punctuation)?
     fn at_sentence_start(&self, s: usize, i: usize) -> bool {
         (s..i).all(|k| matches!(self.t.kind(k), Some(TokenKind::Punct | TokenKind::Symbol)))
+            || i > s && matches!(self.t.s(i - 1), ":" | "“" | "\"" | "(" | "-" | "–" | "—" | "…" | "'" | "‘")
     }
 
     fn sentence(&mut self, s: usize, e: usize) {
@@ -503,6 +547,11 @@ impl<'a, 'b> Scanner<'a, 'b> {
     /// initials ("H.T.P", "W."), particles between them.
     fn person_run(&self, j: usize, e: usize) -> Option<usize> {
         let t = self.t;
+        if let Some((m, x)) = self.g.names.longest(t, j, e, true) {
+            if x.kind != EntityType::Per && !x.flag && t.capword(j + m) {
+                return None;
+            }
+        }
         let mut k = j;
         let mut n = 0;
         while k < e && n < 6 {
@@ -516,7 +565,7 @@ impl<'a, 'b> Scanner<'a, 'b> {
                     }
                     n += 1;
                 }
-                Some(TokenKind::Acronym) if t.s(k).chars().filter(|c| c.is_alphabetic()).count() <= 4 => {
+                Some(TokenKind::Acronym) if t.s(k).contains('.') && t.s(k).chars().filter(|c| c.is_alphabetic()).count() <= 4 => {
                     k += 1;
                     if t.s(k) == "." && t.s(k - 1).contains('.') {
                         k += 1;
@@ -526,6 +575,9 @@ impl<'a, 'b> Scanner<'a, 'b> {
                 Some(TokenKind::Syllable | TokenKind::Foreign)
                     if n > 0 && PARTICLES.contains(&t.low(k)) && t.capword(k + 1) =>
                 {
+                    k += 1;
+                }
+                Some(TokenKind::Punct) if n > 0 && t.glued_hyphen(k) => {
                     k += 1;
                 }
                 _ => break,
@@ -569,6 +621,9 @@ impl<'a, 'b> Scanner<'a, 'b> {
         if t.cap(i) && !admin {
             return None;
         }
+        if t.low(i) == "nước" && i > 0 && matches!(t.low(i - 1), "các" | "những" | "nhiều" | "hai" | "ba" | "mọi" | "số") {
+            return None;
+        }
         let j = i + n;
         if j >= e {
             return None;
@@ -587,6 +642,9 @@ impl<'a, 'b> Scanner<'a, 'b> {
             _ => {
                 let mut k = j;
                 while k < e && k < j + 5 && t.capword(k) {
+                    if k > j && (t.kind(k) == Some(TokenKind::Acronym) || self.g.names.longest(t, k, e, true).is_some()) {
+                        break;
+                    }
                     k += 1;
                     while k < e && !t.word_start(k) && t.letters(k) {
                         k += 1;
@@ -609,7 +667,10 @@ impl<'a, 'b> Scanner<'a, 'b> {
     fn org_span(&self, i: usize, e: usize, role: bool) -> Option<(usize, String)> {
         let t = self.t;
         let (hn, _) = self.g.org_heads.longest(t, i, e, false)?;
-        let head_acronym = t.kind(i) == Some(TokenKind::Acronym) && hn == 1;
+        let head_acronym = t.kind(i) == Some(TokenKind::Acronym)
+            && hn == 1
+            && self.g.names.get(t.low(i)).is_some_and(|x| x.kind == EntityType::Org);
+        let lower_head = !t.cap(i);
         let mut j = i + hn;
         // Lower-case words that belong to the name of a body ("Ủy ban nhân dân").
         let mut full_head = head_acronym;
@@ -670,6 +731,31 @@ impl<'a, 'b> Scanner<'a, 'b> {
                 break;
             }
             let low = t.low(j);
+            // "Nhà máy giày Phúc Yên", "Hội các nhà doanh nghiệp trẻ Việt Nam": a few
+            // lower-case words, then a known place that closes the name.
+            if !lower_head && t.kind(j) == Some(TokenKind::Syllable) {
+                let mut k = j;
+                while k < e && k < j + 4 && t.kind(k) == Some(TokenKind::Syllable) && !t.cap(k) && !GAP_STOP.contains(&t.low(k)) {
+                    k += 1;
+                }
+                if k > j && t.capword(k) && has_name {
+                    if let Some((m, x)) = self.g.names.longest(t, k, e, true) {
+                        if x.kind == EntityType::Loc && !t.capword(k + m) {
+                            j = k + m;
+                            end = j;
+                            has_name = true;
+                            continue;
+                        }
+                    }
+                    if !self.person_like(k, e)
+                        && self.g.roles.longest(t, k, e, true).is_none()
+                        && self.g.org_heads.longest(t, k, e, false).is_none()
+                    {
+                        j = k;
+                        continue;
+                    }
+                }
+            }
             if has_name && matches!(low, "và" | "&" | "-") && t.capword(j + 1) {
                 if self.g.org_heads.longest(t, j + 1, e, false).is_some()
                     || self.person_like(j + 1, e)
@@ -713,6 +799,22 @@ impl<'a, 'b> Scanner<'a, 'b> {
         {
             return None;
         }
+        if lower_head && has_name {
+            let name = i + hn;
+            // "hãng Sony", "đội Chelsea": the head stays out of a foreign name; "trường Mỹ",
+            // "nhóm Bình" are no organizations.
+            if (name..end).all(|k| matches!(t.kind(k), Some(TokenKind::Foreign | TokenKind::Acronym | TokenKind::Punct))) {
+                return None;
+            }
+            if let Some((m, x)) = self.g.names.longest(t, name, end, true) {
+                if name + m == end && x.kind == EntityType::Loc && !matches!(t.low(i), "đội" | "tuyển") {
+                    return None;
+                }
+            }
+            if end - name == 1 && self.g.surnames.contains(t.s(name)) || end - name == 1 && !t.word_start(name) {
+                return None;
+            }
+        }
         let text = t.span_text(i, end);
         let canonical = match self.g.names.longest(t, i, end, false) {
             Some((m, entry)) if i + m == end && entry.kind == EntityType::Org => entry.canonical.to_string(),
@@ -749,17 +851,13 @@ impl<'a, 'b> Scanner<'a, 'b> {
                 Some(self.acronym_definition(end, e, idx))
             }
             (_, Some((n, entry))) => {
-                let mut end = i + n;
+                let end = i + n;
                 // Nationality and language phrases are left out ("người Mỹ", "tiếng Anh").
                 if entry.kind == EntityType::Loc && i > 0 && NATIONALITY.contains(&t.low(i - 1)) {
                     return Some(end);
                 }
                 // A known company with more words after it ("Samsung Electronics").
-                if entry.kind == EntityType::Org {
-                    while end < e && t.kind(end) == Some(TokenKind::Foreign) && t.cap(end) {
-                        end += 1;
-                    }
-                }
+
                 let mut canon = entry.canonical.to_string();
                 if end > i + n {
                     canon = t.span_text(i, end).to_owned();
@@ -819,7 +917,13 @@ impl<'a, 'b> Scanner<'a, 'b> {
                 while j < e && !t.word_start(j) && t.letters(j) {
                     j += 1;
                 }
-            } else if j > i && PARTICLES.contains(&t.low(j)) && t.kind(j) == Some(TokenKind::Foreign) && t.capword(j + 1) {
+                // An initial inside a name: "Alan J. Bank", "C. Zanetti".
+                if t.s(j) == "." && t.s(j - 1).chars().count() == 1 && t.capword(j + 1) {
+                    j += 1;
+                }
+            } else if j > i && PARTICLES.contains(&t.low(j)) && t.capword(j + 1) && (i..j).any(|k| t.kind(k) == Some(TokenKind::Foreign)) {
+                j += 1;
+            } else if j > i && t.glued_hyphen(j) {
                 j += 1;
             } else {
                 break;
@@ -841,6 +945,16 @@ impl<'a, 'b> Scanner<'a, 'b> {
             return Some(j);
         }
         let first = t.s(i);
+        // Initials: "M.", "N.N.T.", "H.T.P".
+        let single_letter = first.chars().count() == 1 && t.s(i + 1) == ".";
+        let dotted = t.kind(i) == Some(TokenKind::Acronym)
+            && first.contains('.')
+            && first.split('.').all(|p| p.chars().count() == 1);
+        if j == i + 1 && (single_letter || dotted) {
+            let end = if t.s(i + 1) == "." { i + 2 } else { i + 1 };
+            self.person(i, end);
+            return Some(end);
+        }
         if j == i + 1 && t.kind(i) == Some(TokenKind::Acronym) {
             if let Some(exp) = self.mem.acronyms.get(first).cloned() {
                 let idx = self.push(i, j, EntityType::Org, exp.clone());
@@ -861,6 +975,13 @@ impl<'a, 'b> Scanner<'a, 'b> {
             return Some(i + 1);
         }
         let all_syllables = (i..j).all(|k| t.kind(k) == Some(TokenKind::Syllable) && t.cap(k));
+        let all_vietnamese = (i..j).all(|k| t.kind(k) == Some(TokenKind::Syllable));
+        if all_vietnamese && (!surname || n_letters == 2) {
+            let low = t.lower_span(i, j);
+            if self.g.vocab.contains(low.as_str()) {
+                return Some(j);
+            }
+        }
         if surname && all_syllables && n_letters >= 2 {
             let end = (i + 4).min(j);
             self.person(i, end);
@@ -876,6 +997,32 @@ impl<'a, 'b> Scanner<'a, 'b> {
         }
         if foreign_first || foreign && n_letters >= 2 {
             self.person(i, j);
+            return Some(j);
+        }
+        if i > 0 && NATIONALITY.contains(&t.low(i - 1)) {
+            return Some(j);
+        }
+        if n_letters == 1 && t.word_start(i) && t.word_start(j) {
+            if first.chars().count() == 1 || crate::keywords::Stopwords::builtin().contains(t.low(i)) {
+                return Some(j);
+            }
+            if foreign {
+                // A foreign surname in a list of persons ("Vieri, Totti và Del Piero").
+                let after_person = i >= 2
+                    && matches!(t.low(i - 1), "," | "và")
+                    && self.out.last().is_some_and(|m| {
+                        m.kind == EntityType::Per && m.range.end == t.span(i - 2, i - 1).end
+                    });
+                if after_person {
+                    self.person(i, j);
+                }
+                return Some(j);
+            }
+            // A lone capitalized word inside a sentence: a foreign surname ("Federer") or a
+            // given name used alone ("chị Hà" … "Hà nói").
+            if foreign || all_vietnamese && !SINGLE_NOT_NAMES.contains(&first) {
+                self.person(i, j);
+            }
             return Some(j);
         }
         if n_letters >= 2 {
