@@ -457,7 +457,16 @@ impl<'a, 'b> Scanner<'a, 'b> {
     /// A role title, then an organization or place it belongs to, then the person.
     fn role(&mut self, i: usize, e: usize) -> Option<usize> {
         let t = self.t;
-        let (n, _) = self.g.roles.longest(t, i, e, true)?;
+        // The segmenter may glue a title to the name after it ("Trưởng_Ban_Nội_chính"):
+        // a title inside a word counts when a capitalized word follows it.
+        let n = match self.g.roles.longest(t, i, e, true) {
+            Some((n, _)) => n,
+            None if t.word_start(i) => match self.g.roles.longest(t, i, e, false) {
+                Some((n, _)) if t.capword(i + n) => n,
+                _ => return None,
+            },
+            None => return None,
+        };
         let mut j = i + n;
         // "Ông"/"Bà" are not roles; a title must be followed by something named.
         let mut org = None;
@@ -472,15 +481,38 @@ impl<'a, 'b> Scanner<'a, 'b> {
             }
         }
         let per = self.person_run(j, e);
+        // A role in apposition after a name ("Nguyễn Bá Dũng - Bí thư Đảng ủy", "Hoàng Bình
+        // Quân, Ủy viên Trung ương Đảng, Trưởng Ban …") qualifies that person.
+        let before = if per.is_none() && i >= 1 && matches!(t.s(i - 1), "," | "-" | "–" | "(") {
+            let sep_start = t.span(i - 1, i).start;
+            self.out.last().and_then(|m| {
+                let end_ok = self.t.text.get(m.range.end..sep_start).is_some_and(|g| g.trim().is_empty());
+                match m.kind {
+                    EntityType::Per if end_ok => Some(self.out.len() - 1),
+                    EntityType::Org | EntityType::Loc if end_ok => self
+                        .out
+                        .iter()
+                        .rev()
+                        .find(|r| r.kind == EntityType::Role && r.role_of.is_some())
+                        .and_then(|r| r.role_of)
+                        .filter(|&p| self.out.len() - p <= 6),
+                    _ => None,
+                }
+            })
+        } else {
+            None
+        };
         if org.is_none() && extra.is_empty() && per.is_none() {
-            if t.cap(i) && t.word_start(i + n) {
+            if (t.cap(i) || before.is_some()) && t.word_start(i + n) {
                 let c = capitalize(t.span_text(i, i + n));
-                self.push(i, i + n, EntityType::Role, c);
+                let r = self.push(i, i + n, EntityType::Role, c);
+                self.out[r].role_of = before;
                 return Some(i + n);
             }
             return None;
         }
         let role = self.push(i, i + n, EntityType::Role, capitalize(t.span_text(i, i + n)));
+        self.out[role].role_of = before;
         if let Some((a, b, canon)) = org {
             self.out[role].org_of_role = Some(canon.clone());
             self.push(a, b, EntityType::Org, canon);
@@ -552,6 +584,11 @@ impl<'a, 'b> Scanner<'a, 'b> {
                 return None;
             }
         }
+        if self.g.org_heads.longest(t, j, e, false).is_some()
+            || SINGLE_NOT_NAMES.contains(&t.s(j)) && !t.capword(j + 1)
+        {
+            return None;
+        }
         let mut k = j;
         let mut n = 0;
         while k < e && n < 6 {
@@ -613,6 +650,9 @@ impl<'a, 'b> Scanner<'a, 'b> {
     /// "tỉnh Quảng Ninh", "quận 1", "sông Hồng", "TP HCM".
     fn place(&mut self, i: usize, e: usize) -> Option<usize> {
         let t = self.t;
+        if !t.word_start(i) {
+            return None;
+        }
         let (n, head) = self.g.place_heads.longest(t, i, e, false)?;
         let admin = matches!(
             t.span_text(i, i + n).to_lowercase().as_str(),
@@ -666,6 +706,9 @@ impl<'a, 'b> Scanner<'a, 'b> {
     /// where a person's name ends the organization.
     fn org_span(&self, i: usize, e: usize, role: bool) -> Option<(usize, String)> {
         let t = self.t;
+        if !t.word_start(i) && !t.cap(i) {
+            return None;
+        }
         let (hn, _) = self.g.org_heads.longest(t, i, e, false)?;
         let head_acronym = t.kind(i) == Some(TokenKind::Acronym)
             && hn == 1
@@ -758,6 +801,7 @@ impl<'a, 'b> Scanner<'a, 'b> {
             }
             if has_name && matches!(low, "và" | "&" | "-") && t.capword(j + 1) {
                 if self.g.org_heads.longest(t, j + 1, e, false).is_some()
+                    || self.g.names.longest(t, j + 1, e, true).is_some()
                     || self.person_like(j + 1, e)
                 {
                     break;
@@ -885,7 +929,12 @@ impl<'a, 'b> Scanner<'a, 'b> {
         let name_start = i + hn;
         if name_start < end && t.capword(name_start) && end - name_start <= 4 {
             let name = t.span_text(name_start, end).to_owned();
-            if name.chars().count() > 2 && self.g.names.longest(t, name_start, end, false).is_none() {
+            let all_caps = (name_start..end).all(|k| t.cap(k) || !t.letters(k));
+            if all_caps
+                && name.chars().count() > 2
+                && !self.g.vocab.contains(t.lower_span(name_start, end).as_str())
+                && self.g.names.longest(t, name_start, end, false).is_none()
+            {
                 let canon = self.out[idx].canonical.clone();
                 self.mem.orgs.entry(name).or_insert(canon);
             }
@@ -928,8 +977,9 @@ impl<'a, 'b> Scanner<'a, 'b> {
             } else {
                 break;
             }
-            // A known name or head inside the run starts a new one.
-            if j < e && t.capword(j) && (self.g.org_heads.longest(t, j, e, false).is_some() || self.g.roles.longest(t, j, e, true).is_some()) {
+            // A known name, head or event inside the run starts a new one.
+            let event = matches!((t.low(j), t.low(j + 1)), ("đại", "hội") | ("hội", "nghị"));
+            if j < e && t.capword(j) && (event || self.g.org_heads.longest(t, j, e, false).is_some() || self.g.roles.longest(t, j, e, true).is_some()) {
                 break;
             }
         }
@@ -962,7 +1012,8 @@ impl<'a, 'b> Scanner<'a, 'b> {
                 return Some(j);
             }
             let letters = first.chars().filter(|c| c.is_alphabetic()).count();
-            if letters >= 2 && !NOT_ORG_ACRONYMS.contains(&first) && roman(first).is_none() {
+            let stem = first.split('-').next().unwrap_or(first);
+            if letters >= 2 && !NOT_ORG_ACRONYMS.contains(&first) && !NOT_ORG_ACRONYMS.contains(&stem) && roman(first).is_none() {
                 self.push(i, j, EntityType::Org, first.to_owned());
             }
             return Some(j);
@@ -973,6 +1024,17 @@ impl<'a, 'b> Scanner<'a, 'b> {
         let n_letters = (i..j).filter(|&k| t.letters(k)).count();
         if start && !(surname && n_letters >= 2) && !foreign_first {
             return Some(i + 1);
+        }
+        // A common noun or a head without a name ("Nghị quyết Đại hội", "Tỉnh ủy"): not a
+        // name; what follows it is looked at again.
+        if i + 2 <= j
+            && (!surname || !t.word_start(i + 1))
+            && self.g.vocab.contains(t.lower_span(i, i + 2).as_str())
+        {
+            return Some(i + 2);
+        }
+        if !surname && (self.g.org_heads.longest(t, i, j, false).is_some() || self.g.roles.longest(t, i, j, false).is_some()) {
+            return Some(j);
         }
         let all_syllables = (i..j).all(|k| t.kind(k) == Some(TokenKind::Syllable) && t.cap(k));
         let all_vietnamese = (i..j).all(|k| t.kind(k) == Some(TokenKind::Syllable));
@@ -1025,7 +1087,7 @@ impl<'a, 'b> Scanner<'a, 'b> {
             }
             return Some(j);
         }
-        if n_letters >= 2 {
+        if n_letters >= 2 && (all_syllables || foreign) {
             let prev = if i > 0 { t.low(i - 1) } else { "" };
             if PLACE_PREPS.contains(&prev) {
                 let c = text.to_owned();
