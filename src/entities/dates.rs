@@ -8,8 +8,8 @@ use crate::token::TokenKind;
 
 /// Words after which a bare "d-m" is a date, not a score or a range.
 const DATE_CUES: &[&str] = &[
-    "ngày", "hôm", "đêm", "sáng", "trưa", "chiều", "tối", "từ", "đến", "tới", "mùng",
-    "mồng", "trước", "sau", "vào", "dịp", "lễ", "tiệc", "nay", "qua", "và", "hạn",
+    "ngày", "hôm", "đêm", "sáng", "trưa", "chiều", "tối", "từ", "đến", "tới", "mùng", "mồng",
+    "trước", "sau", "vào", "dịp", "lễ", "tiệc", "nay", "qua", "và", "hạn",
 ];
 
 /// Words before a bare year that say it is an amount, not a date.
@@ -19,9 +19,9 @@ const AMOUNT_CUES: &[&str] = &[
 
 /// Words after a number that are not what it counts.
 const NOT_COUNTED: &[&str] = &[
-    "và", "đến", "tới", "là", "của", "thì", "khi", "đã", "sẽ", "nay", "này", "vừa", "qua",
-    "trở", "trước", "sau", "được", "có", "cho", "với", "tại", "ở", "theo", "trong", "mà",
-    "nhưng", "còn", "hoặc", "hay", "so", "do", "bị", "vào", "ra", "lên", "xuống", "thì",
+    "và", "đến", "tới", "là", "của", "thì", "khi", "đã", "sẽ", "nay", "này", "vừa", "qua", "trở",
+    "trước", "sau", "được", "có", "cho", "với", "tại", "ở", "theo", "trong", "mà", "nhưng", "còn",
+    "hoặc", "hay", "so", "do", "bị", "vào", "ra", "lên", "xuống", "thì",
 ];
 
 const MONTH_WORDS: &[(&str, u32)] = &[
@@ -41,8 +41,8 @@ const MONTH_WORDS: &[(&str, u32)] = &[
 ];
 
 const CURRENCIES: &[&str] = &[
-    "đồng", "usd", "vnd", "vnđ", "đô", "euro", "eur", "yên", "bảng", "rúp", "won", "nhân",
-    "baht", "ringgit", "franc", "$",
+    "đồng", "usd", "vnd", "vnđ", "đô", "euro", "eur", "yên", "bảng", "rúp", "won", "nhân", "baht",
+    "ringgit", "franc", "$",
 ];
 
 const MULTIPLIERS: &[&str] = &["nghìn", "ngàn", "triệu", "tỷ", "tỉ", "vạn", "trăm"];
@@ -80,7 +80,15 @@ fn iso(y: Option<u32>, m: Option<u32>, d: Option<u32>, year: Option<i32>) -> (St
     (s, inferred)
 }
 
-fn date(t: &Toks, a: usize, b: usize, y: Option<u32>, m: Option<u32>, d: Option<u32>, year: Option<i32>) -> (usize, Mention) {
+fn date(
+    t: &Toks,
+    a: usize,
+    b: usize,
+    y: Option<u32>,
+    m: Option<u32>,
+    d: Option<u32>,
+    year: Option<i32>,
+) -> (usize, Mention) {
     let (s, inferred) = iso(y, m, d, year);
     let text = t.span_text(a, b);
     let mut mention = Mention::new(t.span(a, b), EntityType::Date, text.to_owned());
@@ -179,15 +187,16 @@ pub(crate) fn at(t: &Toks, i: usize, limit: usize, year: Option<i32>) -> Option<
     let kind = t.kind(i)?;
     let low = t.low(i);
     let prev = if i > 0 { t.low(i - 1) } else { "" };
-    if low == "tháng" && !matches!(t.kind(i.wrapping_sub(1)), Some(TokenKind::Number)) || i == 0 && low == "tháng" {
+    if low == "tháng" && (i == 0 || !matches!(t.kind(i - 1), Some(TokenKind::Number))) {
         let (end, m, y) = month_at(t, i + 1, limit)?;
         return Some(date(t, i, end, y, Some(m), None, year));
     }
     let s = t.s(i);
     match kind {
-        TokenKind::DateTime if s.contains(':') => {
-            Some((i + 1, Mention::new(t.span(i, i + 1), EntityType::Time, s.to_owned())))
-        }
+        TokenKind::DateTime if s.contains(':') => Some((
+            i + 1,
+            Mention::new(t.span(i, i + 1), EntityType::Time, s.to_owned()),
+        )),
         TokenKind::DateTime => {
             let (y, m, d) = parse_parts(s, '/')?;
             Some(date(t, i, i + 1, y, m, d, year))
@@ -229,14 +238,22 @@ pub(crate) fn at(t: &Toks, i: usize, limit: usize, year: Option<i32>) -> Option<
                 let counted = matches!(t.kind(i + 1), Some(TokenKind::Syllable))
                     && !t.cap(i + 1)
                     && !NOT_COUNTED.contains(&next);
-                if prev == "năm" || (1900..=2030).contains(&y) && !counted && !AMOUNT_CUES.contains(&prev) {
+                if prev == "năm"
+                    || (1900..=2030).contains(&y) && !counted && !AMOUNT_CUES.contains(&prev)
+                {
                     return Some(date(t, i, i + 1, Some(y), None, None, year));
                 }
             }
             Some(number(t, i, limit))
         }
-        TokenKind::Percent => Some((i + 1, Mention::new(t.span(i, i + 1), EntityType::Percent, s.to_owned()))),
-        TokenKind::Money => Some((i + 1, Mention::new(t.span(i, i + 1), EntityType::Money, s.to_owned()))),
+        TokenKind::Percent => Some((
+            i + 1,
+            Mention::new(t.span(i, i + 1), EntityType::Percent, s.to_owned()),
+        )),
+        TokenKind::Money => Some((
+            i + 1,
+            Mention::new(t.span(i, i + 1), EntityType::Money, s.to_owned()),
+        )),
         _ => None,
     }
 }

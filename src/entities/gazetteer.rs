@@ -78,7 +78,14 @@ fn key_of(name: &str) -> Option<(String, u32, usize, String)> {
 impl Phrases {
     /// Add `name`; an existing entry keeps its type and canonical unless `user`, and the
     /// capitalization required becomes the looser of the two.
-    pub fn add(&mut self, name: &str, canonical: Option<&str>, kind: EntityType, flag: bool, user: bool) {
+    pub fn add(
+        &mut self,
+        name: &str,
+        canonical: Option<&str>,
+        kind: EntityType,
+        flag: bool,
+        user: bool,
+    ) {
         let Some((key, caps, n, norm)) = key_of(name) else {
             return;
         };
@@ -109,7 +116,13 @@ impl Phrases {
 
     /// The longest phrase at token `i` that ends by `limit`, as (token count, entry).
     /// `boundaries`: it must start and end at word boundaries.
-    pub fn longest<'a>(&'a self, t: &Toks, i: usize, limit: usize, boundaries: bool) -> Option<(usize, &'a Entry)> {
+    pub fn longest<'a>(
+        &'a self,
+        t: &Toks,
+        i: usize,
+        limit: usize,
+        boundaries: bool,
+    ) -> Option<(usize, &'a Entry)> {
         let first = t.low(i);
         let max = *self.first.get(first)? as usize;
         if boundaries && !t.word_start(i) {
@@ -197,7 +210,8 @@ impl Gazetteers {
                 };
                 let mut parts = l.split('\t');
                 let name = parts.next().unwrap_or_default();
-                g.names.add(name, parts.next(), EntityType::Loc, flag, false);
+                g.names
+                    .add(name, parts.next(), EntityType::Loc, flag, false);
             }
         }
         for l in lines(ADMIN_UNITS) {
@@ -208,24 +222,29 @@ impl Gazetteers {
         for l in lines(ORGANIZATIONS) {
             let mut parts = l.split('\t');
             let name = parts.next().unwrap_or_default();
-            g.names.add(name, parts.next(), EntityType::Org, false, false);
+            g.names
+                .add(name, parts.next(), EntityType::Org, false, false);
         }
         for l in lines(EVENTS) {
             let mut parts = l.split('\t');
             let name = parts.next().unwrap_or_default();
-            g.names.add(name, parts.next(), EntityType::Event, false, false);
+            g.names
+                .add(name, parts.next(), EntityType::Event, false, false);
         }
         for l in lines(ROLES) {
             g.roles.add(l.trim(), None, EntityType::Role, false, false);
         }
         for l in lines(HONORIFICS) {
-            g.honorifics.add(l.trim(), None, EntityType::Per, false, false);
+            g.honorifics
+                .add(l.trim(), None, EntityType::Per, false, false);
         }
         for l in lines(ORG_HEADS) {
             let l = l.trim();
             match l.strip_prefix('~') {
                 // Lower case allowed: no capital required.
-                Some(rest) => g.org_heads.add(&lower(rest), None, EntityType::Org, false, false),
+                Some(rest) => g
+                    .org_heads
+                    .add(&lower(rest), None, EntityType::Org, false, false),
                 None => g.org_heads.add(l, None, EntityType::Org, false, false),
             }
         }

@@ -224,7 +224,13 @@ impl Recognizer {
     /// The mentions of one paragraph of canonical (normalized) text, given its words from
     /// [`words_into`], appended to `out` (cleared first). Indices in [`Mention::role_of`]
     /// are into `out`.
-    pub fn paragraph(&self, text: &str, words: &[Word], memory: &mut DocMemory, out: &mut Vec<Mention>) {
+    pub fn paragraph(
+        &self,
+        text: &str,
+        words: &[Word],
+        memory: &mut DocMemory,
+        out: &mut Vec<Mention>,
+    ) {
         out.clear();
         scan::paragraph(self, text, words, memory, out);
     }
@@ -238,7 +244,13 @@ impl Recognizer {
         let mut one = Vec::new();
         let mut all = Vec::new();
         for (range, para) in crate::segment::paragraphs(text) {
-            words_into(para, Segmenter::embedded(), &UserDict::default(), &mut scratch, &mut words);
+            words_into(
+                para,
+                Segmenter::embedded(),
+                &UserDict::default(),
+                &mut scratch,
+                &mut words,
+            );
             self.paragraph(para, &words, &mut memory, &mut one);
             let base = all.len();
             all.extend(one.drain(..).map(|mut m| {
@@ -251,12 +263,15 @@ impl Recognizer {
     }
 }
 
+/// An entity as co-occurrences count it: its type and canonical name.
+pub type EntityKey = (EntityType, String);
+
 /// Co-occurrence counts of canonical entities: how many units (sentences or paragraphs)
 /// each unordered pair appears in together. Mergeable: add the counts of two corpora.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Cooccurrences {
     /// (a, b) with a < b as (type, canonical) → number of units with both.
-    pub pairs: FxHashMap<((EntityType, String), (EntityType, String)), u64>,
+    pub pairs: FxHashMap<(EntityKey, EntityKey), u64>,
 }
 
 impl Cooccurrences {
@@ -293,7 +308,7 @@ impl Cooccurrences {
     }
 
     /// The pairs, most frequent first (ties by name).
-    pub fn sorted(&self) -> Vec<(&(EntityType, String), &(EntityType, String), u64)> {
+    pub fn sorted(&self) -> Vec<(&EntityKey, &EntityKey, u64)> {
         let mut v: Vec<_> = self.pairs.iter().map(|((a, b), &n)| (a, b, n)).collect();
         v.sort_by(|x, y| y.2.cmp(&x.2).then_with(|| (x.0, x.1).cmp(&(y.0, y.1))));
         v

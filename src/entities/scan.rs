@@ -76,9 +76,16 @@ impl<'a> Toks<'a> {
     }
     /// Is token `j` a hyphen glued to capitalized words on both sides ("Hirsh-Pasek")?
     pub fn glued_hyphen(&self, j: usize) -> bool {
-        match (self.toks.get(j.wrapping_sub(1)), self.toks.get(j), self.toks.get(j + 1)) {
+        match (
+            self.toks.get(j.wrapping_sub(1)),
+            self.toks.get(j),
+            self.toks.get(j + 1),
+        ) {
             (Some(a), Some(h), Some(b)) => {
-                self.s(j) == "-" && a.range.end == h.range.start && h.range.end == b.range.start && b.cap
+                self.s(j) == "-"
+                    && a.range.end == h.range.start
+                    && h.range.end == b.range.start
+                    && b.cap
             }
             _ => false,
         }
@@ -137,7 +144,8 @@ impl Scratch {
                 TokenKind::Syllable | TokenKind::Foreign | TokenKind::Acronym
             ) && str_.chars().next().is_some_and(char::is_uppercase);
             let lo = self.lower.len();
-            self.lower.extend(str_.chars().map(crate::syllable::to_lower));
+            self.lower
+                .extend(str_.chars().map(crate::syllable::to_lower));
             self.toks.push(Tok {
                 range: t.range.clone(),
                 kind: t.kind,
@@ -200,47 +208,160 @@ const NATIONALITY: &[&str] = &[
 
 /// Acronyms that are not organizations.
 const NOT_ORG_ACRONYMS: &[&str] = &[
-    "GDP", "GNP", "CEO", "USD", "VND", "VNĐ", "EUR", "HIV", "AIDS", "SARS", "COVID", "TV",
-    "PC", "CD", "DVD", "CPU", "RAM", "USB", "IT", "OK", "SMS", "GPS", "ATM", "VAT", "FDI",
-    "ODA", "CNTT", "THPT", "THCS", "GS", "TS", "PGS", "ThS", "BS", "KS", "MC", "DJ", "MV",
-    "LCD", "LED", "PDF", "HTML", "IP", "ID", "PIN", "SIM", "GSM", "CDMA", "WiFi", "ADSL",
-    "MP3", "MP4", "UV", "AI", "VIP", "TP", "TT", "XHCN", "CNXH", "ĐBQH", "NQ", "QĐ", "CP",
-    "TNHH", "ĐH", "CĐ", "KTX", "BHXH", "BHYT", "HLV", "VĐV", "SV", "HS", "CLB", "NXB",
-    "CMND", "PCCC", "ATGT", "CSGT", "KCN", "KĐT", "BĐS", "DN", "DNNN", "XK", "NK", "QL",
-    "TL", "DT", "HN", "SG", "ĐT", "NV", "PV", "BTV", "PGĐ", "GĐ", "TGĐ", "H1N1", "H5N1",
-    "SMS", "MMS", "WC", "ICT", "R&D", "CO2", "OTC", "NK", "OPEC", "FM", "AM", "PM",
+    "GDP", "GNP", "CEO", "USD", "VND", "VNĐ", "EUR", "HIV", "AIDS", "SARS", "COVID", "TV", "PC",
+    "CD", "DVD", "CPU", "RAM", "USB", "IT", "OK", "SMS", "GPS", "ATM", "VAT", "FDI", "ODA", "CNTT",
+    "THPT", "THCS", "GS", "TS", "PGS", "ThS", "BS", "KS", "MC", "DJ", "MV", "LCD", "LED", "PDF",
+    "HTML", "IP", "ID", "PIN", "SIM", "GSM", "CDMA", "WiFi", "ADSL", "MP3", "MP4", "UV", "AI",
+    "VIP", "TP", "TT", "XHCN", "CNXH", "ĐBQH", "NQ", "QĐ", "CP", "TNHH", "ĐH", "CĐ", "KTX", "BHXH",
+    "BHYT", "HLV", "VĐV", "SV", "HS", "CLB", "NXB", "CMND", "PCCC", "ATGT", "CSGT", "KCN", "KĐT",
+    "BĐS", "DN", "DNNN", "XK", "NK", "QL", "TL", "DT", "HN", "SG", "ĐT", "NV", "PV", "BTV", "PGĐ",
+    "GĐ", "TGĐ", "H1N1", "H5N1", "SMS", "MMS", "WC", "ICT", "R&D", "CO2", "OTC", "NK", "OPEC",
+    "FM", "AM", "PM",
 ];
 
 /// Capitalized single syllables inside a sentence that are not names.
 const SINGLE_NOT_NAMES: &[&str] = &[
-    "Đảng", "Nhà", "Tết", "Chúa", "Phật", "Trời", "Bác", "Nước", "Người", "Thánh", "Mẹ",
-    "Tổ", "Quốc", "Nhân", "Thần", "Vua", "Tây", "Đông", "Nam", "Bắc", "Trung", "Hội", "Sở",
-    "Bộ", "Ban", "Viện", "Cục", "Vụ", "Đoàn", "Phòng", "Trường", "Báo", "Đài", "Ông", "Bà",
-    "Anh", "Chị", "Em", "Tôi", "Luật", "Nghị", "Thông", "Hiến", "Tháng", "Năm", "Ngày",
-    "Thứ", "Chủ", "Giải", "Cúp", "Kỳ", "Khóa", "Phần", "Chương", "Điều", "Mục", "Việt",
-    "Xuân", "Hạ", "Thu", "Quốc", "Giờ", "Tân", "Cựu", "Đại", "Tiểu", "Thượng", "Hạ",
+    "Đảng",
+    "Nhà",
+    "Tết",
+    "Chúa",
+    "Phật",
+    "Trời",
+    "Bác",
+    "Nước",
+    "Người",
+    "Thánh",
+    "Mẹ",
+    "Tổ",
+    "Quốc",
+    "Nhân",
+    "Thần",
+    "Vua",
+    "Tây",
+    "Đông",
+    "Nam",
+    "Bắc",
+    "Trung",
+    "Hội",
+    "Sở",
+    "Bộ",
+    "Ban",
+    "Viện",
+    "Cục",
+    "Vụ",
+    "Đoàn",
+    "Phòng",
+    "Trường",
+    "Báo",
+    "Đài",
+    "Ông",
+    "Bà",
+    "Anh",
+    "Chị",
+    "Em",
+    "Tôi",
+    "Luật",
+    "Nghị",
+    "Thông",
+    "Hiến",
+    "Tháng",
+    "Năm",
+    "Ngày",
+    "Thứ",
+    "Chủ",
+    "Giải",
+    "Cúp",
+    "Kỳ",
+    "Khóa",
+    "Phần",
+    "Chương",
+    "Điều",
+    "Mục",
+    "Việt",
+    "Xuân",
+    "Hạ",
+    "Thu",
+    "Quốc",
+    "Giờ",
+    "Tân",
+    "Cựu",
+    "Đại",
+    "Tiểu",
+    "Thượng",
+    "Hạ",
 ];
 
 /// Lower-case words that end an organization's name rather than continue it.
 const GAP_STOP: &[&str] = &[
-    "cho", "biết", "đã", "đang", "sẽ", "vừa", "là", "có", "được", "bị", "của", "và", "với",
-    "tại", "ở", "về", "trong", "ngày", "năm", "thì", "mà", "để", "khi", "này", "đó", "cũng",
-    "không", "chưa", "phải", "nên", "sau", "trước", "từ", "đến", "theo", "ra", "vào", "lên",
-    "nói", "yêu", "đề", "kiểm", "phối", "tổ", "thông", "quyết", "công", "gửi", "tới", "sang",
-    "làm", "như", "hay", "hoặc", "tiếp", "mới", "rồi", "còn", "thuộc", "trực", "tham", "đưa",
-    "chỉ", "nhận", "mở", "ký", "tuyên", "phát", "báo", "xác", "khẳng", "cùng", "giữa", "trên",
-    "dưới", "qua", "đi", "lại", "hơn", "nhất", "rất", "đều", "chính", "thức", "sự", "việc",
+    "cho", "biết", "đã", "đang", "sẽ", "vừa", "là", "có", "được", "bị", "của", "và", "với", "tại",
+    "ở", "về", "trong", "ngày", "năm", "thì", "mà", "để", "khi", "này", "đó", "cũng", "không",
+    "chưa", "phải", "nên", "sau", "trước", "từ", "đến", "theo", "ra", "vào", "lên", "nói", "yêu",
+    "đề", "kiểm", "phối", "tổ", "thông", "quyết", "công", "gửi", "tới", "sang", "làm", "như",
+    "hay", "hoặc", "tiếp", "mới", "rồi", "còn", "thuộc", "trực", "tham", "đưa", "chỉ", "nhận",
+    "mở", "ký", "tuyên", "phát", "báo", "xác", "khẳng", "cùng", "giữa", "trên", "dưới", "qua",
+    "đi", "lại", "hơn", "nhất", "rất", "đều", "chính", "thức", "sự", "việc",
 ];
 
 /// Last words that make a foreign capitalized run an organization.
 const ORG_SUFFIXES: &[&str] = &[
-    "united", "city", "fc", "inc", "corp", "corporation", "group", "bank", "airlines", "airways",
-    "motors", "pictures", "bros", "records", "entertainment", "technologies", "technology",
-    "systems", "software", "electronics", "communications", "networks", "network", "media",
-    "studios", "studio", "games", "club", "team", "ltd", "co", "company", "holdings",
-    "international", "foundation", "university", "college", "institute", "agency", "news",
-    "times", "post", "journal", "telecom", "mobile", "energy", "oil", "airline", "motor",
-    "plaza", "hotel", "resort", "center", "centre", "online", "microsystems", "labs", "lab",
+    "united",
+    "city",
+    "fc",
+    "inc",
+    "corp",
+    "corporation",
+    "group",
+    "bank",
+    "airlines",
+    "airways",
+    "motors",
+    "pictures",
+    "bros",
+    "records",
+    "entertainment",
+    "technologies",
+    "technology",
+    "systems",
+    "software",
+    "electronics",
+    "communications",
+    "networks",
+    "network",
+    "media",
+    "studios",
+    "studio",
+    "games",
+    "club",
+    "team",
+    "ltd",
+    "co",
+    "company",
+    "holdings",
+    "international",
+    "foundation",
+    "university",
+    "college",
+    "institute",
+    "agency",
+    "news",
+    "times",
+    "post",
+    "journal",
+    "telecom",
+    "mobile",
+    "energy",
+    "oil",
+    "airline",
+    "motor",
+    "plaza",
+    "hotel",
+    "resort",
+    "center",
+    "centre",
+    "online",
+    "microsystems",
+    "labs",
+    "lab",
 ];
 
 struct Scanner<'a, 'b> {
@@ -269,7 +390,7 @@ fn roman(s: &str) -> Option<u32> {
     let mut total = 0u32;
     for (k, &x) in vals.iter().enumerate() {
         if vals.get(k + 1).is_some_and(|&n| n > x) {
-            total = total.checked_sub(x).unwrap_or(0);
+            total = total.saturating_sub(x);
         } else {
             total += x;
         }
@@ -331,7 +452,11 @@ impl<'a, 'b> Scanner<'a, 'b> {
     /// Is `i` the first content token of its sentence (after opening punctuation)?
     fn at_sentence_start(&self, s: usize, i: usize) -> bool {
         (s..i).all(|k| matches!(self.t.kind(k), Some(TokenKind::Punct | TokenKind::Symbol)))
-            || i > s && matches!(self.t.s(i - 1), ":" | "“" | "\"" | "(" | "-" | "–" | "—" | "…" | "'" | "‘")
+            || i > s
+                && matches!(
+                    self.t.s(i - 1),
+                    ":" | "“" | "\"" | "(" | "-" | "–" | "—" | "…" | "'" | "‘"
+                )
     }
 
     fn sentence(&mut self, s: usize, e: usize) {
@@ -353,7 +478,12 @@ impl<'a, 'b> Scanner<'a, 'b> {
         {
             if let Some((n, m)) = dates::at(t, i, e, self.mem.year) {
                 if m.kind == EntityType::Date && !m.inferred && !self.mem.year_given {
-                    if let Some(y) = m.iso.as_deref().and_then(|s| s.get(..4)).and_then(|s| s.parse().ok()) {
+                    if let Some(y) = m
+                        .iso
+                        .as_deref()
+                        .and_then(|s| s.get(..4))
+                        .and_then(|s| s.parse().ok())
+                    {
                         self.mem.year = Some(y);
                     }
                 }
@@ -411,7 +541,11 @@ impl<'a, 'b> Scanner<'a, 'b> {
             if t.low(j) == "đảng" && t.cap(j) {
                 party = true;
                 j += 1;
-            } else if t.low(j) == "đại" && t.low(j + 1) == "biểu" && t.low(j + 2) == "toàn" && t.low(j + 3) == "quốc" {
+            } else if t.low(j) == "đại"
+                && t.low(j + 1) == "biểu"
+                && t.low(j + 2) == "toàn"
+                && t.low(j + 3) == "quốc"
+            {
                 j += 4;
             }
         } else {
@@ -486,7 +620,11 @@ impl<'a, 'b> Scanner<'a, 'b> {
         let before = if per.is_none() && i >= 1 && matches!(t.s(i - 1), "," | "-" | "–" | "(") {
             let sep_start = t.span(i - 1, i).start;
             self.out.last().and_then(|m| {
-                let end_ok = self.t.text.get(m.range.end..sep_start).is_some_and(|g| g.trim().is_empty());
+                let end_ok = self
+                    .t
+                    .text
+                    .get(m.range.end..sep_start)
+                    .is_some_and(|g| g.trim().is_empty());
                 match m.kind {
                     EntityType::Per if end_ok => Some(self.out.len() - 1),
                     EntityType::Org | EntityType::Loc if end_ok => self
@@ -511,7 +649,12 @@ impl<'a, 'b> Scanner<'a, 'b> {
             }
             return None;
         }
-        let role = self.push(i, i + n, EntityType::Role, capitalize(t.span_text(i, i + n)));
+        let role = self.push(
+            i,
+            i + n,
+            EntityType::Role,
+            capitalize(t.span_text(i, i + n)),
+        );
         self.out[role].role_of = before;
         if let Some((a, b, canon)) = org {
             self.out[role].org_of_role = Some(canon.clone());
@@ -555,7 +698,12 @@ impl<'a, 'b> Scanner<'a, 'b> {
         let t = self.t;
         let text = t.span_text(a, b).to_owned();
         let known = self.mem.persons.get(&text).cloned();
-        let idx = self.push(a, b, EntityType::Per, known.clone().unwrap_or_else(|| text.clone()));
+        let idx = self.push(
+            a,
+            b,
+            EntityType::Per,
+            known.clone().unwrap_or_else(|| text.clone()),
+        );
         if known.is_some() {
             self.out[idx].inferred = known.as_deref() != Some(text.as_str());
         }
@@ -563,7 +711,10 @@ impl<'a, 'b> Scanner<'a, 'b> {
         if name_tokens.len() >= 2 {
             let full = known.unwrap_or(text);
             if let Some(&last) = name_tokens.last() {
-                self.mem.persons.entry(t.s(last).to_owned()).or_insert(full.clone());
+                self.mem
+                    .persons
+                    .entry(t.s(last).to_owned())
+                    .or_insert(full.clone());
             }
             if name_tokens.len() >= 3 {
                 let k = name_tokens[name_tokens.len() - 2];
@@ -602,7 +753,10 @@ impl<'a, 'b> Scanner<'a, 'b> {
                     }
                     n += 1;
                 }
-                Some(TokenKind::Acronym) if t.s(k).contains('.') && t.s(k).chars().filter(|c| c.is_alphabetic()).count() <= 4 => {
+                Some(TokenKind::Acronym)
+                    if t.s(k).contains('.')
+                        && t.s(k).chars().filter(|c| c.is_alphabetic()).count() <= 4 =>
+                {
                     k += 1;
                     if t.s(k) == "." && t.s(k - 1).contains('.') {
                         k += 1;
@@ -656,12 +810,28 @@ impl<'a, 'b> Scanner<'a, 'b> {
         let (n, head) = self.g.place_heads.longest(t, i, e, false)?;
         let admin = matches!(
             t.span_text(i, i + n).to_lowercase().as_str(),
-            "tỉnh" | "thành phố" | "tp" | "tp." | "thủ đô" | "huyện" | "quận" | "thị xã" | "thị trấn" | "xã" | "phường"
+            "tỉnh"
+                | "thành phố"
+                | "tp"
+                | "tp."
+                | "thủ đô"
+                | "huyện"
+                | "quận"
+                | "thị xã"
+                | "thị trấn"
+                | "xã"
+                | "phường"
         );
         if t.cap(i) && !admin {
             return None;
         }
-        if t.low(i) == "nước" && i > 0 && matches!(t.low(i - 1), "các" | "những" | "nhiều" | "hai" | "ba" | "mọi" | "số") {
+        if t.low(i) == "nước"
+            && i > 0
+            && matches!(
+                t.low(i - 1),
+                "các" | "những" | "nhiều" | "hai" | "ba" | "mọi" | "số"
+            )
+        {
             return None;
         }
         let j = i + n;
@@ -677,12 +847,17 @@ impl<'a, 'b> Scanner<'a, 'b> {
             return None;
         }
         let (end, canonical) = match self.g.names.longest(t, j, e, true) {
-            Some((m, entry)) if entry.kind == EntityType::Loc => (j + m, entry.canonical.to_string()),
+            Some((m, entry)) if entry.kind == EntityType::Loc => {
+                (j + m, entry.canonical.to_string())
+            }
             Some((_, entry)) if entry.kind == EntityType::Org => return None,
             _ => {
                 let mut k = j;
                 while k < e && k < j + 5 && t.capword(k) {
-                    if k > j && (t.kind(k) == Some(TokenKind::Acronym) || self.g.names.longest(t, k, e, true).is_some()) {
+                    if k > j
+                        && (t.kind(k) == Some(TokenKind::Acronym)
+                            || self.g.names.longest(t, k, e, true).is_some())
+                    {
                         break;
                     }
                     k += 1;
@@ -712,7 +887,11 @@ impl<'a, 'b> Scanner<'a, 'b> {
         let (hn, _) = self.g.org_heads.longest(t, i, e, false)?;
         let head_acronym = t.kind(i) == Some(TokenKind::Acronym)
             && hn == 1
-            && self.g.names.get(t.low(i)).is_some_and(|x| x.kind == EntityType::Org);
+            && self
+                .g
+                .names
+                .get(t.low(i))
+                .is_some_and(|x| x.kind == EntityType::Org);
         let lower_head = !t.cap(i);
         let mut j = i + hn;
         // Lower-case words that belong to the name of a body ("Ủy ban nhân dân").
@@ -753,7 +932,16 @@ impl<'a, 'b> Scanner<'a, 'b> {
             if let Some((pn, ph)) = self.g.place_heads.longest(t, j, e, false) {
                 let admin = matches!(
                     t.span_text(j, j + pn).to_lowercase().as_str(),
-                    "tỉnh" | "thành phố" | "tp" | "tp." | "huyện" | "quận" | "thị xã" | "thị trấn" | "xã" | "phường"
+                    "tỉnh"
+                        | "thành phố"
+                        | "tp"
+                        | "tp."
+                        | "huyện"
+                        | "quận"
+                        | "thị xã"
+                        | "thị trấn"
+                        | "xã"
+                        | "phường"
                 );
                 if admin {
                     let k = j + pn;
@@ -778,7 +966,12 @@ impl<'a, 'b> Scanner<'a, 'b> {
             // lower-case words, then a known place that closes the name.
             if !lower_head && t.kind(j) == Some(TokenKind::Syllable) {
                 let mut k = j;
-                while k < e && k < j + 4 && t.kind(k) == Some(TokenKind::Syllable) && !t.cap(k) && !GAP_STOP.contains(&t.low(k)) {
+                while k < e
+                    && k < j + 4
+                    && t.kind(k) == Some(TokenKind::Syllable)
+                    && !t.cap(k)
+                    && !GAP_STOP.contains(&t.low(k))
+                {
                     k += 1;
                 }
                 if k > j && t.capword(k) && has_name {
@@ -847,21 +1040,31 @@ impl<'a, 'b> Scanner<'a, 'b> {
             let name = i + hn;
             // "hãng Sony", "đội Chelsea": the head stays out of a foreign name; "trường Mỹ",
             // "nhóm Bình" are no organizations.
-            if (name..end).all(|k| matches!(t.kind(k), Some(TokenKind::Foreign | TokenKind::Acronym | TokenKind::Punct))) {
+            if (name..end).all(|k| {
+                matches!(
+                    t.kind(k),
+                    Some(TokenKind::Foreign | TokenKind::Acronym | TokenKind::Punct)
+                )
+            }) {
                 return None;
             }
             if let Some((m, x)) = self.g.names.longest(t, name, end, true) {
-                if name + m == end && x.kind == EntityType::Loc && !matches!(t.low(i), "đội" | "tuyển") {
+                if name + m == end
+                    && x.kind == EntityType::Loc
+                    && !matches!(t.low(i), "đội" | "tuyển")
+                {
                     return None;
                 }
             }
-            if end - name == 1 && self.g.surnames.contains(t.s(name)) || end - name == 1 && !t.word_start(name) {
+            if end - name == 1 && (self.g.surnames.contains(t.s(name)) || !t.word_start(name)) {
                 return None;
             }
         }
         let text = t.span_text(i, end);
         let canonical = match self.g.names.longest(t, i, end, false) {
-            Some((m, entry)) if i + m == end && entry.kind == EntityType::Org => entry.canonical.to_string(),
+            Some((m, entry)) if i + m == end && entry.kind == EntityType::Org => {
+                entry.canonical.to_string()
+            }
             _ => {
                 if head_acronym {
                     match self.g.names.get(t.low(i)) {
@@ -883,7 +1086,10 @@ impl<'a, 'b> Scanner<'a, 'b> {
         let by_name = self.g.names.longest(t, i, e, true).filter(|(n, entry)| {
             if entry.flag {
                 // "Anh": not at a sentence start, not before a name, not after an honorific.
-                !start && !t.capword(i + n) && i > 0 && self.g.honorifics.get(t.low(i - 1)).is_none()
+                !start
+                    && !t.capword(i + n)
+                    && i > 0
+                    && self.g.honorifics.get(t.low(i - 1)).is_none()
             } else {
                 true
             }
@@ -908,7 +1114,8 @@ impl<'a, 'b> Scanner<'a, 'b> {
                 }
                 let kind = entry.kind;
                 let idx = self.push(i, end, kind, canon);
-                if kind == EntityType::Org && t.kind(i) == Some(TokenKind::Acronym) && end == i + 1 {
+                if kind == EntityType::Org && t.kind(i) == Some(TokenKind::Acronym) && end == i + 1
+                {
                     self.out[idx].expansion = Some(entry.canonical.to_string());
                 }
                 if kind == EntityType::Org {
@@ -932,7 +1139,10 @@ impl<'a, 'b> Scanner<'a, 'b> {
             let all_caps = (name_start..end).all(|k| t.cap(k) || !t.letters(k));
             if all_caps
                 && name.chars().count() > 2
-                && !self.g.vocab.contains(t.lower_span(name_start, end).as_str())
+                && !self
+                    .g
+                    .vocab
+                    .contains(t.lower_span(name_start, end).as_str())
                 && self.g.names.longest(t, name_start, end, false).is_none()
             {
                 let canon = self.out[idx].canonical.clone();
@@ -945,7 +1155,11 @@ impl<'a, 'b> Scanner<'a, 'b> {
     /// organization; remember it for the rest of the document.
     fn acronym_definition(&mut self, end: usize, e: usize, idx: usize) -> usize {
         let t = self.t;
-        if t.s(end) == "(" && end + 2 < e && t.kind(end + 1) == Some(TokenKind::Acronym) && t.s(end + 2) == ")" {
+        if t.s(end) == "("
+            && end + 2 < e
+            && t.kind(end + 1) == Some(TokenKind::Acronym)
+            && t.s(end + 2) == ")"
+        {
             let acr = t.s(end + 1).to_owned();
             let canon = self.out[idx].canonical.clone();
             self.mem.acronyms.insert(acr, canon.clone());
@@ -970,16 +1184,24 @@ impl<'a, 'b> Scanner<'a, 'b> {
                 if t.s(j) == "." && t.s(j - 1).chars().count() == 1 && t.capword(j + 1) {
                     j += 1;
                 }
-            } else if j > i && PARTICLES.contains(&t.low(j)) && t.capword(j + 1) && (i..j).any(|k| t.kind(k) == Some(TokenKind::Foreign)) {
-                j += 1;
-            } else if j > i && t.glued_hyphen(j) {
+            } else if j > i
+                && (PARTICLES.contains(&t.low(j))
+                    && t.capword(j + 1)
+                    && (i..j).any(|k| t.kind(k) == Some(TokenKind::Foreign))
+                    || t.glued_hyphen(j))
+            {
                 j += 1;
             } else {
                 break;
             }
             // A known name, head or event inside the run starts a new one.
             let event = matches!((t.low(j), t.low(j + 1)), ("đại", "hội") | ("hội", "nghị"));
-            if j < e && t.capword(j) && (event || self.g.org_heads.longest(t, j, e, false).is_some() || self.g.roles.longest(t, j, e, true).is_some()) {
+            if j < e
+                && t.capword(j)
+                && (event
+                    || self.g.org_heads.longest(t, j, e, false).is_some()
+                    || self.g.roles.longest(t, j, e, true).is_some())
+            {
                 break;
             }
         }
@@ -1013,7 +1235,11 @@ impl<'a, 'b> Scanner<'a, 'b> {
             }
             let letters = first.chars().filter(|c| c.is_alphabetic()).count();
             let stem = first.split('-').next().unwrap_or(first);
-            if letters >= 2 && !NOT_ORG_ACRONYMS.contains(&first) && !NOT_ORG_ACRONYMS.contains(&stem) && roman(first).is_none() {
+            if letters >= 2
+                && !NOT_ORG_ACRONYMS.contains(&first)
+                && !NOT_ORG_ACRONYMS.contains(&stem)
+                && roman(first).is_none()
+            {
                 self.push(i, j, EntityType::Org, first.to_owned());
             }
             return Some(j);
@@ -1033,7 +1259,10 @@ impl<'a, 'b> Scanner<'a, 'b> {
         {
             return Some(i + 2);
         }
-        if !surname && (self.g.org_heads.longest(t, i, j, false).is_some() || self.g.roles.longest(t, i, j, false).is_some()) {
+        if !surname
+            && (self.g.org_heads.longest(t, i, j, false).is_some()
+                || self.g.roles.longest(t, i, j, false).is_some())
+        {
             return Some(j);
         }
         let all_syllables = (i..j).all(|k| t.kind(k) == Some(TokenKind::Syllable) && t.cap(k));
@@ -1065,7 +1294,9 @@ impl<'a, 'b> Scanner<'a, 'b> {
             return Some(j);
         }
         if n_letters == 1 && t.word_start(i) && t.word_start(j) {
-            if first.chars().count() == 1 || crate::keywords::Stopwords::builtin().contains(t.low(i)) {
+            if first.chars().count() == 1
+                || crate::keywords::Stopwords::builtin().contains(t.low(i))
+            {
                 return Some(j);
             }
             if foreign {

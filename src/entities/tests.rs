@@ -50,16 +50,39 @@ fn role_links_person_and_organization() {
     let text = "Tại hội nghị, đồng chí Nguyễn Bá Dũng - Bí thư Đảng ủy xã phát biểu.";
     let m = Recognizer::embedded().extract(text);
     let role = m.iter().find(|x| x.kind == EntityType::Role).expect("role");
-    assert_eq!(&text[m[role.role_of.expect("linked")].range.clone()], "Nguyễn Bá Dũng");
+    assert_eq!(
+        &text[m[role.role_of.expect("linked")].range.clone()],
+        "Nguyễn Bá Dũng"
+    );
 }
 
 #[test]
 fn org_with_head_noun_and_long_names() {
-    has("Ông làm việc với Ban Đối ngoại Trung ương hôm nay.", "Ban Đối ngoại Trung ương", "ORG");
-    has("Theo Bộ Văn hóa, Thể thao và Du lịch, lượng khách tăng.", "Bộ Văn hóa, Thể thao và Du lịch", "ORG");
-    has("Văn bản của UBND tỉnh Quảng Ninh đã nêu rõ.", "UBND tỉnh Quảng Ninh", "ORG");
-    has("Em học ở trường Đại học Bách khoa Hà Nội từ lâu.", "trường Đại học Bách khoa Hà Nội", "ORG");
-    has("Việt Nam là thành viên Hội đồng Bảo an Liên hợp quốc.", "Hội đồng Bảo an Liên hợp quốc", "ORG");
+    has(
+        "Ông làm việc với Ban Đối ngoại Trung ương hôm nay.",
+        "Ban Đối ngoại Trung ương",
+        "ORG",
+    );
+    has(
+        "Theo Bộ Văn hóa, Thể thao và Du lịch, lượng khách tăng.",
+        "Bộ Văn hóa, Thể thao và Du lịch",
+        "ORG",
+    );
+    has(
+        "Văn bản của UBND tỉnh Quảng Ninh đã nêu rõ.",
+        "UBND tỉnh Quảng Ninh",
+        "ORG",
+    );
+    has(
+        "Em học ở trường Đại học Bách khoa Hà Nội từ lâu.",
+        "trường Đại học Bách khoa Hà Nội",
+        "ORG",
+    );
+    has(
+        "Việt Nam là thành viên Hội đồng Bảo an Liên hợp quốc.",
+        "Hội đồng Bảo an Liên hợp quốc",
+        "ORG",
+    );
 }
 
 #[test]
@@ -70,10 +93,22 @@ fn generic_bodies_alone_are_not_org() {
 
 #[test]
 fn loc_with_lower_case_head_and_nationality_left_out() {
-    has("Đoàn đã đến tỉnh Quảng Ninh và huyện Yên Dũng.", "tỉnh Quảng Ninh", "LOC");
-    has("Đoàn đã đến tỉnh Quảng Ninh và huyện Yên Dũng.", "huyện Yên Dũng", "LOC");
+    has(
+        "Đoàn đã đến tỉnh Quảng Ninh và huyện Yên Dũng.",
+        "tỉnh Quảng Ninh",
+        "LOC",
+    );
+    has(
+        "Đoàn đã đến tỉnh Quảng Ninh và huyện Yên Dũng.",
+        "huyện Yên Dũng",
+        "LOC",
+    );
     has("Ông sống ở quận 1 gần sông Hồng.", "quận 1", "LOC");
-    has("Hợp tác giữa Việt Nam và Mỹ ở Đông Nam Á.", "Đông Nam Á", "LOC");
+    has(
+        "Hợp tác giữa Việt Nam và Mỹ ở Đông Nam Á.",
+        "Đông Nam Á",
+        "LOC",
+    );
     let e = ents("Nhiều người Mỹ học tiếng Việt.");
     assert!(e.iter().all(|x| x.1 != "LOC"), "{e:?}");
 }
@@ -82,9 +117,15 @@ fn loc_with_lower_case_head_and_nationality_left_out() {
 fn date_without_ngay_never_loc() {
     let s = "Hội nghị diễn ra ngày 23/12 tại Hà Nội.";
     has(s, "23/12", "DATE");
-    assert!(ents(s).iter().all(|x| !(x.0.contains("23/12") && x.1 == "LOC")));
+    assert!(ents(s)
+        .iter()
+        .all(|x| !(x.0.contains("23/12") && x.1 == "LOC")));
     canonical("Ký ngày 14/12/2021 ở Hà Nội.", "14/12/2021", "2021-12-14");
-    canonical("Nhiệm kỳ từ tháng 9/2022 đến nay.", "tháng 9/2022", "2022-09");
+    canonical(
+        "Nhiệm kỳ từ tháng 9/2022 đến nay.",
+        "tháng 9/2022",
+        "2022-09",
+    );
     canonical("Kết quả năm 2021 rất tốt.", "2021", "2021");
     has("Nhiệm kỳ 2021-2023 kết thúc.", "2021-2023", "DATE");
 }
@@ -94,11 +135,20 @@ fn inferred_year_from_the_document() {
     let r = Recognizer::embedded();
     let text = "Hội nghị diễn ra ngày 23/12.";
     let mut words = Vec::new();
-    words_into(text, Segmenter::embedded(), &UserDict::default(), &mut Scratch::default(), &mut words);
+    words_into(
+        text,
+        Segmenter::embedded(),
+        &UserDict::default(),
+        &mut Scratch::default(),
+        &mut words,
+    );
     let mut mem = DocMemory::with_year(2022);
     let mut out = Vec::new();
     r.paragraph(text, &words, &mut mem, &mut out);
-    let d = out.iter().find(|m| m.kind == EntityType::Date).expect("date");
+    let d = out
+        .iter()
+        .find(|m| m.kind == EntityType::Date)
+        .expect("date");
     assert_eq!(d.iso.as_deref(), Some("2022-12-23"));
     assert!(d.inferred);
 }
@@ -106,35 +156,66 @@ fn inferred_year_from_the_document() {
 #[test]
 fn numbers_percent_money_quantity_time() {
     has("Tăng 3,5% so với năm trước.", "3,5%", "PERCENT");
-    has("Có hơn 200 đảng và 114 nước tham dự.", "114 nước", "QUANTITY");
+    has(
+        "Có hơn 200 đảng và 114 nước tham dự.",
+        "114 nước",
+        "QUANTITY",
+    );
     has("Dự án trị giá 5 tỷ đồng.", "5 tỷ đồng", "MONEY");
     has("Bắt đầu lúc 8:30 sáng.", "8:30", "TIME");
 }
 
 #[test]
 fn congress_variants_share_one_canonical() {
-    canonical("Nghị quyết Đại hội 13 đã đề ra.", "Đại hội 13", "Đại hội XIII");
-    canonical("Tinh thần Đại hội XIII được quán triệt.", "Đại hội XIII", "Đại hội XIII");
+    canonical(
+        "Nghị quyết Đại hội 13 đã đề ra.",
+        "Đại hội 13",
+        "Đại hội XIII",
+    );
+    canonical(
+        "Tinh thần Đại hội XIII được quán triệt.",
+        "Đại hội XIII",
+        "Đại hội XIII",
+    );
     canonical(
         "Văn kiện Đại hội đại biểu toàn quốc lần thứ XIII của Đảng nêu rõ.",
         "Đại hội đại biểu toàn quốc lần thứ XIII của Đảng",
         "Đại hội XIII",
     );
-    canonical("Kết quả Đại hội Đảng 14 sắp tới.", "Đại hội Đảng 14", "Đại hội XIV");
+    canonical(
+        "Kết quả Đại hội Đảng 14 sắp tới.",
+        "Đại hội Đảng 14",
+        "Đại hội XIV",
+    );
 }
 
 #[test]
 fn un_spellings_share_one_canonical() {
-    canonical("Phó Chủ tịch Đại hội đồng Liên Hợp Quốc khóa 77.", "Đại hội đồng Liên Hợp Quốc", "Đại hội đồng Liên Hợp Quốc");
-    canonical("Thành viên của Liên hợp quốc từ lâu.", "Liên hợp quốc", "Liên Hợp Quốc");
-    canonical("Thành viên của Liên Hợp Quốc từ lâu.", "Liên Hợp Quốc", "Liên Hợp Quốc");
+    canonical(
+        "Phó Chủ tịch Đại hội đồng Liên Hợp Quốc khóa 77.",
+        "Đại hội đồng Liên Hợp Quốc",
+        "Đại hội đồng Liên Hợp Quốc",
+    );
+    canonical(
+        "Thành viên của Liên hợp quốc từ lâu.",
+        "Liên hợp quốc",
+        "Liên Hợp Quốc",
+    );
+    canonical(
+        "Thành viên của Liên Hợp Quốc từ lâu.",
+        "Liên Hợp Quốc",
+        "Liên Hợp Quốc",
+    );
 }
 
 #[test]
 fn later_short_name_links_to_full_name() {
     let text = "Tổng Bí thư Nguyễn Phú Trọng phát biểu.\nSau đó, ông Trọng gặp các đại biểu.";
     let m = Recognizer::embedded().extract(text);
-    let short = m.iter().find(|x| &text[x.range.clone()] == "Trọng").expect("Trọng");
+    let short = m
+        .iter()
+        .find(|x| &text[x.range.clone()] == "Trọng")
+        .expect("Trọng");
     assert_eq!(short.kind, EntityType::Per);
     assert_eq!(short.canonical, "Nguyễn Phú Trọng");
     assert!(short.inferred);
@@ -143,13 +224,21 @@ fn later_short_name_links_to_full_name() {
 #[test]
 fn acronyms_expand_from_the_list_and_the_text() {
     let m = Recognizer::embedded().extract("Theo TTXVN, MTTQ đã họp.");
-    let t = m.iter().find(|x| x.canonical == "Thông tấn xã Việt Nam").expect("TTXVN");
+    let t = m
+        .iter()
+        .find(|x| x.canonical == "Thông tấn xã Việt Nam")
+        .expect("TTXVN");
     assert_eq!(t.expansion.as_deref(), Some("Thông tấn xã Việt Nam"));
     let text = "Hiệp hội Chè Việt Nam (VITAS) họp. Sau đó VITAS ra thông báo.";
     let m = Recognizer::embedded().extract(text);
-    let later: Vec<_> = m.iter().filter(|x| &text[x.range.clone()] == "VITAS").collect();
+    let later: Vec<_> = m
+        .iter()
+        .filter(|x| &text[x.range.clone()] == "VITAS")
+        .collect();
     assert_eq!(later.len(), 2, "{m:?}");
-    assert!(later.iter().all(|x| x.kind == EntityType::Org && x.canonical == "Hiệp hội Chè Việt Nam"));
+    assert!(later
+        .iter()
+        .all(|x| x.kind == EntityType::Org && x.canonical == "Hiệp hội Chè Việt Nam"));
 }
 
 #[test]
@@ -164,7 +253,11 @@ fn user_entries_are_recognized() {
     assert_eq!(errors.len(), 1);
     let text = "Hôm đó anh bạn Bờm Xơ gặp Hợp tác xã Lúa Vàng.";
     let m = r.extract(text);
-    assert!(m.iter().any(|x| x.kind == EntityType::Per && &text[x.range.clone()] == "Bờm Xơ"), "{m:?}");
+    assert!(
+        m.iter()
+            .any(|x| x.kind == EntityType::Per && &text[x.range.clone()] == "Bờm Xơ"),
+        "{m:?}"
+    );
 }
 
 #[test]
