@@ -50,7 +50,7 @@ fn lower(s: &str) -> String {
     s.chars().map(crate::syllable::to_lower).collect()
 }
 
-/// Tokens of a normalized name: (lower-case key, caps mask, token count).
+/// Tokens of a normalized name: (lower-case key, caps mask, token count, normalized name).
 fn key_of(name: &str) -> Option<(String, u32, usize, String)> {
     let norm = crate::normalize::normalize(name.trim());
     let mut toks = Vec::new();
@@ -70,8 +70,6 @@ fn key_of(name: &str) -> Option<(String, u32, usize, String)> {
             caps |= 1 << k;
         }
     }
-    let first = lower(norm.get(toks[0].range.clone())?);
-    let _ = first;
     Some((key, caps, toks.len(), norm))
 }
 
