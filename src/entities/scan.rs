@@ -302,6 +302,36 @@ const GAP_STOP: &[&str] = &[
     "đi", "lại", "hơn", "nhất", "rất", "đều", "chính", "thức", "sự", "việc",
 ];
 
+/// Words after a lone foreign name that make it a person ("Federer nói", "Totti cũng").
+const PERSON_VERBS: &[&str] = &[
+    "nói", "cho", "phát", "khẳng", "tiết", "thừa", "ghi", "đã", "đang", "vẫn", "cũng", "từng",
+    "nhận", "muốn", "bày", "chia", "kể", "hỏi", "trả", "tuyên", "nhấn", "bác", "giơ", "không",
+    "thì", "lên", "bảo", "nghĩ", "tin", "hy", "hi", "cười", "đề", "yêu", "chuyền", "sút", "đánh",
+    "thắng", "thua", "gặp", "trở", "sinh", "qua", "mới", "liền", "lập", "ký", "rời", "đến", "tới",
+    "làm", "viết", "hát", "đóng", "xuất", "tự", "dẫn", "chạy", "ra",
+];
+
+/// Lower-case words before a lone foreign name that make it a brand or company.
+const ORG_CUES: &[&str] = &[
+    "hãng",
+    "hiệu",
+    "thương hiệu",
+    "nhãn",
+    "tập đoàn",
+    "công ty",
+    "tổ chức",
+    "mạng",
+    "website",
+    "trang",
+    "báo",
+    "đài",
+    "kênh",
+    "clb",
+    "đội",
+    "siêu thị",
+    "ngân hàng",
+];
+
 /// Last words that make a foreign capitalized run an organization.
 const ORG_SUFFIXES: &[&str] = &[
     "united",
@@ -1171,6 +1201,17 @@ impl<'a, 'b> Scanner<'a, 'b> {
     }
 
     /// A capitalized run with no head or cue before it.
+    /// Does what follows token `j` say that a person is acting ("nói", "cho biết", "đã")?
+    fn person_verb_after(&self, j: usize) -> bool {
+        let t = self.t;
+        let w = t.low(j);
+        if w == "," || w == "(" {
+            // "Causey, 56 tuổi", "Alves (Gallardo 65)".
+            return t.kind(j + 1) == Some(TokenKind::Number);
+        }
+        PERSON_VERBS.contains(&w)
+    }
+
     fn cap_run(&mut self, i: usize, e: usize, start: bool) -> Option<usize> {
         let t = self.t;
         let mut j = i;
@@ -1250,7 +1291,14 @@ impl<'a, 'b> Scanner<'a, 'b> {
         let surname = self.g.surnames.contains(first);
         let foreign_first = self.g.foreign_first.contains(first);
         let n_letters = (i..j).filter(|&k| t.letters(k)).count();
-        if start && !(surname && n_letters >= 2) && !foreign_first {
+        // A lone foreign word opening a sentence is a name when it is no common word
+        // ("Federer phát biểu", not "Internet", "Email").
+        let lone_foreign = j == i + 1
+            && t.kind(i) == Some(TokenKind::Foreign)
+            && first.chars().count() >= 3
+            && !self.g.vocab.contains(t.low(i));
+        let lone_foreign = lone_foreign && self.person_verb_after(j);
+        if start && !(surname && n_letters >= 2) && !foreign_first && !lone_foreign {
             return Some(i + 1);
         }
         // A common noun or a head without a name ("Nghị quyết Đại hội", "Tỉnh ủy"): not a
@@ -1302,13 +1350,28 @@ impl<'a, 'b> Scanner<'a, 'b> {
                 return Some(j);
             }
             if foreign {
-                // A foreign surname in a list of persons ("Vieri, Totti và Del Piero").
+                let prev = if i > 0 { t.low(i - 1) } else { "" };
+                if self.g.vocab.contains(t.low(i)) || first.chars().count() < 3 {
+                    return Some(j);
+                }
+                // After "ở", "tại", "đến": a place ("ở Montreal").
+                if PLACE_PREPS.contains(&prev) {
+                    self.push(i, j, EntityType::Loc, first.to_owned());
+                    return Some(j);
+                }
+                // After "hãng", "hiệu": a brand.
+                if ORG_CUES.contains(&prev) {
+                    self.push(i, j, EntityType::Org, first.to_owned());
+                    return Some(j);
+                }
+                // A foreign surname used alone: in a list of persons ("Vieri, Totti và Del
+                // Piero") or before what a person does ("Federer nói").
                 let after_person = i >= 2
-                    && matches!(t.low(i - 1), "," | "và")
+                    && matches!(prev, "," | "và" | "(" | "-")
                     && self.out.last().is_some_and(|m| {
                         m.kind == EntityType::Per && m.range.end == t.span(i - 2, i - 1).end
                     });
-                if after_person {
+                if after_person || self.person_verb_after(j) {
                     self.person(i, j);
                 }
                 return Some(j);
