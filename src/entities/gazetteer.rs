@@ -169,6 +169,8 @@ pub(crate) struct Gazetteers {
     /// Common multi-syllable words (the segmenter's lexicon, lower case): a capitalized run
     /// that is one of them ("Nhà nước", "Công ty") is not a name by itself.
     pub vocab: FxHashSet<&'static str>,
+    /// Countries and provinces as written: in sports news they also name teams.
+    pub teams: FxHashSet<Box<str>>,
 }
 
 /// Data lines of a list: trimmed, without blanks and `#` comments.
@@ -208,6 +210,9 @@ impl Gazetteers {
                 };
                 let mut parts = l.split('\t');
                 let name = parts.next().unwrap_or_default();
+                if text != WORLD_PLACES {
+                    g.teams.insert(name.into());
+                }
                 g.names
                     .add(name, parts.next(), EntityType::Loc, flag, false);
             }

@@ -180,6 +180,7 @@ pub(crate) fn paragraph(
             out,
         };
         let n = t.len();
+        let first = sx.out.len();
         let mut s = 0;
         while s < n {
             let mut e = s + 1;
@@ -189,9 +190,117 @@ pub(crate) fn paragraph(
             sx.sentence(s, e);
             s = e;
         }
+        if sports(&t) {
+            teams(&rec.gaz, text, &mut out[first..]);
+        }
     }
     mem.scratch = sc;
 }
+
+/// Words that make a paragraph sports news.
+const SPORTS: &[&str] = &[
+    "trận",
+    "cầu thủ",
+    "hlv",
+    "đội tuyển",
+    "tiền đạo",
+    "thủ môn",
+    "hậu vệ",
+    "tiền vệ",
+    "ghi bàn",
+    "bàn thắng",
+    "vòng loại",
+    "tỷ số",
+    "tỉ số",
+    "world cup",
+    "chung kết",
+    "bán kết",
+    "tứ kết",
+    "vô địch",
+    "sân nhà",
+    "davis cup",
+    "huy chương",
+    "cặp đấu",
+    "trọng tài",
+    "olympic",
+    "sea games",
+    "v-league",
+    "hiệp 1",
+    "hiệp 2",
+    "đội khách",
+    "thắng lợi",
+    "đội bóng",
+];
+
+/// Is the paragraph sports news (two cue words at least)?
+fn sports(t: &Toks) -> bool {
+    SPORTS
+        .iter()
+        .filter(|w| t.lower.contains(*w))
+        .take(2)
+        .count()
+        >= 2
+}
+
+/// In sports news a bare country or province, not after "ở", "tại", "người", names a team.
+fn teams(g: &Gazetteers, text: &str, out: &mut [Mention]) {
+    for m in out.iter_mut() {
+        if m.kind != EntityType::Loc {
+            continue;
+        }
+        let Some(name) = text.get(m.range.clone()) else {
+            continue;
+        };
+        if !g.teams.contains(name) {
+            continue;
+        }
+        let before = text.get(..m.range.start).unwrap_or("").trim_end();
+        if before.ends_with('(') {
+            continue;
+        }
+        let prev = before
+            .rsplit(|c: char| !c.is_alphanumeric())
+            .next()
+            .unwrap_or("")
+            .to_lowercase();
+        let prev = prev.as_str();
+        if PLACE_PREPS.contains(&prev)
+            || NATIONALITY.contains(&prev)
+            || matches!(
+                prev,
+                "nước" | "xứ" | "trời" | "đất" | "miền" | "vùng" | "khắp"
+            )
+        {
+            continue;
+        }
+        let after = text.get(m.range.end..).unwrap_or("").trim_start();
+        let next = after
+            .split(|c: char| !c.is_alphanumeric())
+            .next()
+            .unwrap_or("")
+            .to_lowercase();
+        let score = after.starts_with(|c: char| c.is_ascii_digit());
+        if score
+            || TEAM_NEXT.contains(&next.as_str())
+            || TEAM_PREV.contains(&prev)
+            || before.ends_with(|c: char| c.is_ascii_digit())
+        {
+            m.kind = EntityType::Org;
+        }
+    }
+}
+
+/// Words after a country that make it a team ("Romania hòa Thụy Sĩ").
+const TEAM_NEXT: &[&str] = &[
+    "thắng", "hòa", "hoà", "thua", "đánh", "vượt", "cầm", "chiến", "giành", "dẫn", "ghi", "lọt",
+    "đè", "gục", "bị", "đã", "sẽ", "cũng", "lại", "không", "thứ",
+];
+
+/// Words before a country that make it a team ("trận gặp Nga", "cầu thủ của Bình Định").
+const TEAM_PREV: &[&str] = &[
+    "gặp", "thắng", "hòa", "hoà", "thua", "trước", "bại", "hạ", "cho", "môn", "thủ", "tuyển",
+    "đội", "với", "của", "nhà", "đấu",
+];
 
 /// Particles inside foreign names ("Ludwig van Beethoven").
 const PARTICLES: &[&str] = &[
