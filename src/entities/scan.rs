@@ -1166,7 +1166,19 @@ impl<'a, 'b> Scanner<'a, 'b> {
         if !has_name && !full_head {
             return None;
         }
-        let end = if has_name { end } else { j };
+        let mut end = if has_name { end } else { j };
+        // A number closing the name ("Bệnh viện Nhi Đồng 1", "Trường THPT Lê Lợi 2").
+        if has_name
+            && end < e
+            && t.kind(end) == Some(TokenKind::Number)
+            && t.s(end).len() <= 2
+            && t.s(end).chars().all(|c| c.is_ascii_digit())
+            && (end + 1 >= e
+                || matches!(t.kind(end + 1), Some(TokenKind::Punct))
+                || GAP_STOP.contains(&t.low(end + 1)))
+        {
+            end += 1;
+        }
         // "Đoàn Văn Hậu": a surname that is also a head, followed by a name, is a person.
         if self.g.surnames.contains(t.s(i))
             && hn == 1
