@@ -747,7 +747,12 @@ impl<'a, 'b> Scanner<'a, 'b> {
         if let Some((end, canon)) = self.org_span(j, e, true) {
             org = Some((j, end, canon));
             j = end;
-        } else if let Some((m, entry)) = self.g.names.longest(t, j, e, true) {
+        } else if let Some((m, entry)) = self.g.names.longest(t, j, e, true).or_else(|| {
+            // The segmenter may glue the country to the title ("Thủ_tướng_Nga").
+            t.capword(j)
+                .then(|| self.g.names.longest(t, j, e, false))
+                .flatten()
+        }) {
             if matches!(entry.kind, EntityType::Loc | EntityType::Org) && !self.person_like(j, e) {
                 extra.push((j, j + m, entry.kind, entry.canonical.to_string()));
                 j += m;
