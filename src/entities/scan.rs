@@ -1372,6 +1372,22 @@ impl<'a, 'b> Scanner<'a, 'b> {
                 break;
             }
         }
+        // A country before a foreign name ("người Pháp Robert Pires"): the place (or a
+        // nationality, left out), then the name on its own.
+        if let Some((m, x)) = self.g.names.longest(t, i, j, false) {
+            if x.kind == EntityType::Loc
+                && i + m < j
+                && t.word_start(i + m)
+                && (t.kind(i + m) == Some(TokenKind::Foreign)
+                    || self.g.foreign_first.contains(t.s(i + m)))
+            {
+                if !(i > 0 && NATIONALITY.contains(&t.low(i - 1))) {
+                    let c = x.canonical.to_string();
+                    self.push(i, i + m, EntityType::Loc, c);
+                }
+                return Some(i + m);
+            }
+        }
         let text = t.span_text(i, j);
         // What the document said before.
         if let Some(full) = self.mem.persons.get(text).cloned() {
