@@ -1440,7 +1440,8 @@ impl<'a, 'b> Scanner<'a, 'b> {
             && first.chars().count() >= 3
             && !self.g.vocab.contains(t.low(i));
         let lone_foreign = lone_foreign && self.person_verb_after(j);
-        if start && !(surname && n_letters >= 2) && !foreign_first && !lone_foreign {
+        let named = surname && n_letters >= 2 || foreign_first || lone_foreign;
+        if start && !named {
             return Some(i + 1);
         }
         // A common noun or a head without a name ("Nghị quyết Đại hội", "Tỉnh ủy"): not a
