@@ -154,6 +154,8 @@ impl Scratch {
                 sent_start: sent_start || self.toks.is_empty(),
                 low: lo..self.lower.len(),
             });
+            // Tokens apart, so that the whole reads as lower-case text ("cặp đấu").
+            self.lower.push(' ');
         }
     }
 }
@@ -415,9 +417,9 @@ const GAP_STOP: &[&str] = &[
 const PERSON_VERBS: &[&str] = &[
     "nói", "cho", "phát", "khẳng", "tiết", "thừa", "ghi", "đã", "đang", "vẫn", "cũng", "từng",
     "nhận", "muốn", "bày", "chia", "kể", "hỏi", "trả", "tuyên", "nhấn", "bác", "giơ", "không",
-    "thì", "lên", "bảo", "nghĩ", "tin", "hy", "hi", "cười", "đề", "yêu", "chuyền", "sút", "đánh",
-    "thắng", "thua", "gặp", "trở", "sinh", "qua", "mới", "liền", "lập", "ký", "rời", "đến", "tới",
-    "làm", "viết", "hát", "đóng", "xuất", "tự", "dẫn", "chạy", "ra",
+    "thì", "bảo", "nghĩ", "tin", "hy", "hi", "cười", "đề", "yêu", "chuyền", "sút", "đánh", "thắng",
+    "thua", "gặp", "trở", "sinh", "mới", "liền", "lập", "ký", "rời", "làm", "viết", "hát", "đóng",
+    "xuất", "tự", "dẫn", "chạy",
 ];
 
 /// Lower-case words before a lone foreign name that make it a brand or company.

@@ -286,3 +286,36 @@ fn mentions_are_sorted_disjoint_and_on_char_boundaries() {
         at = x.range.end;
     }
 }
+
+#[test]
+fn lone_foreign_words_by_context() {
+    has("Sau trận đấu, Federer nói anh rất vui.", "Federer", "PER");
+    has("Ông từng sống nhiều năm ở Montreal.", "Montreal", "LOC");
+    has("Sản phẩm mới của hãng Ubisoft đã ra mắt.", "Ubisoft", "ORG");
+    let e = ents("Máy tính có kết nối Internet đến các số điện thoại.");
+    assert!(e.iter().all(|(s, _, _)| s != "Internet"), "{e:?}");
+}
+
+#[test]
+fn country_glued_to_title_is_a_place() {
+    let s = "Thủ tướng Nga Mikhail Fradkov đã tới Hà Nội.";
+    has(s, "Nga", "LOC");
+    has(s, "Mikhail Fradkov", "PER");
+}
+
+#[test]
+fn country_as_team_in_sports_news() {
+    let s = "Ở cặp đấu còn lại của vòng loại World Cup, Romania hòa Thụy Sĩ 1-1.";
+    has(s, "Romania", "ORG");
+    has(s, "Thụy Sĩ", "ORG");
+    has("Mỹ áp thuế mới với hàng nhập khẩu.", "Mỹ", "LOC");
+}
+
+#[test]
+fn number_closes_an_organization_name() {
+    has(
+        "Bé được chuyển tới Bệnh viện Nhi Đồng 1, TP HCM.",
+        "Bệnh viện Nhi Đồng 1",
+        "ORG",
+    );
+}
