@@ -69,6 +69,20 @@ COMMANDS:
         --min N                     leave out collocates seen fewer than N times (default 2)
         --top N                     rows (default 50)
         --all                       keep stopwords
+    entities [--lines] [--year Y] [FILE...]
+                               Named entities (PER, ORG, LOC, DATE, TIME, NUMBER, PERCENT,
+                               MONEY, QUANTITY, EVENT, ROLE, ACRONYM) as JSON lines, one per
+                               document: {'file', 'entities': [{'type', 'text', 'canonical',
+                               'start', 'end', 'iso', 'inferred', 'role_of', 'org',
+                               'expansion'}]}, start/end in code points of the decoded file.
+                               A document's paragraphs share a memory (a full name seen
+                               earlier names 'ông Trọng'). stdin if no FILE.
+        --lines                     one object per input line, each line its own document:
+                                    {'entities': [{'start', 'end', 'type', 'text',
+                                    'canonical'}]}, start/end in code points of that line as
+                                    given; an empty line gives {'entities':[]}. Streams.
+        --year Y                    the documents' year, for dates without one (inferred)
+        --gazetteer FILE            more names, one a line: PER|ORG|LOC|EVENT name
     help                       Print this help.
 
 OPTIONS:
@@ -173,6 +187,7 @@ fn dispatch(
         "keywords" => keywords_cmd(&mut p, out, err),
         "kwic" => kwic_cmd(&mut p, out, err),
         "collocates" => collocates_cmd(&mut p, out, err),
+        "entities" => entities_cmd(&mut p, out, err),
         other => Err(format!("unknown command '{other}'")),
     }
 }
@@ -940,6 +955,227 @@ fn collocates_cmd(
             "{t}\t{}\t{f}\t{:.3}\t{:.3}\t{:.3}",
             a.observed, a.mi, a.t_score, a.log_dice
         );
+    }
+    Ok(if failed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// One entity of `soi entities` output.
+#[derive(Serialize)]
+struct EntityOut<'a> {
+    start: usize,
+    end: usize,
+    #[serde(rename = "type")]
+    kind: &'static str,
+    text: &'a str,
+    canonical: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    iso: Option<&'a str>,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    inferred: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    role_of: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    org: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    expansion: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct LineOut<'a> {
+    entities: Vec<EntityOut<'a>>,
+}
+
+#[derive(Serialize)]
+struct DocOut<'a> {
+    file: &'a str,
+    entities: Vec<EntityOut<'a>>,
+}
+
+/// Mentions of `normalized` (whose paragraphs were analyzed) as output entities with
+/// offsets in code points of `original`; `mentions` have byte ranges into the normalized
+/// text.
+fn entities_out<'a>(
+    original: &'a str,
+    n: &crate::normalize::Normalized,
+    mentions: &'a [crate::entities::Mention],
+    full: bool,
+) -> Vec<EntityOut<'a>> {
+    let chars = CharOffsets::new(original);
+    mentions
+        .iter()
+        .map(|m| {
+            let r = n.range_to_original(m.range.clone());
+            let r = r.start.min(original.len())..r.end.min(original.len());
+            EntityOut {
+                start: chars.get(r.start),
+                end: chars.get(r.end),
+                kind: m.kind.id(),
+                text: original.get(r).unwrap_or_default(),
+                canonical: &m.canonical,
+                iso: if full { m.iso.as_deref() } else { None },
+                inferred: full && m.inferred,
+                role_of: if full { m.role_of } else { None },
+                org: if full { m.org_of_role.as_deref() } else { None },
+                expansion: if full { m.expansion.as_deref() } else { None },
+            }
+        })
+        .collect()
+}
+
+fn entities_cmd(
+    p: &mut lexopt::Parser,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<ExitCode, String> {
+    use crate::entities::{DocMemory, Recognizer};
+    use crate::normalize::{normalize_with, Options};
+    use crate::words::{words_into, Scratch, UserDict};
+    use lexopt::prelude::*;
+    use std::io::BufRead;
+    let mut lines = false;
+    let mut year: Option<i32> = None;
+    let mut files: Vec<OsString> = Vec::new();
+    let mut user: Option<Recognizer> = None;
+    while let Some(arg) = p.next().map_err(|e| e.to_string())? {
+        match arg {
+            Long("lines") => lines = true,
+            Long("year") => {
+                year = Some(
+                    p.value()
+                        .map_err(|e| e.to_string())?
+                        .parse()
+                        .map_err(|e: lexopt::Error| e.to_string())?,
+                )
+            }
+            Long("gazetteer") => {
+                let path = p.value().map_err(|e| e.to_string())?;
+                let text = std::fs::read_to_string(&path)
+                    .map_err(|e| format!("{}: {e}", path.to_string_lossy()))?;
+                let (r, errors) = Recognizer::with_user_entries(&text);
+                for e in errors {
+                    let _ = writeln!(err, "soi: {}: {e}", path.to_string_lossy());
+                }
+                user = Some(r);
+            }
+            Long("help") | Short('h') => {
+                let _ = out.write_all(HELP.as_bytes());
+                return Ok(ExitCode::SUCCESS);
+            }
+            Value(v) => files.push(v),
+            other => return Err(other.unexpected().to_string()),
+        }
+    }
+    if files.is_empty() {
+        files.push("-".into());
+    }
+    let rec = user.as_ref().unwrap_or_else(|| Recognizer::embedded());
+    let seg = crate::wordseg::Segmenter::embedded();
+    let dict = UserDict::default();
+    let opts = Options::default();
+    let new_memory = || match year {
+        Some(y) => DocMemory::with_year(y),
+        None => DocMemory::new(),
+    };
+    let mut memory = new_memory();
+    let mut scratch = Scratch::default();
+    let mut words = Vec::new();
+    let mut mentions = Vec::new();
+    let mut w = std::io::BufWriter::with_capacity(1 << 16, out);
+    let mut failed = false;
+    for path in &files {
+        let name = path.to_string_lossy().into_owned();
+        if lines {
+            let input: Box<dyn BufRead> = if path == "-" {
+                Box::new(std::io::BufReader::new(std::io::stdin()))
+            } else {
+                match std::fs::File::open(path) {
+                    Ok(h) => Box::new(std::io::BufReader::with_capacity(1 << 16, h)),
+                    Err(e) => {
+                        let _ = writeln!(err, "soi: {name}: {e}");
+                        failed = true;
+                        continue;
+                    }
+                }
+            };
+            let mut input = input;
+            let mut line = Vec::new();
+            // Line by line with reused buffers: memory stays flat however long the input is.
+            loop {
+                line.clear();
+                match input.read_until(b'\n', &mut line) {
+                    Ok(0) => break,
+                    Ok(_) => {}
+                    Err(e) => {
+                        let _ = writeln!(err, "soi: {name}: read error: {e}");
+                        failed = true;
+                        break;
+                    }
+                }
+                let text = String::from_utf8_lossy(&line);
+                let text = text.trim_end_matches(['\n', '\r']);
+                let n = normalize_with(text, &opts);
+                memory.clear();
+                if let Some(y) = year {
+                    memory = DocMemory::with_year(y);
+                }
+                words_into(&n.text, seg, &dict, &mut scratch, &mut words);
+                rec.paragraph(&n.text, &words, &mut memory, &mut mentions);
+                let o = LineOut {
+                    entities: entities_out(text, &n, &mentions, false),
+                };
+                // OK to unwrap: these types always serialize.
+                let json = serde_json::to_string(&o).expect("serializable");
+                if writeln!(w, "{json}").is_err() {
+                    return Ok(ExitCode::from(1));
+                }
+            }
+            continue;
+        }
+        let bytes = match read_input(path) {
+            Ok(b) => b,
+            Err(e) => {
+                let _ = writeln!(err, "soi: {name}: {e}");
+                failed = true;
+                continue;
+            }
+        };
+        let decoded = match crate::ingest::decode_file(&name, &bytes, None) {
+            Ok(d) => d,
+            Err(r) => {
+                let _ = writeln!(err, "soi: {name}: refused: {r}");
+                failed = true;
+                continue;
+            }
+        };
+        let n = normalize_with(&decoded.text, &opts);
+        memory = new_memory();
+        let mut all = Vec::new();
+        for (range, para) in crate::segment::paragraphs(&n.text) {
+            words_into(para, seg, &dict, &mut scratch, &mut words);
+            rec.paragraph(para, &words, &mut memory, &mut mentions);
+            let base = all.len();
+            all.extend(mentions.drain(..).map(|mut m| {
+                m.range = m.range.start + range.start..m.range.end + range.start;
+                m.role_of = m.role_of.map(|k| k + base);
+                m
+            }));
+        }
+        let o = DocOut {
+            file: &name,
+            entities: entities_out(&decoded.text, &n, &all, true),
+        };
+        // OK to unwrap: these types always serialize.
+        let json = serde_json::to_string(&o).expect("serializable");
+        if writeln!(w, "{json}").is_err() {
+            return Ok(ExitCode::from(1));
+        }
+    }
+    if w.flush().is_err() {
+        return Ok(ExitCode::from(1));
     }
     Ok(if failed {
         ExitCode::from(1)

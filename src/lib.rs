@@ -5,7 +5,8 @@
 //!
 //! bytes —[`ingest`]→ text —[`normalize`]→ canonical text —[`hygiene`]→ flagged
 //! paragraphs —[`segment`]→ paragraphs, sentences, syllables —[`token`]→ tokens
-//! —[`wordseg`] + [`words`]→ words; —[`corpus`] / [`stats`]→ mergeable counts → views.
+//! —[`wordseg`] + [`words`]→ words —[`entities`]→ named entities; —[`corpus`] / [`stats`]→
+//! mergeable counts → views.
 //!
 //! [`protocol`] holds the wire types between the page and the worker; [`state`] is the UI's
 //! pure reducer and [`i18n`] its strings. Only [`web`] (wasm32 only) touches the browser.
@@ -16,6 +17,7 @@ pub mod chart;
 pub mod cli;
 pub mod concordance;
 pub mod corpus;
+pub mod entities;
 pub mod explore;
 pub mod hygiene;
 pub mod i18n;
