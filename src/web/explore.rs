@@ -888,7 +888,7 @@ pub fn ConcordanceView(p: &ViewProps) -> Html {
         <div class="concordance">
             {controls}
             <div class="table-head">
-                <span class="count" id="kwic-total" data-total={v.total.to_string()} data-query={v.query.query.clone()} data-accents={v.query.ignore_accents.to_string()}>
+                <span class="count" id="kwic-total" data-total={v.total.to_string()} data-query={v.query.query.clone()} data-accents={v.query.ignore_accents.to_string()} data-ms={format!("{:.2}", v.elapsed_ms)}>
                     {format!("{} {} · DP {} · {} ms", lang.num(v.total as u64), lang.t(Key::MatchCol).to_lowercase(), lang.dec(v.dp, 3), lang.dec(v.elapsed_ms, 1))}
                 </span>
                 {export_buttons(lang, &p.handle, TableRequest::Kwic(KwicQuery { page: 0, ..q.clone() }), "kwic-export")}

@@ -154,6 +154,13 @@ pub fn segmenter_load_ms() -> f64 {
     MODEL_LOAD_MS.with(|c| c.get())
 }
 
+/// Bytes of the worker's wasm memory (what the analyzed corpus costs the tab). Exported for
+/// the in-browser benchmark.
+#[wasm_bindgen]
+pub fn wasm_memory_bytes() -> f64 {
+    (core::arch::wasm32::memory_size(0) * 65536) as f64
+}
+
 /// Start listening; called by the worker binary's `main`.
 pub fn start() {
     let scope: DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();

@@ -4,6 +4,7 @@
 // analyze) and as the page sees it (drop to result on screen).
 // Run: node tests/browser/bench.mjs (after trunk build). Figures go in BENCHMARKS.md.
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { ROOT, serve, launch, openPage, waitIdle } from './harness.mjs';
 
@@ -69,7 +70,63 @@ try {
     console.log(`(skipped vntc: ${vntc} not found)`);
   }
   if (problems.length) throw new Error(problems.join('\n'));
+  if (fs.existsSync(vntc)) await exploreBench(vntc);
 } finally {
   await browser.close();
   await server.close();
+}
+
+/**
+ * A fresh tab analyzes 50 MB of distinct real news in 100 files; then the worker's memory,
+ * and how long the Keywords view and concordance queries take in the worker.
+ */
+async function exploreBench(vntc) {
+  const server = await serve();
+  const browser = await launch();
+  try {
+    const { page, problems } = await openPage(browser, server.url);
+    await waitIdle(page, 5);
+    const text = fs.readFileSync(vntc, 'utf8');
+    const files = [];
+    let total = 0;
+    var dir = fs.mkdtempSync(path.join(os.tmpdir(), 'soi-bench-'));
+    for (let i = 0; total < 50 * MB; i++) {
+      // Each copy distinct, so duplicate detection keeps it all.
+      const part = text.split('\n').slice((i % 16) * 2000, (i % 16) * 2000 + 2000).map((l) => (l ? `${l} (${i})` : l)).join('\n');
+      const buffer = Buffer.from(part);
+      total += buffer.length;
+      const file = path.join(dir, `news-${String(i).padStart(3, '0')}.txt`);
+      fs.writeFileSync(file, buffer);
+      files.push(file);
+    }
+    const t0 = Date.now();
+    await page.setInputFiles('#file-input', files);
+    await waitIdle(page, 5 + files.length);
+    const [worker] = page.workers();
+    const mem = await worker.evaluate(() => wasm_bindgen.wasm_memory_bytes());
+    console.log(`chromium, ${files.length} news files, ${(total / MB).toFixed(1)} MB distinct text: analyzed in ${((Date.now() - t0) / 1000).toFixed(1)} s (drop to screen); worker wasm memory ${(mem / MB).toFixed(0)} MB`);
+    let k0 = Date.now();
+    await page.click('[data-tab="keywords"]');
+    await page.waitForSelector('#kw-table tbody tr', { timeout: 60000 });
+    console.log(`chromium, 50 MB: Keywords view (word list, cloud, bars) on screen in ${Date.now() - k0} ms`);
+    await page.click('[data-tab="concordance"]');
+    await page.waitForSelector('#kwic-total', { timeout: 60000 });
+    for (const [q, accents] of [['việt nam', false], ['thị trường', false], ['ngoại *', false], ['doi ngoai', true]]) {
+      if ((await page.isChecked('#kwic-accents')) !== accents) {
+        await page.click('#kwic-accents');
+        await page.waitForSelector(`#kwic-total[data-accents="${accents}"]`, { timeout: 60000 });
+      }
+      await page.fill('#kwic-query', q);
+      k0 = Date.now();
+      await page.click('#kwic-search');
+      await page.waitForSelector(`#kwic-total[data-query="${q}"]`, { timeout: 60000 });
+      const [hits, ms] = await page.$eval('#kwic-total', (e) => [e.dataset.total, e.dataset.ms]);
+      console.log(`chromium, 50 MB: concordance '${q}'${accents ? ' ignoring accents' : ''}: ${hits} hits, ${ms} ms in the worker, ${Date.now() - k0} ms to screen`);
+    }
+    if (problems.length) throw new Error(problems.join('\n'));
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+    await browser.close();
+    await server.close();
+  }
 }
