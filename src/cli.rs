@@ -877,14 +877,7 @@ fn collocates_cmd(
         return Err("collocates needs FILEs".into());
     }
     let (corpus, failed) = load(&files, err);
-    let key: String = word
-        .split(|c: char| c.is_whitespace() || c == '_')
-        .filter(|s| !s.is_empty())
-        .collect::<Vec<_>>()
-        .join(" ")
-        .chars()
-        .map(crate::syllable::to_lower)
-        .collect();
+    let key = crate::explore::word_key(&word);
     let Some(node) = corpus.term_id(&key) else {
         let _ = writeln!(err, "soi: '{word}' does not occur as a word in these files");
         return Ok(ExitCode::from(1));

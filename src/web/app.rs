@@ -851,14 +851,7 @@ fn Reader(p: &WithState) -> Html {
         let handle = handle.clone();
         let dispatch = dispatch.clone();
         Callback::from(move |_| {
-            if let Some(el) = area.cast::<HtmlTextAreaElement>() {
-                let entries: Vec<String> = el
-                    .value()
-                    .lines()
-                    .map(str::trim)
-                    .filter(|l| !l.is_empty())
-                    .map(String::from)
-                    .collect();
+            if let Some(entries) = super::explore::textarea_lines(&area) {
                 handle.send(
                     &Request::SetDictionary {
                         entries: entries.clone(),
@@ -888,13 +881,7 @@ fn Reader(p: &WithState) -> Html {
                         }
                     }) }
                 </div>
-                if page.pages > 1 {
-                    <nav class="pager">
-                        <button class="button" disabled={page.page == 0} onclick={go(page.page.saturating_sub(1))}>{lang.t(Key::PrevPage)}</button>
-                        <span>{format!("{} / {}", page.page + 1, page.pages)}</span>
-                        <button class="button" disabled={page.page + 1 >= page.pages} onclick={go(page.page + 1)}>{lang.t(Key::NextPage)}</button>
-                    </nav>
-                }
+                {super::explore::pager(lang, page.page, page.pages, go)}
             }
             <details class="dictionary">
                 <summary>{format!("{} ({})", lang.t(Key::UserDictionary), s.dictionary.len())}</summary>
@@ -1099,13 +1086,7 @@ fn NormalizationView(p: &WithState) -> Html {
                     </li>
                 }) }
             </ol>
-            if v.pages > 1 {
-                <nav class="pager">
-                    <button class="button" disabled={v.page == 0} onclick={go(v.page.saturating_sub(1))}>{lang.t(Key::PrevPage)}</button>
-                    <span>{format!("{} / {}", v.page + 1, v.pages)}</span>
-                    <button class="button" disabled={v.page + 1 >= v.pages} onclick={go(v.page + 1)}>{lang.t(Key::NextPage)}</button>
-                </nav>
-            }
+            {super::explore::pager(lang, v.page, v.pages, go)}
             <h2>{lang.t(Key::FlaggedParagraphs)}</h2>
             <ul class="flagged" id="flagged">
                 { for v.flagged.iter().map(|f| html! {

@@ -18,6 +18,19 @@ use wasm_bindgen::JsCast;
 use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
+/// The non-blank lines of a textarea, trimmed (a list the user edits: dictionary, stopwords).
+pub(crate) fn textarea_lines(area: &NodeRef) -> Option<Vec<String>> {
+    let el = area.cast::<HtmlTextAreaElement>()?;
+    Some(
+        el.value()
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .map(String::from)
+            .collect(),
+    )
+}
+
 /// Props of every view here.
 #[derive(Properties, PartialEq)]
 pub struct ViewProps {
@@ -184,7 +197,8 @@ fn view_box(el: &web_sys::Element) -> Option<(f64, f64)> {
     (v.len() == 4).then(|| (v[2], v[3]))
 }
 
-fn pager(
+/// Previous / next page buttons (nothing for a single page).
+pub(crate) fn pager(
     lang: Lang,
     page: usize,
     pages: usize,
@@ -412,14 +426,7 @@ pub fn KeywordsView(p: &ViewProps) -> Html {
         let area = stop_area.clone();
         let handle = p.handle.clone();
         let save = Callback::from(move |_| {
-            if let Some(el) = area.cast::<HtmlTextAreaElement>() {
-                let words: Vec<String> = el
-                    .value()
-                    .lines()
-                    .map(str::trim)
-                    .filter(|l| !l.is_empty())
-                    .map(String::from)
-                    .collect();
+            if let Some(words) = textarea_lines(&area) {
                 handle.send(&Request::SetStopwords { words: Some(words) }, None);
             }
         });
