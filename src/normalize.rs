@@ -160,6 +160,22 @@ impl OffsetMap {
         }
     }
 
+    /// The input offset of output offset `o` taken as the end of a range: offsets inside
+    /// a replaced span map to the end of its input span, so a range that ends inside a
+    /// replacement covers all of it (never an empty range for a non-empty one).
+    pub fn to_input_end(&self, o: usize) -> usize {
+        let i = self.edits.partition_point(|e| e.0 < o);
+        if i == 0 {
+            return o;
+        }
+        let (os, is, ol, il) = self.edits[i - 1];
+        if o <= os + ol {
+            is + il
+        } else {
+            is + il + (o - os - ol)
+        }
+    }
+
     /// Map `self` (b → a) after `first` (a → original): b → original.
     fn then(&self, first: &OffsetMap, o: usize) -> usize {
         first.to_input(self.to_input(o))
@@ -192,7 +208,7 @@ impl Normalized {
     pub fn range_to_original(&self, r: Range<usize>) -> Range<usize> {
         let start = self.to_original(r.start);
         let end = if r.end > r.start {
-            self.to_original(r.end)
+            self.first.to_input_end(self.second.to_input_end(r.end))
         } else {
             start
         };
@@ -861,6 +877,14 @@ mod tests {
         for keep in ["Hanoi", "Facebook", "rangers", "COVID-19", "viẻn"] {
             assert_eq!(norm(keep), keep);
         }
+        // A word inside the split run maps back to a range that holds it, never an empty one.
+        let n = normalize_with(s, &Options::default());
+        let at = n.text.find("Đả thứ").unwrap();
+        let r = n.range_to_original(at..at + "Đả".len());
+        assert!(s[r.clone()].contains("Đả"), "{:?}", &s[r]);
+        let at = n.text.find("cuộc").unwrap();
+        let r = n.range_to_original(at..at + "cuộc".len());
+        assert_eq!(&s[r], "cuộc");
     }
 
     #[test]

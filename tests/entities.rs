@@ -67,12 +67,21 @@ fn sample_corpus_persons_with_their_roles() {
         ("Trưởng", "Phan Đình Trạc"),
         ("Ủy viên Trung ương Đảng", "Hoàng Bình Quân"),
         ("Bí thư", "Nguyễn Bá Dũng"),
+        ("Chủ tịch HĐND", "Nguyễn Bá Dũng"),
+        ("Trưởng", "Hoàng Bình Quân"),
+        ("UVTV", "Nguyễn Long Biên"),
+        ("Phó Chủ tịch UBND", "Nguyễn Long Biên"),
+        ("Phó Thủ tướng Thường trực", "Phạm Bình Minh"),
+        ("Chủ tịch", "Hồ Chí Minh"),
     ] {
         assert!(
             pairs.contains(&(role.to_owned(), person.to_owned())),
             "{role} → {person} missing; found {pairs:?}"
         );
     }
+    // More than ten persons, each with the title the text gives them.
+    let persons: HashSet<&str> = pairs.iter().map(|(_, p)| p.as_str()).collect();
+    assert!(persons.len() > 10, "{persons:?}");
     // The organization of a title: "Bộ trưởng Bộ Ngoại giao Bùi Thanh Sơn".
     assert!(docs.iter().any(|(_, _, m)| m
         .iter()

@@ -224,7 +224,14 @@ pub(crate) fn at(t: &Toks, i: usize, limit: usize, year: Option<i32>) -> Option<
                 if let Some((y, m, d)) = parse_parts(s, '-') {
                     let full = y.is_some();
                     if full || DATE_CUES.contains(&prev) || t.low(i + 1) == "năm" {
-                        return Some(date(t, i, i + 1, y, m, d, year));
+                        let (end, mut mention) = date(t, i, i + 1, y, m, d, year);
+                        // "2021-2023": a span of years, as an ISO 8601 interval.
+                        if let (Some(a), None, Some((_, b))) = (y, m, s.split_once('-')) {
+                            let interval = format!("{a:04}/{b}");
+                            mention.canonical = interval.clone();
+                            mention.iso = Some(interval);
+                        }
+                        return Some((end, mention));
                     }
                 }
             }

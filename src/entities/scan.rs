@@ -400,6 +400,7 @@ const SINGLE_NOT_NAMES: &[&str] = &[
     "Tiểu",
     "Thượng",
     "Hạ",
+    "Ảnh",
 ];
 
 /// Lower-case words that end an organization's name rather than continue it.
@@ -755,7 +756,16 @@ impl<'a, 'b> Scanner<'a, 'b> {
                 .then(|| self.g.names.longest(t, j, e, false))
                 .flatten()
         }) {
-            if matches!(entry.kind, EntityType::Loc | EntityType::Org) && !self.person_like(j, e) {
+            // A place named after a person is the person after a title ("Chủ tịch Hồ Chí
+            // Minh"): three capitalized syllables from a surname.
+            let named_after = entry.kind == EntityType::Loc
+                && m == 3
+                && self.g.surnames.contains(t.s(j))
+                && (j..j + 3).all(|k| t.cap(k) && t.kind(k) == Some(TokenKind::Syllable));
+            if matches!(entry.kind, EntityType::Loc | EntityType::Org)
+                && !self.person_like(j, e)
+                && !named_after
+            {
                 extra.push((j, j + m, entry.kind, entry.canonical.to_string()));
                 j += m;
             }
@@ -773,13 +783,35 @@ impl<'a, 'b> Scanner<'a, 'b> {
                     .is_some_and(|g| g.trim().is_empty());
                 match m.kind {
                     EntityType::Per if end_ok => Some(self.out.len() - 1),
-                    EntityType::Org | EntityType::Loc if end_ok => self
-                        .out
-                        .iter()
-                        .rev()
-                        .find(|r| r.kind == EntityType::Role && r.role_of.is_some())
-                        .and_then(|r| r.role_of)
-                        .filter(|&p| self.out.len() - p <= 6),
+                    // "Ủy viên Trung ương Đảng, Trưởng Ban …": a chain of titles.
+                    // A body may sit between them ("UVTV Tỉnh ủy, Phó Chủ tịch …").
+                    EntityType::Role => {
+                        let gap = self.t.text.get(m.range.end..sep_start)?.trim();
+                        let body = gap.split_whitespace().count() <= 4
+                            && gap.chars().next().is_some_and(char::is_uppercase);
+                        (end_ok || body).then_some(m.role_of).flatten()
+                    }
+                    // "…, Bí thư Đảng ủy, Chủ tịch …": the title before the body, or the
+                    // name before a title the rules do not know ("Phạm Bình Minh - Ủy
+                    // viên Bộ Chính trị, Phó Thủ tướng …").
+                    EntityType::Org | EntityType::Loc if end_ok => {
+                        let k = self.out.len().checked_sub(2)?;
+                        let prev = &self.out[k];
+                        let gap = self.t.text.get(prev.range.end..m.range.start)?;
+                        match prev.kind {
+                            EntityType::Role if gap.trim().is_empty() => prev.role_of,
+                            EntityType::Per => {
+                                let g = gap.trim_start();
+                                let apposition = (g.starts_with('-')
+                                    || g.starts_with('–')
+                                    || g.starts_with(','))
+                                    && g.split_whitespace().count() <= 3
+                                    && !g.split_whitespace().any(|w| w == "và" || w == "của");
+                                apposition.then_some(k)
+                            }
+                            _ => None,
+                        }
+                    }
                     _ => None,
                 }
             })
@@ -1523,7 +1555,15 @@ impl<'a, 'b> Scanner<'a, 'b> {
             }
             // A lone capitalized word inside a sentence: a foreign surname ("Federer") or a
             // given name used alone ("chị Hà" … "Hà nói").
-            if foreign || all_vietnamese && !SINGLE_NOT_NAMES.contains(&first) {
+            // Not the first syllable of a common word ("Rao vặt", "Ảnh chụp").
+            let word_start = all_vietnamese
+                && t.kind(j) == Some(TokenKind::Syllable)
+                && !t.cap(j)
+                && self
+                    .g
+                    .vocab
+                    .contains(format!("{} {}", t.low(i), t.low(j)).as_str());
+            if foreign || all_vietnamese && !SINGLE_NOT_NAMES.contains(&first) && !word_start {
                 self.person(i, j);
             }
             return Some(j);

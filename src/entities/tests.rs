@@ -128,6 +128,7 @@ fn date_without_ngay_never_loc() {
     );
     canonical("Kết quả năm 2021 rất tốt.", "2021", "2021");
     has("Nhiệm kỳ 2021-2023 kết thúc.", "2021-2023", "DATE");
+    canonical("Nhiệm kỳ 2021-2023 kết thúc.", "2021-2023", "2021/2023");
 }
 
 #[test]
