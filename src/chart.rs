@@ -1,4 +1,5 @@
-//! Chart geometry: where the words of a cloud go, and round numbers for an axis.
+//! Chart geometry: where the words of a cloud and the nodes of a network go, and round
+//! numbers for an axis.
 //!
 //! Pure arithmetic, so the page's SVG charts are drawn from tested numbers; the page only
 //! turns these into elements.
@@ -138,5 +139,99 @@ mod tests {
         assert_eq!(ticks(0.0, 4), [0.0, 1.0]);
         let t = ticks(0.037, 4);
         assert!(t.last().unwrap() >= &0.037 && t.len() <= 6);
+    }
+}
+
+/// Positions of `n` nodes linked by `edges` (a, b, weight) in a `w` × `h` box: a
+/// force-directed layout (Fruchterman–Reingold) started from a circle, so it is the same
+/// for the same graph. Linked nodes pull together, all nodes push apart, and the strongest
+/// pulls are damped so one heavy pair does not collapse.
+pub fn force_layout(n: usize, edges: &[(usize, usize, f64)], w: f64, h: f64) -> Vec<(f64, f64)> {
+    let (cx, cy) = (w / 2.0, h / 2.0);
+    let margin = 40.0;
+    if n == 0 {
+        return Vec::new();
+    }
+    if n == 1 {
+        return vec![(cx, cy)];
+    }
+    let radius = (w.min(h) / 2.0 - margin).max(1.0);
+    let mut p: Vec<(f64, f64)> = (0..n)
+        .map(|i| {
+            let a = i as f64 / n as f64 * std::f64::consts::TAU;
+            (cx + radius * a.cos(), cy + radius * a.sin())
+        })
+        .collect();
+    let k = ((w - 2.0 * margin) * (h - 2.0 * margin) / n as f64).sqrt() * 0.8;
+    let top = edges.iter().map(|e| e.2).fold(1.0f64, f64::max);
+    let mut temp = w.min(h) / 8.0;
+    let mut d = vec![(0.0f64, 0.0f64); n];
+    for _ in 0..200 {
+        d.iter_mut().for_each(|v| *v = (0.0, 0.0));
+        for i in 0..n {
+            for j in i + 1..n {
+                let (dx, dy) = (p[i].0 - p[j].0, p[i].1 - p[j].1);
+                let dist = (dx * dx + dy * dy).sqrt().max(0.01);
+                let f = k * k / dist;
+                let (fx, fy) = (dx / dist * f, dy / dist * f);
+                d[i].0 += fx;
+                d[i].1 += fy;
+                d[j].0 -= fx;
+                d[j].1 -= fy;
+            }
+        }
+        for &(a, b, wt) in edges {
+            if a >= n || b >= n || a == b {
+                continue;
+            }
+            let (dx, dy) = (p[a].0 - p[b].0, p[a].1 - p[b].1);
+            let dist = (dx * dx + dy * dy).sqrt().max(0.01);
+            let f = dist * dist / k * (0.3 + 0.7 * (wt / top).sqrt());
+            let (fx, fy) = (dx / dist * f, dy / dist * f);
+            d[a].0 -= fx;
+            d[a].1 -= fy;
+            d[b].0 += fx;
+            d[b].1 += fy;
+        }
+        for i in 0..n {
+            // A weak pull to the centre keeps unlinked nodes in the box.
+            d[i].0 += (cx - p[i].0) * 0.05 * k / radius;
+            d[i].1 += (cy - p[i].1) * 0.05 * k / radius;
+            let len = (d[i].0 * d[i].0 + d[i].1 * d[i].1).sqrt().max(0.01);
+            let step = len.min(temp);
+            p[i].0 = (p[i].0 + d[i].0 / len * step).clamp(margin, w - margin);
+            p[i].1 = (p[i].1 + d[i].1 / len * step).clamp(margin, h - margin);
+        }
+        temp = (temp * 0.97).max(0.5);
+    }
+    p
+}
+
+#[cfg(test)]
+mod layout_tests {
+    use super::force_layout;
+
+    #[test]
+    fn linked_nodes_end_closer_than_unlinked_and_stay_inside() {
+        // Two triangles joined by nothing.
+        let edges = [
+            (0, 1, 5.0),
+            (1, 2, 5.0),
+            (0, 2, 5.0),
+            (3, 4, 5.0),
+            (4, 5, 5.0),
+            (3, 5, 5.0),
+        ];
+        let p = force_layout(6, &edges, 640.0, 420.0);
+        let dist =
+            |a: usize, b: usize| ((p[a].0 - p[b].0).powi(2) + (p[a].1 - p[b].1).powi(2)).sqrt();
+        let inside = (dist(0, 1) + dist(1, 2) + dist(3, 4)) / 3.0;
+        let across = (dist(0, 3) + dist(1, 4) + dist(2, 5)) / 3.0;
+        assert!(inside < across, "{inside} vs {across}");
+        assert!(p
+            .iter()
+            .all(|&(x, y)| (40.0..=600.0).contains(&x) && (40.0..=380.0).contains(&y)));
+        assert_eq!(p, force_layout(6, &edges, 640.0, 420.0));
+        assert!(force_layout(0, &[], 10.0, 10.0).is_empty());
     }
 }

@@ -127,6 +127,8 @@ pub struct Document {
     pub flags: Vec<(usize, ParaFlag, bool)>,
     /// Its tokens and words in order (see [`crate::index`]).
     pub index: crate::index::DocIndex,
+    /// Its named entities (see [`crate::mentions`]).
+    pub entities: crate::mentions::DocEntities,
     /// Fingerprints of the paragraphs this document contributed to the corpus.
     fingerprints: Vec<u64>,
 }
@@ -149,6 +151,9 @@ pub struct DocBuilder {
     word_buf: Vec<crate::words::Word>,
     layout: crate::words::Layout,
     index: crate::index::DocIndex,
+    memory: crate::entities::DocMemory,
+    found: Vec<crate::entities::Mention>,
+    entities: crate::mentions::DocEntities,
     next: usize,
     exclude_boilerplate: bool,
     counts: Counts,
@@ -215,6 +220,11 @@ impl DocBuilder {
             .map(|r| &normalized.text[r.clone()])
             .collect();
         let (own_flags, paragraph_fps) = hygiene::check_with_fingerprints(&texts);
+        // Dates without a year ("ngày 23/12") take the year of the document's dateline.
+        let memory = match crate::mentions::document_year(&normalized.text) {
+            Some(y) => crate::entities::DocMemory::with_year(y),
+            None => crate::entities::DocMemory::new(),
+        };
         DocBuilder {
             name,
             original,
@@ -231,6 +241,9 @@ impl DocBuilder {
             word_buf: Vec::new(),
             layout: crate::words::Layout::default(),
             index: crate::index::DocIndex::default(),
+            memory,
+            found: Vec::new(),
+            entities: crate::mentions::DocEntities::default(),
             next: 0,
             exclude_boilerplate: opts.exclude_boilerplate,
             counts,
@@ -328,6 +341,18 @@ impl DocBuilder {
                     *self.counts.word_freq.entry(id).or_insert(0) += 1;
                 }
             }
+            let recognizer = corpus
+                .recognizer
+                .as_deref()
+                .unwrap_or_else(|| crate::entities::Recognizer::embedded());
+            recognizer.paragraph(para, &self.word_buf, &mut self.memory, &mut self.found);
+            self.entities.push_paragraph(
+                i,
+                self.paragraphs[i].start,
+                &self.found,
+                &self.sentence_buf,
+                &mut corpus.entities,
+            );
             for w in &self.word_buf {
                 if w.kind == crate::token::TokenKind::Acronym && w.tokens == 1 {
                     self.lower.clear();
@@ -346,6 +371,7 @@ impl DocBuilder {
     pub fn finish(mut self, id: DocId) -> Document {
         let text = std::mem::take(&mut self.normalized.text);
         self.index.shrink();
+        self.entities.shrink();
         Document {
             id,
             title: title_of(&text).unwrap_or_else(|| self.name.clone()),
@@ -360,6 +386,7 @@ impl DocBuilder {
             counts: self.counts,
             flags: self.flags,
             index: self.index,
+            entities: self.entities,
             fingerprints: self.fingerprints,
         }
     }
@@ -434,6 +461,10 @@ pub struct Corpus {
     pub acronyms: rustc_hash::FxHashSet<TermId>,
     /// Words the keyword tables leave out (the built-in list unless the user edited it).
     pub stopwords: crate::keywords::Stopwords,
+    /// Entities named in the documents, with merged counts.
+    entities: crate::mentions::EntityTable,
+    /// The recognizer with the user's entries; `None`: the embedded one.
+    recognizer: Option<Box<crate::entities::Recognizer>>,
 }
 
 impl Default for Corpus {
@@ -447,6 +478,8 @@ impl Default for Corpus {
             next_id: 0,
             acronyms: Default::default(),
             stopwords: crate::keywords::Stopwords::builtin().clone(),
+            entities: Default::default(),
+            recognizer: None,
         }
     }
 }
@@ -463,6 +496,7 @@ impl Corpus {
         self.next_id += 1;
         let doc = builder.finish(id);
         self.totals.merge(&doc.counts);
+        self.entities.merge(&doc.entities);
         for &fp in &doc.fingerprints {
             self.paragraph_owner.entry(fp).or_insert(id);
         }
@@ -479,6 +513,7 @@ impl Corpus {
         self.next_id = self.next_id.max(id + 1);
         let doc = builder.finish(id);
         self.totals.merge(&doc.counts);
+        self.entities.merge(&doc.entities);
         for &fp in &doc.fingerprints {
             self.paragraph_owner.entry(fp).or_insert(id);
         }
@@ -510,6 +545,7 @@ impl Corpus {
             Some(i) => {
                 let doc = self.docs.remove(i);
                 self.totals.subtract(&doc.counts);
+                self.entities.subtract(&doc.entities);
                 for fp in &doc.fingerprints {
                     if self.paragraph_owner.get(fp) == Some(&id) {
                         self.paragraph_owner.remove(fp);
@@ -524,6 +560,24 @@ impl Corpus {
     /// Every interned term; its position is its id (see [`crate::index::Matcher`]).
     pub fn vocabulary(&self) -> impl Iterator<Item = &str> + Clone {
         self.interner.strings()
+    }
+
+    /// The entities named in the documents.
+    pub fn entities(&self) -> &crate::mentions::EntityTable {
+        &self.entities
+    }
+
+    /// Use the user's gazetteer entries (see
+    /// [`crate::entities::Recognizer::with_user_entries`]) for documents analyzed from now
+    /// on; empty: the embedded gazetteers alone. Returns the lines that were not entries.
+    pub fn set_entity_entries(&mut self, lines: &str) -> Vec<crate::entities::UserEntryError> {
+        if lines.trim().is_empty() {
+            self.recognizer = None;
+            return Vec::new();
+        }
+        let (r, errors) = crate::entities::Recognizer::with_user_entries(lines);
+        self.recognizer = Some(Box::new(r));
+        errors
     }
 
     /// The interner (for memory figures).
@@ -547,6 +601,7 @@ impl Corpus {
             next_id: self.next_id,
             dictionary: std::mem::take(&mut self.dictionary),
             stopwords: std::mem::take(&mut self.stopwords),
+            recognizer: self.recognizer.take(),
             ..Corpus::default()
         };
     }

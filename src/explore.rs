@@ -613,7 +613,26 @@ pub fn kwic_line(d: &Document, first: usize, n: usize, width: usize) -> KwicLine
     let idx = &d.index;
     let s = idx.token_range(first, &d.text).start;
     let e = idx.token_range(first + n - 1, &d.text).end;
+    context_line(d, s, e, width)
+}
+
+/// The line of bytes `s..e` of `d`'s canonical text with `width` characters of context on
+/// each side, within its paragraph.
+pub fn context_line(d: &Document, s: usize, e: usize, width: usize) -> KwicLine {
     let text = &d.text;
+    let (s, e) = (s.min(text.len()), e.min(text.len()).max(s.min(text.len())));
+    if !text.is_char_boundary(s) || !text.is_char_boundary(e) {
+        return KwicLine {
+            doc: d.id,
+            para: 0,
+            start: 0,
+            end: 0,
+            offset: 0,
+            left: String::new(),
+            matched: String::new(),
+            right: String::new(),
+        };
+    }
     let line_start = text[..s].rfind('\n').map_or(0, |p| p + 1);
     let line_end = text[e..].find('\n').map_or(text.len(), |p| e + p);
     let left_start = text[line_start..s]

@@ -56,7 +56,6 @@ pub enum Key {
     PrevPage,
     NextPage,
     Pasted,
-    NotBuiltYet,
     PrivacyNote,
     WorkerCrashed,
     Export,
@@ -163,6 +162,31 @@ pub enum Key {
     Distinctive,
     Apply,
     ShowIn,
+    NameTypes,
+    EntityName,
+    EntityTypeCol,
+    Variants,
+    MentionsCol,
+    RolesCol,
+    Network,
+    Timeline,
+    UnitSentence,
+    UnitParagraph,
+    CountedBy,
+    MentionsOf,
+    NamedWith,
+    ExportPairs,
+    ExportMentions,
+    UserEntities,
+    EntitiesHelp,
+    SaveEntities,
+    BadEntries,
+    ShowEntities,
+    NoEntities,
+    InferredNote,
+    Undated,
+    ClearSelection,
+    ShowMentions,
 }
 
 impl Lang {
@@ -292,6 +316,31 @@ impl Lang {
             Distinctive => ("Từ đặc trưng của từng tài liệu", "Most distinctive words of each document"),
             Apply => ("Áp dụng", "Apply"),
             ShowIn => ("Xem trong", "Show in"),
+            NameTypes => ("Tên riêng và ngày", "Names and dates"),
+            EntityName => ("Tên chuẩn", "Canonical name"),
+            EntityTypeCol => ("Loại", "Type"),
+            Variants => ("Cách viết", "Variants"),
+            MentionsCol => ("Lần nhắc", "Mentions"),
+            RolesCol => ("Chức danh · người giữ", "Titles · holders"),
+            Network => ("Mạng đồng xuất hiện", "Co-occurrence network"),
+            Timeline => ("Dòng thời gian của các ngày tháng", "Timeline of dates"),
+            UnitSentence => ("cùng câu", "same sentence"),
+            UnitParagraph => ("cùng đoạn", "same paragraph"),
+            CountedBy => ("Đếm theo", "Counted by"),
+            MentionsOf => ("Các lần nhắc đến", "Mentions of"),
+            NamedWith => ("Thường được nhắc cùng", "Named with"),
+            ExportPairs => ("Cặp đồng xuất hiện", "Co-occurring pairs"),
+            ExportMentions => ("Các lần nhắc", "Mentions"),
+            UserEntities => ("Thực thể của bạn", "Your entities"),
+            EntitiesHelp => ("Mỗi dòng một thực thể: loại (PER, ORG, LOC, EVENT, ROLE…) rồi tên, ví dụ «PER Nguyễn Văn A» hoặc «ORG Công ty Sữa Việt Nam». Có thể thêm Tab và tên chuẩn sau tên.", "One entity a line: a type (PER, ORG, LOC, EVENT, ROLE…) then the name, e.g. “PER Nguyễn Văn A” or “ORG Công ty Sữa Việt Nam”. A Tab and a canonical name may follow the name."),
+            SaveEntities => ("Lưu và phân tích lại", "Save and analyze again"),
+            BadEntries => ("Những dòng này không phải thực thể và được bỏ qua:", "These lines are not entries and were left out:"),
+            ShowEntities => ("Tô màu thực thể", "Colour entities"),
+            NoEntities => ("Không có thực thể nào khớp.", "No entity matches."),
+            InferredNote => ("phần suy ra từ văn bản", "with a part inferred from the text"),
+            Undated => ("ngày không có năm", "dates without a year"),
+            ClearSelection => ("Bỏ chọn", "Clear selection"),
+            ShowMentions => ("Xem các lần nhắc", "Show mentions"),
 
             Concordance => ("Ngữ cảnh", "Concordance"),
             Entities => ("Thực thể", "Entities"),
@@ -318,10 +367,6 @@ impl Lang {
             PrevPage => ("Trang trước", "Previous page"),
             NextPage => ("Trang sau", "Next page"),
             Pasted => ("văn-bản-dán", "pasted-text"),
-            NotBuiltYet => (
-                "Chế độ xem này chưa được xây dựng.",
-                "This view is not built yet.",
-            ),
             PrivacyNote => (
                 "Mọi phân tích chạy trên máy của bạn; tài liệu không rời khỏi trình duyệt.",
                 "All analysis runs on your machine; documents never leave the browser.",
@@ -519,6 +564,30 @@ impl Lang {
             "email" => ("thư điện tử", "e-mail"),
             "punct" => ("dấu câu", "punctuation"),
             _ => ("ký hiệu", "symbol"),
+        };
+        if self == Lang::Vi {
+            vi
+        } else {
+            en
+        }
+    }
+
+    /// The name of an entity type (see `entities::EntityType::id`).
+    pub fn entity_type(self, id: &str) -> &'static str {
+        let (vi, en) = match id {
+            "PER" => ("Người", "Person"),
+            "ORG" => ("Tổ chức", "Organization"),
+            "LOC" => ("Địa danh", "Place"),
+            "DATE" => ("Ngày tháng", "Date"),
+            "TIME" => ("Giờ", "Time"),
+            "NUMBER" => ("Số", "Number"),
+            "PERCENT" => ("Phần trăm", "Percentage"),
+            "MONEY" => ("Tiền", "Money"),
+            "QUANTITY" => ("Số lượng", "Quantity"),
+            "EVENT" => ("Sự kiện", "Event"),
+            "ROLE" => ("Chức danh", "Title"),
+            "ACRONYM" => ("Viết tắt", "Acronym"),
+            _ => ("Khác", "Other"),
         };
         if self == Lang::Vi {
             vi

@@ -5,7 +5,7 @@
 //!
 //! bytes —[`ingest`]→ text —[`normalize`]→ canonical text —[`hygiene`]→ flagged
 //! paragraphs —[`segment`]→ paragraphs, sentences, syllables —[`token`]→ tokens
-//! —[`wordseg`] + [`words`]→ words —[`entities`]→ named entities; —[`corpus`] / [`stats`]→
+//! —[`wordseg`] + [`words`]→ words —[`entities`]→ named entities —[`mentions`]→ entities of the corpus; —[`corpus`] / [`stats`]→
 //! mergeable counts → views.
 //!
 //! [`protocol`] holds the wire types between the page and the worker; [`state`] is the UI's
@@ -24,6 +24,7 @@ pub mod i18n;
 pub mod index;
 pub mod ingest;
 pub mod keywords;
+pub mod mentions;
 pub mod normalize;
 pub mod protocol;
 pub mod segment;

@@ -112,6 +112,14 @@ pub enum Request {
         /// One word a line.
         words: Option<Vec<String>>,
     },
+    /// The Entities view.
+    Entities(crate::mentions::EntitiesQuery),
+    /// Replace the user's entity entries ("PER Nguyễn Văn A", one a line; see
+    /// [`crate::entities::Recognizer::with_user_entries`]); the corpus is analyzed again.
+    SetEntityEntries {
+        /// The lines, as typed.
+        lines: String,
+    },
 }
 
 /// A table to export: the same request as its view.
@@ -125,6 +133,12 @@ pub enum TableRequest {
     Kwic(crate::explore::KwicQuery),
     /// Collocates.
     Collocates(crate::explore::CollocatesQuery),
+    /// The entity table.
+    Entities(crate::mentions::EntitiesQuery),
+    /// Co-occurring entity pairs.
+    EntityPairs(crate::mentions::Unit),
+    /// One entity's mentions in context.
+    EntityMentions(crate::mentions::EntityId),
 }
 
 /// A table file format.
@@ -148,6 +162,12 @@ pub fn table_file(
         TableRequest::Trends(terms) => ("soi-trends", x::trends_table(&x::trends(c, terms))),
         TableRequest::Kwic(q) => ("soi-concordance", x::kwic_table(c, q)),
         TableRequest::Collocates(q) => ("soi-collocates", x::collocates_table(c, q)),
+        TableRequest::Entities(q) => ("soi-entities", crate::mentions::entities_table(c, q)),
+        TableRequest::EntityPairs(u) => ("soi-entity-pairs", crate::mentions::pairs_table(c, *u)),
+        TableRequest::EntityMentions(id) => (
+            "soi-entity-mentions",
+            crate::mentions::mentions_table(c, *id),
+        ),
     };
     match format {
         // A BOM so spreadsheet programs read the file as UTF-8.
@@ -243,6 +263,15 @@ pub enum Response {
     Kwic(crate::explore::KwicView),
     /// The Collocates view.
     Collocates(crate::explore::CollocatesView),
+    /// The Entities view.
+    Entities(Box<crate::mentions::EntitiesView>),
+    /// The user's entity entries in force, and the lines that are not entries.
+    EntityEntries {
+        /// The lines, as typed.
+        lines: String,
+        /// (line number from 1, line) of each line that is not an entry.
+        errors: Vec<(usize, String)>,
+    },
     /// A file for the page to offer as a download.
     Download {
         /// A suggested file name.
@@ -592,6 +621,8 @@ pub struct ReaderPage {
     pub paragraphs: Vec<String>,
     /// The words of each paragraph.
     pub words: Vec<Vec<WordView>>,
+    /// The named entities of each paragraph.
+    pub entities: Vec<Vec<crate::mentions::Highlight>>,
 }
 
 /// A word of a Reader paragraph.
@@ -810,16 +841,23 @@ pub mod views {
         dict: &crate::words::UserDict,
     ) -> Option<ReaderPage> {
         let d = c.doc(doc)?;
-        let paras: Vec<&str> = crate::segment::paragraphs(&d.text)
-            .map(|(_, p)| p)
+        let paras: Vec<(usize, &str)> = crate::segment::paragraphs(&d.text)
+            .map(|(r, p)| (r.start, p))
             .collect();
         let pages = paras.len().div_ceil(READER_PAGE).max(1);
         let page = page.min(pages - 1);
+        let at: Vec<(usize, usize)> = paras
+            .iter()
+            .enumerate()
+            .skip(page * READER_PAGE)
+            .take(READER_PAGE)
+            .map(|(i, (start, _))| (i, *start))
+            .collect();
         let shown: Vec<&str> = paras
             .iter()
             .skip(page * READER_PAGE)
             .take(READER_PAGE)
-            .copied()
+            .map(|(_, p)| *p)
             .collect();
         let seg = crate::wordseg::Segmenter::embedded();
         let mut scratch = crate::words::Scratch::default();
@@ -844,6 +882,7 @@ pub mod views {
             pages,
             paragraphs: shown.iter().map(|p| (*p).to_owned()).collect(),
             words,
+            entities: crate::mentions::highlights(c, d, &at),
         })
     }
 }

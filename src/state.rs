@@ -8,6 +8,7 @@ use crate::explore::{
     CollocatesQuery, CollocatesView, KeywordsQuery, KeywordsView, KwicQuery, KwicView, TrendsView,
 };
 use crate::i18n::Lang;
+use crate::mentions::{EntitiesQuery, EntitiesView};
 use crate::protocol::{
     AnalysisSettings, CorpusView, DocWarning, JobId, NormView, ReaderPage, RefuseReason, Response,
     SaveFailure,
@@ -179,6 +180,16 @@ pub struct State {
     pub stopwords: Vec<String>,
     /// Whether it is the built-in list.
     pub stopwords_builtin: bool,
+    /// The Entities view's request.
+    pub ent_query: EntitiesQuery,
+    /// The Entities view.
+    pub entities: Option<Box<EntitiesView>>,
+    /// The user's entity entries in force, as typed.
+    pub ent_entries: String,
+    /// Lines of them that are not entries (line number, line).
+    pub ent_entry_errors: Vec<(usize, String)>,
+    /// The Reader does not colour named entities.
+    pub hide_entities: bool,
     next_notice: u32,
 }
 
@@ -230,6 +241,10 @@ pub enum Action {
     Kwic(KwicQuery),
     /// Ask the Collocates view for this.
     Collocates(CollocatesQuery),
+    /// Ask the Entities view for this.
+    Entities(EntitiesQuery),
+    /// Hide (or show) entity colours in the Reader.
+    HideEntities(bool),
     /// Open a concordance hit in the Reader.
     OpenHit(Mark),
     /// Look a word up in another view (from a table row).
@@ -328,6 +343,13 @@ impl State {
                     self.collocates = None;
                 }
             }
+            Action::Entities(q) => {
+                if q != self.ent_query {
+                    self.ent_query = q;
+                    self.entities = None;
+                }
+            }
+            Action::HideEntities(on) => self.hide_entities = on,
             Action::OpenHit(m) => {
                 let page = m.para / crate::protocol::READER_PAGE;
                 if self.selected != Some(m.doc)
@@ -348,6 +370,13 @@ impl State {
                         ..self.kwic_query.clone()
                     })),
                     Tab::Trends => self.reduce(Action::Trends(term)),
+                    Tab::Entities => self.reduce(Action::Entities(EntitiesQuery {
+                        filter: term,
+                        page: 0,
+                        selected: None,
+                        mentions_page: 0,
+                        ..self.ent_query.clone()
+                    })),
                     Tab::Collocates => self.reduce(Action::Collocates(CollocatesQuery {
                         word: term,
                         page: 0,
@@ -426,6 +455,22 @@ impl State {
                     self.coll_query.page = v.query.page;
                     self.collocates = Some(v);
                 }
+            }
+            Response::Entities(v) => {
+                // The worker drops a selection that no longer names anything.
+                let asked = EntitiesQuery {
+                    page: v.query.page,
+                    selected: v.query.selected.and(self.ent_query.selected),
+                    ..self.ent_query.clone()
+                };
+                if v.query == asked {
+                    self.ent_query = asked;
+                    self.entities = Some(v);
+                }
+            }
+            Response::EntityEntries { lines, errors } => {
+                self.ent_entries = lines;
+                self.ent_entry_errors = errors;
             }
             Response::Download { .. } => {}
             Response::Stopwords { words, builtin } => {
@@ -508,6 +553,7 @@ impl State {
                 self.trends = None;
                 self.kwic = None;
                 self.collocates = None;
+                self.entities = None;
                 self.kw_query
                     .scope
                     .retain(|id| view.docs.iter().any(|d| d.id == *id));
@@ -632,6 +678,7 @@ mod tests {
             pages: 1,
             paragraphs: vec![],
             words: vec![],
+            entities: vec![],
         })));
         assert!(s.page.is_none());
         s.reduce(Action::Worker(Response::Corpus(CorpusView {
@@ -730,6 +777,7 @@ mod explore_tests {
             pages: 3,
             paragraphs: vec![],
             words: vec![],
+            entities: vec![],
         };
         s.reduce(Action::Worker(Response::Page(page(0))));
         assert!(s.page.is_none());
@@ -751,5 +799,38 @@ mod explore_tests {
         );
         s.reduce(Action::Explore(Tab::Concordance, "ngoại giao".into()));
         assert_eq!(s.kwic_query.query, "ngoại giao");
+    }
+
+    #[test]
+    fn entities_view_answers_only_the_request_in_force() {
+        let mut s = with_top();
+        s.reduce(Action::Explore(Tab::Entities, "Hà Nội".into()));
+        assert_eq!(
+            (s.tab, s.ent_query.filter.as_str()),
+            (Tab::Entities, "Hà Nội")
+        );
+        let view = |q: EntitiesQuery| {
+            let c = crate::corpus::Corpus::new();
+            Box::new(crate::mentions::view(&c, &q, || 0.0))
+        };
+        let asked = s.ent_query.clone();
+        // A late answer to an older request is dropped.
+        s.reduce(Action::Worker(Response::Entities(view(
+            EntitiesQuery::default(),
+        ))));
+        assert!(s.entities.is_none());
+        // The worker dropped a selection that names nothing any more: accepted.
+        s.reduce(Action::Entities(EntitiesQuery {
+            selected: Some(7),
+            ..asked.clone()
+        }));
+        s.reduce(Action::Worker(Response::Entities(view(
+            s.ent_query.clone(),
+        ))));
+        assert!(s.entities.is_some());
+        assert_eq!(s.ent_query.selected, None);
+        // A new corpus makes it stale.
+        s.reduce(Action::Worker(Response::Corpus(s.corpus.clone())));
+        assert!(s.entities.is_none());
     }
 }

@@ -1095,8 +1095,16 @@ impl<'a, 'b> Scanner<'a, 'b> {
                 break;
             }
             if t.capword(j) {
-                // A role title or another head after a name starts something else.
-                if has_name && self.g.roles.longest(t, j, e, true).is_some() {
+                // A role title, an honorific ("Đồng chí") or another head after a name
+                // starts something else.
+                if has_name
+                    && (self.g.roles.longest(t, j, e, true).is_some()
+                        || self
+                            .g
+                            .honorifics
+                            .longest(t, j, e, true)
+                            .is_some_and(|(n, _)| n >= 2 || self.person_like(j + n, e)))
+                {
                     break;
                 }
                 j += 1;

@@ -58,6 +58,13 @@ fn role_links_person_and_organization() {
 
 #[test]
 fn org_with_head_noun_and_long_names() {
+    // A lost full stop (sample corpus): the honorific starts the person, not more name.
+    let s = "Tổng Bí thư làm việc với Ban Đối ngoại Trung ương Đồng chí Hoàng Bình Quân báo cáo.";
+    has(s, "Ban Đối ngoại Trung ương", "ORG");
+    has(s, "Hoàng Bình Quân", "PER");
+    // "Bà" here is a place's first syllable, not an honorific.
+    let e = ents("Tỉnh ủy Bà Rịa họp.");
+    assert!(e.iter().any(|x| x.0 == "Tỉnh ủy Bà Rịa" && x.1 == "ORG"), "{e:?}");
     has(
         "Ông làm việc với Ban Đối ngoại Trung ương hôm nay.",
         "Ban Đối ngoại Trung ương",

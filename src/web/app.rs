@@ -367,6 +367,9 @@ fn App() -> Html {
             Tab::Collocates if state.collocates.is_none() => {
                 Some(Request::Collocates(state.coll_query.clone()))
             }
+            Tab::Entities if state.entities.is_none() => {
+                Some(Request::Entities(state.ent_query.clone()))
+            }
             _ => None,
         };
         let ready = state.ready;
@@ -524,7 +527,7 @@ fn App() -> Html {
                             Tab::Trends => html! { <super::explore::TrendsView state={Rc::new(state.clone())} handle={handle.clone()} dispatch={dispatch.clone()} /> },
                             Tab::Concordance => html! { <super::explore::ConcordanceView state={Rc::new(state.clone())} handle={handle.clone()} dispatch={dispatch.clone()} /> },
                             Tab::Collocates => html! { <super::explore::CollocatesView state={Rc::new(state.clone())} handle={handle.clone()} dispatch={dispatch.clone()} /> },
-                            _ => html! { <p class="empty not-built">{t(Key::NotBuiltYet)}</p> },
+                            Tab::Entities => html! { <super::entities::EntitiesView state={Rc::new(state.clone())} handle={handle.clone()} dispatch={dispatch.clone()} /> },
                         } }
                     </section>
                 </main>
@@ -846,6 +849,11 @@ fn Reader(p: &WithState) -> Html {
         let on = s.show_words;
         Callback::from(move |_| dispatch.emit(Action::ShowWords(!on)))
     };
+    let toggle_entities = {
+        let dispatch = dispatch.clone();
+        let hidden = s.hide_entities;
+        Callback::from(move |_| dispatch.emit(Action::HideEntities(!hidden)))
+    };
     let save_dict = {
         let area = dict_area.clone();
         let handle = handle.clone();
@@ -868,15 +876,24 @@ fn Reader(p: &WithState) -> Html {
             <p class="doc-name">{format!("{} · {}", doc.name, doc.encoding.clone().unwrap_or_default())}</p>
             <div class="row">
                 <button class="button small" id="toggle-words" aria-pressed={s.show_words.to_string()} onclick={toggle_words}>{lang.t(Key::ShowWords)}</button>
+                <button class="button small" id="toggle-entities" aria-pressed={(!s.hide_entities).to_string()} onclick={toggle_entities}>{lang.t(Key::ShowEntities)}</button>
+                if !s.hide_entities {
+                    <span class="legend" id="entity-legend">
+                        { for ["PER", "ORG", "LOC", "DATE", "EVENT", "ROLE", "ACRONYM"].iter().map(|k| html! {
+                            <mark class="ent" data-type={*k}>{lang.entity_type(k)}</mark>
+                        }) }
+                    </span>
+                }
             </div>
             if let Some(page) = &s.page {
                 <div class="reader-text">
                     { for page.paragraphs.iter().enumerate().map(|(i, para)| {
                         let index = page.page * READER_PAGE + i;
                         let mark = s.mark.filter(|m| m.doc == doc.id && m.para == index).map(|m| m.start as usize..m.end as usize);
+                        let ents = if s.hide_entities { &[][..] } else { page.entities.get(i).map(Vec::as_slice).unwrap_or_default() };
                         html! {
                             <p data-para={index.to_string()}>
-                                { paragraph_words(lang, para, page.words.get(i).map(Vec::as_slice).unwrap_or_default(), mark) }
+                                { paragraph_words(lang, para, page.words.get(i).map(Vec::as_slice).unwrap_or_default(), ents, mark) }
                             </p>
                         }
                     }) }
@@ -895,39 +912,87 @@ fn Reader(p: &WithState) -> Html {
 }
 
 /// A paragraph as text with each word in a span (its syllables and kind on hover or focus);
-/// words overlapping `mark` (a concordance hit) are marked.
+/// named entities in a `mark` coloured by type; words overlapping `mark` (a concordance hit)
+/// are marked. An entity may begin inside a word the segmenter glued to a title
+/// ("Trưởng_Ban"): the word is then shown as two spans.
 fn paragraph_words(
     lang: Lang,
     para: &str,
     words: &[crate::protocol::WordView],
+    ents: &[crate::mentions::Highlight],
     mark: Option<std::ops::Range<usize>>,
 ) -> Html {
-    let mut nodes: Vec<Html> = Vec::with_capacity(words.len() * 2 + 1);
-    let mut at = 0usize;
+    // Pieces of the paragraph: (range, word index), cut at word and entity boundaries.
+    let mut cuts: Vec<usize> = vec![0, para.len()];
     for w in words {
-        let (start, end) = (w.start as usize, w.end as usize);
-        let (Some(gap), Some(word)) = (para.get(at..start), para.get(start..end)) else {
+        cuts.push(w.start as usize);
+        cuts.push(w.end as usize);
+    }
+    for e in ents {
+        cuts.push(e.start as usize);
+        cuts.push(e.end as usize);
+    }
+    cuts.retain(|&c| c <= para.len() && para.is_char_boundary(c));
+    cuts.sort_unstable();
+    cuts.dedup();
+    let mut wi = 0;
+    let mut ei = 0;
+    let mut out: Vec<Html> = Vec::new();
+    let mut group: Vec<Html> = Vec::new();
+    let mut group_ent: Option<usize> = None;
+    let flush = |out: &mut Vec<Html>, group: &mut Vec<Html>, ent: Option<usize>| {
+        if group.is_empty() {
+            return;
+        }
+        let children = std::mem::take(group);
+        match ent.and_then(|i| ents.get(i)) {
+            Some(e) => {
+                let tip = format!("{}: {}", lang.entity_type(&e.kind), e.canonical);
+                out.push(html! {
+                    <mark class="ent" data-type={e.kind.clone()} data-canonical={e.canonical.clone()} title={tip}>{ for children }</mark>
+                });
+            }
+            None => out.extend(children),
+        }
+    };
+    for pair in cuts.windows(2) {
+        let (a, b) = (pair[0], pair[1]);
+        if a >= b {
             continue;
-        };
-        if !gap.is_empty() {
-            nodes.push(html! { {gap.to_owned()} });
         }
-        let syllables = word.split_whitespace().collect::<Vec<_>>().join(" · ");
-        let tip = format!("{} — {}", syllables, lang.token_kind(&w.kind));
-        let hit = mark
-            .as_ref()
-            .is_some_and(|m| start < m.end && m.start < end);
-        nodes.push(html! {
-            <span class={classes!("w", (w.tokens > 1).then_some("multi"), hit.then_some("hit"))} data-kind={w.kind.clone()} data-tip={tip} tabindex="0">{word.to_owned()}</span>
-        });
-        at = end;
-    }
-    if let Some(rest) = para.get(at..) {
-        if !rest.is_empty() {
-            nodes.push(html! { {rest.to_owned()} });
+        while wi < words.len() && (words[wi].end as usize) <= a {
+            wi += 1;
+        }
+        while ei < ents.len() && (ents[ei].end as usize) <= a {
+            ei += 1;
+        }
+        let ent = ents
+            .get(ei)
+            .filter(|e| (e.start as usize) <= a && b <= e.end as usize)
+            .map(|_| ei);
+        if ent != group_ent {
+            flush(&mut out, &mut group, group_ent);
+            group_ent = ent;
+        }
+        let piece = para[a..b].to_owned();
+        match words
+            .get(wi)
+            .filter(|w| (w.start as usize) <= a && b <= w.end as usize)
+        {
+            Some(w) => {
+                let word = &para[w.start as usize..w.end as usize];
+                let syllables = word.split_whitespace().collect::<Vec<_>>().join(" · ");
+                let tip = format!("{} — {}", syllables, lang.token_kind(&w.kind));
+                let hit = mark.as_ref().is_some_and(|m| a < m.end && m.start < b);
+                group.push(html! {
+                    <span class={classes!("w", (w.tokens > 1).then_some("multi"), hit.then_some("hit"))} data-kind={w.kind.clone()} data-tip={tip} tabindex="0">{piece}</span>
+                });
+            }
+            None => group.push(html! { {piece} }),
         }
     }
-    html! { <>{ for nodes }</> }
+    flush(&mut out, &mut group, group_ent);
+    html! { <>{ for out }</> }
 }
 
 #[component]

@@ -46,7 +46,7 @@ pub struct ViewProps {
 /// in it. Yew's `value=` would write the committed value back on every render (a view
 /// arriving) and wipe what the user is typing; this never touches a focused input.
 #[hook]
-fn use_synced_input(value: String) -> NodeRef {
+pub(crate) fn use_synced_input(value: String) -> NodeRef {
     let node = use_node_ref();
     {
         // After every render: the element may be new (the view below it changed).
@@ -69,9 +69,14 @@ fn use_synced_input(value: String) -> NodeRef {
 const PALETTE: [&str; 8] = [
     "#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#e6ab02", "#a6761d", "#666666",
 ];
-const FONT: &str = "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif";
+pub(crate) const FONT: &str = "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif";
 
-fn export_buttons(lang: Lang, handle: &Handle, table: TableRequest, id: &'static str) -> Html {
+pub(crate) fn export_buttons(
+    lang: Lang,
+    handle: &Handle,
+    table: TableRequest,
+    id: &'static str,
+) -> Html {
     let button = |format: TableFormat, key: Key| {
         let handle = handle.clone();
         let table = table.clone();
@@ -107,7 +112,7 @@ fn svg_markup(svg_id: &str) -> Option<String> {
     s.serialize_to_string(&el).ok()
 }
 
-fn chart_buttons(lang: Lang, svg_id: &'static str, stem: &'static str) -> Html {
+pub(crate) fn chart_buttons(lang: Lang, svg_id: &'static str, stem: &'static str) -> Html {
     let svg = Callback::from(move |_| {
         if let Some(markup) = svg_markup(svg_id) {
             download(&format!("{stem}.svg"), "image/svg+xml", &markup);
@@ -217,7 +222,7 @@ pub(crate) fn pager(
 }
 
 /// A column header that sorts the table when pressed.
-fn sort_header(
+pub(crate) fn sort_header(
     label: &str,
     col: &'static str,
     active: bool,
@@ -720,7 +725,7 @@ pub fn TrendsView(p: &ViewProps) -> Html {
     }
 }
 
-fn short(name: &str, n: usize) -> String {
+pub(crate) fn short(name: &str, n: usize) -> String {
     let stem = name.rsplit_once('.').map_or(name, |(s, _)| s);
     if stem.chars().count() > n {
         format!("{}…", stem.chars().take(n - 1).collect::<String>())

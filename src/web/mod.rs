@@ -6,6 +6,7 @@
 //! dropped `File` handles, which the structured clone passes without copying their bytes.
 
 pub mod app;
+pub mod entities;
 pub mod explore;
 pub mod store;
 pub mod worker;

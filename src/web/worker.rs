@@ -218,6 +218,10 @@ pub fn start() {
             Some(s) => s.meta("stopwords").await.and_then(|v| v.as_string()),
             None => None,
         };
+        let entity_entries = match &store {
+            Some(s) => s.meta("entity-entries").await.and_then(|v| v.as_string()),
+            None => None,
+        };
         let initialized = match &store {
             Some(s) => s.meta("initialized").await.is_some(),
             None => false,
@@ -242,6 +246,9 @@ pub fn start() {
                 w.corpus.stopwords = crate::keywords::Stopwords::parse(list);
             }
             post(&w.scope, &stopwords_view(&w.corpus));
+            let lines = entity_entries.unwrap_or_default();
+            let errors = w.corpus.set_entity_entries(&lines);
+            post(&w.scope, &entity_entries_view(lines, &errors));
             post(
                 &w.scope,
                 &Response::Ready {
@@ -505,6 +512,29 @@ fn on_message(worker: &Shared, e: MessageEvent) {
                 &Response::Collocates(crate::explore::collocates(&w.corpus, &q)),
             );
         }
+        Request::Entities(q) => {
+            let w = worker.borrow();
+            let scope = w.scope.clone();
+            let v = crate::mentions::view(&w.corpus, &q, || now(&scope));
+            post(&w.scope, &Response::Entities(Box::new(v)));
+        }
+        Request::SetEntityEntries { lines } => {
+            let (store, view) = {
+                let mut w = worker.borrow_mut();
+                let errors = w.corpus.set_entity_entries(&lines);
+                (w.store.clone(), entity_entries_view(lines.clone(), &errors))
+            };
+            post(&worker.borrow().scope, &view);
+            // Mentions depend on the entries: analyze again.
+            reanalyze(worker, None);
+            if let Some(store) = store {
+                spawn_local(async move {
+                    let _ = store
+                        .set_meta("entity-entries", &JsValue::from_str(&lines))
+                        .await;
+                });
+            }
+        }
         Request::ExportTable { table, format } => {
             let w = worker.borrow();
             let (name, mime, content) = crate::protocol::table_file(&w.corpus, &table, format);
@@ -554,6 +584,13 @@ fn on_message(worker: &Shared, e: MessageEvent) {
         }
     }
     schedule(worker);
+}
+
+fn entity_entries_view(lines: String, errors: &[crate::entities::UserEntryError]) -> Response {
+    Response::EntityEntries {
+        lines,
+        errors: errors.iter().map(|e| (e.line, e.text.clone())).collect(),
+    }
 }
 
 fn stopwords_view(c: &Corpus) -> Response {

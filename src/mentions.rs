@@ -1,0 +1,1248 @@
+//! Entities across the corpus: each document's mentions, the entities they name (interned
+//! once for the corpus, with mergeable counts), and the questions the Entities view asks —
+//! a table by type, a co-occurrence network, a timeline of dates, one entity's mentions in
+//! context.
+//!
+//! [`crate::entities`] finds mentions paragraph by paragraph; the corpus keeps them here as
+//! compact rows pointing into the document's canonical text. Per-document counts are added
+//! to the corpus totals when a document arrives and subtracted when it leaves, like word
+//! counts, so nothing is re-analyzed. Variants, roles and contexts are read back from the
+//! rows on demand, for one page at a time.
+
+use crate::corpus::{Corpus, Document};
+use crate::entities::{EntityType, Mention};
+use crate::explore::{Cell, KwicLine, Table};
+use rustc_hash::FxHashMap;
+use serde::{Deserialize, Serialize};
+use std::ops::Range;
+
+/// An entity's id within one corpus: a (type, canonical name) pair.
+pub type EntityId = u32;
+
+/// No index (a mention without a linked person or organization).
+pub const NONE: u32 = u32::MAX;
+
+/// Rows per page of the entity table and of the mention list.
+pub const PAGE: usize = 50;
+
+/// Entities a unit may pair up: a list of a hundred names is not a hundred-squared
+/// relations.
+const MAX_PER_UNIT: usize = 40;
+
+/// One mention, as the corpus keeps it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DocMention {
+    /// The paragraph (index among the document's paragraphs).
+    pub para: u32,
+    /// Byte range into the document's canonical text.
+    pub start: u32,
+    /// End of that range.
+    pub end: u32,
+    /// The entity named.
+    pub entity: EntityId,
+    /// ROLE: index (in the document's list) of the person it qualifies, or [`NONE`].
+    pub role_of: u32,
+    /// ROLE: the organization of the title, or [`NONE`].
+    pub org: EntityId,
+    /// Part of it came from elsewhere in the document (a year, a full name).
+    pub inferred: bool,
+}
+
+impl DocMention {
+    /// Its byte range in the document's canonical text.
+    pub fn range(&self) -> Range<usize> {
+        self.start as usize..self.end as usize
+    }
+}
+
+/// Co-occurrence counts: an unordered pair of entities (smaller id first) → units.
+pub type Pairs = FxHashMap<(EntityId, EntityId), u64>;
+
+/// A document's mentions and their counts.
+#[derive(Debug, Clone, Default)]
+pub struct DocEntities {
+    /// Every mention, in text order.
+    pub mentions: Vec<DocMention>,
+    /// Mentions of each entity.
+    pub counts: FxHashMap<EntityId, u64>,
+    /// Pairs named in the same sentence.
+    pub sentence_pairs: Pairs,
+    /// Pairs named in the same paragraph.
+    pub paragraph_pairs: Pairs,
+}
+
+/// Which entities pair up in the network.
+fn networked(kind: EntityType) -> bool {
+    matches!(
+        kind,
+        EntityType::Per | EntityType::Org | EntityType::Loc | EntityType::Event
+    )
+}
+
+fn count_unit(ids: &mut Vec<EntityId>, pairs: &mut Pairs) {
+    ids.sort_unstable();
+    ids.dedup();
+    ids.truncate(MAX_PER_UNIT);
+    for (i, &a) in ids.iter().enumerate() {
+        for &b in &ids[i + 1..] {
+            *pairs.entry((a, b)).or_insert(0) += 1;
+        }
+    }
+}
+
+impl DocEntities {
+    /// Add paragraph `para` (starting at byte `base` of the document) with its mentions
+    /// (ranges into the paragraph, as [`crate::entities::Recognizer::paragraph`] gives
+    /// them) and its sentences (ranges into the paragraph).
+    pub fn push_paragraph(
+        &mut self,
+        para: usize,
+        base: usize,
+        found: &[Mention],
+        sentences: &[Range<usize>],
+        table: &mut EntityTable,
+    ) {
+        let first = self.mentions.len();
+        for m in found {
+            let id = table.intern(m.kind, &m.canonical, m.expansion.as_deref());
+            let org = m
+                .org_of_role
+                .as_deref()
+                .map_or(NONE, |o| table.intern(EntityType::Org, o, None));
+            self.mentions.push(DocMention {
+                para: para as u32,
+                start: (base + m.range.start) as u32,
+                end: (base + m.range.end) as u32,
+                entity: id,
+                role_of: m
+                    .role_of
+                    .filter(|&k| k < found.len())
+                    .map_or(NONE, |k| (first + k) as u32),
+                org,
+                inferred: m.inferred,
+            });
+            *self.counts.entry(id).or_insert(0) += 1;
+        }
+        let added = &self.mentions[first..];
+        let mut ids: Vec<EntityId> = Vec::new();
+        for s in sentences {
+            ids.clear();
+            ids.extend(
+                added
+                    .iter()
+                    .filter(|m| {
+                        let at = m.start as usize - base;
+                        s.start <= at && at < s.end && networked(table.kind(m.entity))
+                    })
+                    .map(|m| m.entity),
+            );
+            count_unit(&mut ids, &mut self.sentence_pairs);
+        }
+        ids.clear();
+        ids.extend(
+            added
+                .iter()
+                .filter(|m| networked(table.kind(m.entity)))
+                .map(|m| m.entity),
+        );
+        count_unit(&mut ids, &mut self.paragraph_pairs);
+    }
+
+    /// Drop spare capacity once the document is complete.
+    pub fn shrink(&mut self) {
+        self.mentions.shrink_to_fit();
+        self.counts.shrink_to_fit();
+        self.sentence_pairs.shrink_to_fit();
+        self.paragraph_pairs.shrink_to_fit();
+    }
+
+    /// Bytes held, roughly.
+    pub fn heap_bytes(&self) -> usize {
+        self.mentions.capacity() * std::mem::size_of::<DocMention>()
+            + self.counts.capacity() * 16
+            + (self.sentence_pairs.capacity() + self.paragraph_pairs.capacity()) * 20
+    }
+}
+
+/// What an entity is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EntityInfo {
+    /// Its type.
+    pub kind: EntityType,
+    /// The name its variants share.
+    pub canonical: String,
+    /// An acronym's expansion, the first one seen.
+    pub expansion: Option<String>,
+}
+
+/// The corpus's entities: interned (type, canonical) pairs and merged counts.
+#[derive(Debug, Default)]
+pub struct EntityTable {
+    /// Canonical name → the entities of that name, one per type.
+    ids: FxHashMap<Box<str>, Vec<(EntityType, EntityId)>>,
+    info: Vec<EntityInfo>,
+    /// Mentions of each entity over the corpus (index: id).
+    pub mentions: Vec<u64>,
+    /// Documents naming each entity (index: id).
+    pub docs: Vec<u64>,
+    /// Pairs named in one sentence, over the corpus.
+    pub sentence_pairs: Pairs,
+    /// Pairs named in one paragraph, over the corpus.
+    pub paragraph_pairs: Pairs,
+}
+
+impl EntityTable {
+    /// The id of (kind, canonical), adding it if new.
+    pub fn intern(
+        &mut self,
+        kind: EntityType,
+        canonical: &str,
+        expansion: Option<&str>,
+    ) -> EntityId {
+        if let Some(id) = self.get(kind, canonical) {
+            let info = &mut self.info[id as usize];
+            if info.expansion.is_none() {
+                info.expansion = expansion.map(str::to_owned);
+            }
+            return id;
+        }
+        let id = self.info.len() as EntityId;
+        match self.ids.get_mut(canonical) {
+            Some(v) => v.push((kind, id)),
+            None => {
+                self.ids.insert(canonical.into(), vec![(kind, id)]);
+            }
+        }
+        self.info.push(EntityInfo {
+            kind,
+            canonical: canonical.to_owned(),
+            expansion: expansion.map(str::to_owned),
+        });
+        self.mentions.push(0);
+        self.docs.push(0);
+        id
+    }
+
+    /// The id of (kind, canonical), if interned.
+    pub fn get(&self, kind: EntityType, canonical: &str) -> Option<EntityId> {
+        self.ids
+            .get(canonical)?
+            .iter()
+            .find(|x| x.0 == kind)
+            .map(|x| x.1)
+    }
+
+    /// What entity `id` is.
+    pub fn info(&self, id: EntityId) -> Option<&EntityInfo> {
+        self.info.get(id as usize)
+    }
+
+    /// The type of entity `id` (PER for an unknown id).
+    pub fn kind(&self, id: EntityId) -> EntityType {
+        self.info
+            .get(id as usize)
+            .map_or(EntityType::Per, |i| i.kind)
+    }
+
+    /// How many entities were ever interned.
+    pub fn len(&self) -> usize {
+        self.info.len()
+    }
+
+    /// Whether none was.
+    pub fn is_empty(&self) -> bool {
+        self.info.is_empty()
+    }
+
+    /// Add a document's counts.
+    pub fn merge(&mut self, d: &DocEntities) {
+        for (&id, &n) in &d.counts {
+            self.mentions[id as usize] += n;
+            self.docs[id as usize] += 1;
+        }
+        for (k, v) in &d.sentence_pairs {
+            *self.sentence_pairs.entry(*k).or_insert(0) += v;
+        }
+        for (k, v) in &d.paragraph_pairs {
+            *self.paragraph_pairs.entry(*k).or_insert(0) += v;
+        }
+    }
+
+    /// Take a document's counts out again.
+    pub fn subtract(&mut self, d: &DocEntities) {
+        for (&id, &n) in &d.counts {
+            let m = &mut self.mentions[id as usize];
+            *m = m.saturating_sub(n);
+            let k = &mut self.docs[id as usize];
+            *k = k.saturating_sub(1);
+        }
+        for (pairs, own) in [
+            (&mut self.sentence_pairs, &d.sentence_pairs),
+            (&mut self.paragraph_pairs, &d.paragraph_pairs),
+        ] {
+            for (k, v) in own {
+                if let Some(n) = pairs.get_mut(k) {
+                    *n = n.saturating_sub(*v);
+                    if *n == 0 {
+                        pairs.remove(k);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Bytes held, roughly.
+    pub fn heap_bytes(&self) -> usize {
+        self.info
+            .iter()
+            .map(|i| 2 * i.canonical.len() + 80)
+            .sum::<usize>()
+            + (self.sentence_pairs.capacity() + self.paragraph_pairs.capacity()) * 20
+    }
+}
+
+/// The year a document is dated, from a full date near its start ("Thứ hai, 08/08/2022",
+/// "ngày 14 tháng 12 năm 2021"): dates without a year take it (see
+/// [`crate::entities::DocMemory::with_year`]).
+pub fn document_year(text: &str) -> Option<i32> {
+    let head = match text.char_indices().nth(400) {
+        Some((i, _)) => &text[..i],
+        None => text,
+    };
+    let valid = |y: &str| {
+        y.len() == 4
+            && y.bytes().all(|b| b.is_ascii_digit())
+            && y.parse::<i32>().is_ok_and(|y| (1900..=2100).contains(&y))
+    };
+    // d/m/yyyy, d-m-yyyy, d.m.yyyy
+    for word in head.split(|c: char| c.is_whitespace() || c == ',' || c == '(' || c == ')') {
+        let parts: Vec<&str> = word.split(['/', '-', '.']).collect();
+        if let [d, m, y] = parts.as_slice() {
+            let small = |s: &str, max: u32| {
+                !s.is_empty()
+                    && s.len() <= 2
+                    && s.parse::<u32>().is_ok_and(|v| (1..=max).contains(&v))
+            };
+            if small(d, 31) && small(m, 12) && valid(y) {
+                return y.parse().ok();
+            }
+        }
+    }
+    // "… tháng 12 năm 2021"
+    let words: Vec<&str> = head.split_whitespace().collect();
+    for w in words.windows(4) {
+        if w[0] == "tháng" && w[2] == "năm" && valid(w[3].trim_end_matches([',', '.'])) {
+            return w[3].trim_end_matches([',', '.']).parse().ok();
+        }
+    }
+    None
+}
+
+// ---------------------------------------------------------------------------------------
+// The Entities view.
+
+/// How the network counts co-occurrence.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Unit {
+    /// Named in the same sentence.
+    #[default]
+    Sentence,
+    /// Named in the same paragraph.
+    Paragraph,
+}
+
+/// A column the entity table sorts by.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum EntColumn {
+    /// The canonical name (Vietnamese order).
+    Name,
+    /// The type.
+    Type,
+    /// Mentions.
+    #[default]
+    Mentions,
+    /// Documents.
+    Docs,
+}
+
+/// The Entities view's request.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EntitiesQuery {
+    /// One type (its id, "PER"…), or empty for the names: PER, ORG, LOC, DATE, EVENT,
+    /// ACRONYM.
+    pub kind: String,
+    /// Keep entities whose name or a variant contains this (accents and case ignored).
+    pub filter: String,
+    /// Sort column.
+    pub sort: EntColumn,
+    /// Ascending instead of descending.
+    pub ascending: bool,
+    /// Table page, from 0.
+    pub page: usize,
+    /// Network unit.
+    pub unit: Unit,
+    /// The entity whose mentions are shown.
+    pub selected: Option<EntityId>,
+    /// Page of its mentions.
+    pub mentions_page: usize,
+}
+
+impl Default for EntitiesQuery {
+    fn default() -> Self {
+        EntitiesQuery {
+            kind: String::new(),
+            filter: String::new(),
+            sort: EntColumn::Mentions,
+            ascending: false,
+            page: 0,
+            unit: Unit::Sentence,
+            selected: None,
+            mentions_page: 0,
+        }
+    }
+}
+
+/// One row of the entity table.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EntityRow {
+    /// Its id (to select it).
+    pub id: EntityId,
+    /// Type id.
+    pub kind: String,
+    /// Canonical name.
+    pub canonical: String,
+    /// Surface forms and how often each was written, most frequent first (at most 8).
+    pub variants: Vec<(String, u64)>,
+    /// Mentions.
+    pub mentions: u64,
+    /// Documents.
+    pub docs: u64,
+    /// PER: the titles the texts give them ("Bộ trưởng Bộ Ngoại giao"), most frequent
+    /// first; ROLE: the persons holding it.
+    pub roles: Vec<(String, u64)>,
+    /// An acronym's expansion.
+    pub expansion: Option<String>,
+    /// Mentions with an inferred part (a year from the document, a full name from earlier).
+    pub inferred: u64,
+}
+
+/// A node of the co-occurrence network, placed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NetNode {
+    /// The entity.
+    pub id: EntityId,
+    /// Type id.
+    pub kind: String,
+    /// Name.
+    pub label: String,
+    /// Mentions.
+    pub mentions: u64,
+    /// Centre, in a 640 × 420 box.
+    pub x: f64,
+    /// Centre.
+    pub y: f64,
+    /// Radius.
+    pub r: f64,
+}
+
+/// An edge of the network: two node indices and how many units name both.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NetEdge {
+    /// Node index.
+    pub a: usize,
+    /// Node index.
+    pub b: usize,
+    /// Units naming both.
+    pub weight: u64,
+}
+
+/// A bar of the date timeline.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TimeBar {
+    /// "2022" or "2022-09".
+    pub period: String,
+    /// Date mentions in it.
+    pub mentions: u64,
+    /// Of which with an inferred year.
+    pub inferred: u64,
+}
+
+/// The mentions of the selected entity.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Selected {
+    /// The row of the entity.
+    pub row: EntityRow,
+    /// Mentions in context, one page.
+    pub lines: Vec<KwicLine>,
+    /// Pages of mentions.
+    pub pages: usize,
+    /// Named with it most often (id, type, name, units), at most 15.
+    pub with: Vec<(EntityId, String, String, u64)>,
+}
+
+/// The Entities view.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EntitiesView {
+    /// The request answered.
+    pub query: EntitiesQuery,
+    /// Entities of each type with mentions: (type id, entities, mentions).
+    pub types: Vec<(String, u64, u64)>,
+    /// Rows matching the type and filter.
+    pub total: usize,
+    /// Pages of them.
+    pub pages: usize,
+    /// One page.
+    pub rows: Vec<EntityRow>,
+    /// The network (the selected entity's neighbours, or the most named entities).
+    pub nodes: Vec<NetNode>,
+    /// Its edges.
+    pub edges: Vec<NetEdge>,
+    /// Date mentions by year or by month.
+    pub timeline: Vec<TimeBar>,
+    /// Date mentions with a year, and those without (month and day only).
+    pub dated: (u64, u64),
+    /// The selected entity.
+    pub selected: Option<Selected>,
+    /// Time taken in the engine.
+    pub elapsed_ms: f64,
+}
+
+/// Types the table shows when no type is picked.
+const NAME_TYPES: [EntityType; 6] = [
+    EntityType::Per,
+    EntityType::Org,
+    EntityType::Loc,
+    EntityType::Date,
+    EntityType::Event,
+    EntityType::Acronym,
+];
+
+fn fold(s: &str) -> String {
+    s.chars()
+        .map(|c| crate::concordance::fold_char(c, false))
+        .collect()
+}
+
+/// Ids of the rows `q` asks for, sorted, and the variants of the entities that matched by
+/// a variant.
+fn matching(c: &Corpus, q: &EntitiesQuery) -> Vec<EntityId> {
+    let t = c.entities();
+    let kind = EntityType::from_id(&q.kind);
+    let wanted = |k: EntityType| match kind {
+        Some(x) => k == x,
+        None => NAME_TYPES.contains(&k),
+    };
+    let filter = fold(q.filter.trim());
+    let mut by_variant: rustc_hash::FxHashSet<EntityId> = Default::default();
+    if !filter.is_empty() {
+        // A variant may hold the filter where the canonical name does not ("ông Trọng").
+        for d in c.docs() {
+            for m in &d.entities.mentions {
+                if !by_variant.contains(&m.entity)
+                    && fold(d.text.get(m.range()).unwrap_or("")).contains(&filter)
+                {
+                    by_variant.insert(m.entity);
+                }
+            }
+        }
+    }
+    let mut ids: Vec<EntityId> = (0..t.len() as EntityId)
+        .filter(|&id| t.mentions[id as usize] > 0)
+        .filter(|&id| {
+            let info = &t.info[id as usize];
+            wanted(info.kind)
+                && (filter.is_empty()
+                    || by_variant.contains(&id)
+                    || fold(&info.canonical).contains(&filter)
+                    || info
+                        .expansion
+                        .as_deref()
+                        .is_some_and(|e| fold(e).contains(&filter)))
+        })
+        .collect();
+    let name_key: FxHashMap<EntityId, (String, String)> = if q.sort == EntColumn::Name {
+        ids.iter()
+            .map(|&id| {
+                (
+                    id,
+                    crate::concordance::sort_text(&t.info[id as usize].canonical),
+                )
+            })
+            .collect()
+    } else {
+        FxHashMap::default()
+    };
+    ids.sort_by(|&a, &b| {
+        let (ia, ib) = (&t.info[a as usize], &t.info[b as usize]);
+        let primary = match q.sort {
+            EntColumn::Name => name_key[&a].cmp(&name_key[&b]),
+            EntColumn::Type => ia.kind.cmp(&ib.kind),
+            EntColumn::Mentions => t.mentions[a as usize].cmp(&t.mentions[b as usize]),
+            EntColumn::Docs => t.docs[a as usize].cmp(&t.docs[b as usize]),
+        };
+        let primary = if q.ascending {
+            primary
+        } else {
+            primary.reverse()
+        };
+        // Ties: most mentioned first, then by name.
+        primary
+            .then_with(|| t.mentions[b as usize].cmp(&t.mentions[a as usize]))
+            .then_with(|| ia.canonical.cmp(&ib.canonical))
+    });
+    ids
+}
+
+/// Rows for `ids`, with variants and roles read from the documents' mentions.
+fn rows(c: &Corpus, ids: &[EntityId], max_variants: usize) -> Vec<EntityRow> {
+    let t = c.entities();
+    let at: FxHashMap<EntityId, usize> = ids.iter().enumerate().map(|(i, &id)| (id, i)).collect();
+    let mut variants: Vec<FxHashMap<String, u64>> = vec![FxHashMap::default(); ids.len()];
+    let mut roles: Vec<FxHashMap<String, u64>> = vec![FxHashMap::default(); ids.len()];
+    let mut inferred = vec![0u64; ids.len()];
+    for d in c.docs() {
+        let ms = &d.entities.mentions;
+        for m in ms {
+            if let Some(&i) = at.get(&m.entity) {
+                let s = d.text.get(m.range()).unwrap_or("").replace('\n', " ");
+                *variants[i].entry(s).or_insert(0) += 1;
+                inferred[i] += m.inferred as u64;
+            }
+            // A title and its holder: the person's row lists the title, the title's row the
+            // person.
+            if m.role_of != NONE {
+                let Some(p) = ms.get(m.role_of as usize) else {
+                    continue;
+                };
+                let title = || {
+                    let role = t.info(m.entity).map_or("", |i| i.canonical.as_str());
+                    match t.info(m.org).map(|i| i.canonical.as_str()) {
+                        Some(org) if !role.contains(org) => format!("{role} {org}"),
+                        _ => role.to_owned(),
+                    }
+                };
+                if let Some(&i) = at.get(&p.entity) {
+                    *roles[i].entry(title()).or_insert(0) += 1;
+                }
+                if let Some(&i) = at.get(&m.entity) {
+                    let name = t.info(p.entity).map_or("", |i| i.canonical.as_str());
+                    *roles[i].entry(name.to_owned()).or_insert(0) += 1;
+                }
+            }
+        }
+    }
+    let top = |m: FxHashMap<String, u64>, n: usize| {
+        let mut v: Vec<(String, u64)> = m.into_iter().collect();
+        v.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        v.truncate(n);
+        v
+    };
+    ids.iter()
+        .zip(variants)
+        .zip(roles)
+        .zip(inferred)
+        .map(|(((&id, v), r), inf)| {
+            let info = &t.info[id as usize];
+            EntityRow {
+                id,
+                kind: info.kind.id().to_owned(),
+                canonical: info.canonical.clone(),
+                variants: top(v, max_variants),
+                mentions: t.mentions[id as usize],
+                docs: t.docs[id as usize],
+                roles: top(r, max_variants),
+                expansion: info.expansion.clone(),
+                inferred: inf,
+            }
+        })
+        .collect()
+}
+
+/// The network: the `n` most named entities (or the selected one and its neighbours) and
+/// the pairs between them, laid out.
+fn network(
+    c: &Corpus,
+    unit: Unit,
+    selected: Option<EntityId>,
+    n: usize,
+) -> (Vec<NetNode>, Vec<NetEdge>) {
+    let t = c.entities();
+    let pairs = match unit {
+        Unit::Sentence => &t.sentence_pairs,
+        Unit::Paragraph => &t.paragraph_pairs,
+    };
+    let mut ids: Vec<EntityId> = match selected.filter(|&s| networked(t.kind(s))) {
+        Some(s) => {
+            let mut near: Vec<(EntityId, u64)> = pairs
+                .iter()
+                .filter_map(|(&(a, b), &w)| match (a == s, b == s) {
+                    (true, _) => Some((b, w)),
+                    (_, true) => Some((a, w)),
+                    _ => None,
+                })
+                .collect();
+            near.sort_by(|x, y| y.1.cmp(&x.1).then(x.0.cmp(&y.0)));
+            std::iter::once(s)
+                .chain(near.into_iter().take(n - 1).map(|x| x.0))
+                .collect()
+        }
+        None => {
+            let mut all: Vec<EntityId> = (0..t.len() as EntityId)
+                .filter(|&id| t.mentions[id as usize] > 0 && networked(t.kind(id)))
+                .collect();
+            all.sort_by(|&a, &b| {
+                t.mentions[b as usize]
+                    .cmp(&t.mentions[a as usize])
+                    .then(a.cmp(&b))
+            });
+            all.truncate(n);
+            all
+        }
+    };
+    ids.dedup();
+    let at: FxHashMap<EntityId, usize> = ids.iter().enumerate().map(|(i, &id)| (id, i)).collect();
+    let mut edges: Vec<NetEdge> = pairs
+        .iter()
+        .filter_map(|(&(a, b), &w)| {
+            Some(NetEdge {
+                a: *at.get(&a)?,
+                b: *at.get(&b)?,
+                weight: w,
+            })
+        })
+        .filter(|e| e.weight > 0)
+        .collect();
+    edges.sort_by_key(|e| (e.a, e.b));
+    let links: Vec<(usize, usize, f64)> =
+        edges.iter().map(|e| (e.a, e.b, e.weight as f64)).collect();
+    let (w, h) = (640.0, 420.0);
+    let pos = crate::chart::force_layout(ids.len(), &links, w, h);
+    let top = ids
+        .iter()
+        .map(|&id| t.mentions[id as usize])
+        .max()
+        .unwrap_or(1)
+        .max(1) as f64;
+    let nodes = ids
+        .iter()
+        .zip(pos)
+        .map(|(&id, (x, y))| {
+            let info = &t.info[id as usize];
+            let m = t.mentions[id as usize];
+            NetNode {
+                id,
+                kind: info.kind.id().to_owned(),
+                label: info.canonical.clone(),
+                mentions: m,
+                x,
+                y,
+                r: 5.0 + 13.0 * (m as f64 / top).sqrt(),
+            }
+        })
+        .collect();
+    (nodes, edges)
+}
+
+/// Date mentions by month when they span three years or less, else by year; periods
+/// without mentions in between are shown empty so the axis is time. Returns the bars and
+/// (mentions with a year, mentions without).
+fn timeline(c: &Corpus) -> (Vec<TimeBar>, (u64, u64)) {
+    let t = c.entities();
+    // (year, month or 0) → (mentions, inferred)
+    let mut by: std::collections::BTreeMap<(i32, u32), (u64, u64)> = Default::default();
+    let mut undated = 0;
+    for d in c.docs() {
+        for m in &d.entities.mentions {
+            let Some(info) = t.info(m.entity) else {
+                continue;
+            };
+            if info.kind != EntityType::Date {
+                continue;
+            }
+            let iso = info.canonical.as_str();
+            let year = iso.get(..4).and_then(|y| y.parse::<i32>().ok());
+            let Some(year) = year.filter(|_| !iso.starts_with('-')) else {
+                undated += 1;
+                continue;
+            };
+            let month = iso
+                .get(5..7)
+                .filter(|_| iso.as_bytes().get(4) == Some(&b'-'))
+                .and_then(|m| m.parse::<u32>().ok())
+                .unwrap_or(0);
+            let e = by.entry((year, month)).or_insert((0, 0));
+            e.0 += 1;
+            e.1 += m.inferred as u64;
+        }
+    }
+    let dated: u64 = by.values().map(|v| v.0).sum();
+    let (Some(&(first, _)), Some(&(last, _))) = (by.keys().next(), by.keys().next_back()) else {
+        return (Vec::new(), (0, undated));
+    };
+    let mut bars = Vec::new();
+    if last - first <= 2 {
+        // Months; a mention of a year alone goes in a bar of its own before its months.
+        for y in first..=last {
+            if let Some(&(n, inf)) = by.get(&(y, 0)) {
+                bars.push(TimeBar {
+                    period: format!("{y:04}"),
+                    mentions: n,
+                    inferred: inf,
+                });
+            }
+            for mo in 1..=12 {
+                let (n, inf) = by.get(&(y, mo)).copied().unwrap_or((0, 0));
+                bars.push(TimeBar {
+                    period: format!("{y:04}-{mo:02}"),
+                    mentions: n,
+                    inferred: inf,
+                });
+            }
+        }
+        // Trim empty months at both ends.
+        while bars.first().is_some_and(|b| b.mentions == 0) {
+            bars.remove(0);
+        }
+        while bars.last().is_some_and(|b| b.mentions == 0) {
+            bars.pop();
+        }
+    } else {
+        let first = first.max(last - 199);
+        for y in first..=last {
+            let (n, inf) = by
+                .range((y, 0)..=(y, 12))
+                .fold((0, 0), |acc, (_, v)| (acc.0 + v.0, acc.1 + v.1));
+            bars.push(TimeBar {
+                period: format!("{y:04}"),
+                mentions: n,
+                inferred: inf,
+            });
+        }
+    }
+    (bars, (dated, undated))
+}
+
+/// A line of context around bytes `s..e` of document `d`, as the Concordance view shows.
+pub fn context_line(d: &Document, s: usize, e: usize, width: usize) -> KwicLine {
+    crate::explore::context_line(d, s, e, width)
+}
+
+/// The Entities view for `q`.
+pub fn view(c: &Corpus, q: &EntitiesQuery, now: impl Fn() -> f64) -> EntitiesView {
+    let t0 = now();
+    let t = c.entities();
+    let mut types: Vec<(String, u64, u64)> = Vec::new();
+    for kind in EntityType::ALL {
+        let (mut n, mut m) = (0, 0);
+        for id in 0..t.len() {
+            if t.info[id].kind == kind && t.mentions[id] > 0 {
+                n += 1;
+                m += t.mentions[id];
+            }
+        }
+        if n > 0 {
+            types.push((kind.id().to_owned(), n, m));
+        }
+    }
+    let ids = matching(c, q);
+    let pages = ids.len().div_ceil(PAGE).max(1);
+    let page = q.page.min(pages - 1);
+    let shown: Vec<EntityId> = ids.iter().skip(page * PAGE).take(PAGE).copied().collect();
+    let selected = q
+        .selected
+        .filter(|&id| t.info(id).is_some() && t.mentions[id as usize] > 0);
+    let (nodes, edges) = network(c, q.unit, selected, 30);
+    let (bars, dated) = timeline(c);
+    let selected = selected.map(|id| {
+        let row = rows(c, &[id], 20).pop().expect("one row");
+        let total = t.mentions[id as usize] as usize;
+        let pages = total.div_ceil(PAGE).max(1);
+        let mp = q.mentions_page.min(pages - 1);
+        let lines = mention_lines(c, id)
+            .skip(mp * PAGE)
+            .take(PAGE)
+            .map(|(d, m)| context_line(d, m.start as usize, m.end as usize, 60))
+            .collect();
+        let pairs = match q.unit {
+            Unit::Sentence => &t.sentence_pairs,
+            Unit::Paragraph => &t.paragraph_pairs,
+        };
+        let mut with: Vec<(EntityId, u64)> = pairs
+            .iter()
+            .filter_map(|(&(a, b), &w)| match (a == id, b == id) {
+                (true, _) => Some((b, w)),
+                (_, true) => Some((a, w)),
+                _ => None,
+            })
+            .collect();
+        with.sort_by(|x, y| y.1.cmp(&x.1).then(x.0.cmp(&y.0)));
+        Selected {
+            row,
+            lines,
+            pages,
+            with: with
+                .into_iter()
+                .take(15)
+                .filter_map(|(e, w)| {
+                    let i = t.info(e)?;
+                    Some((e, i.kind.id().to_owned(), i.canonical.clone(), w))
+                })
+                .collect(),
+        }
+    });
+    EntitiesView {
+        query: EntitiesQuery {
+            page,
+            selected: selected.as_ref().map(|s| s.row.id),
+            ..q.clone()
+        },
+        types,
+        total: ids.len(),
+        pages,
+        rows: rows(c, &shown, 8),
+        nodes,
+        edges,
+        timeline: bars,
+        dated,
+        selected,
+        elapsed_ms: now() - t0,
+    }
+}
+
+/// Every mention of entity `id`, in document and text order.
+fn mention_lines(c: &Corpus, id: EntityId) -> impl Iterator<Item = (&Document, &DocMention)> {
+    c.docs().iter().flat_map(move |d| {
+        d.entities
+            .mentions
+            .iter()
+            .filter(move |m| m.entity == id)
+            .map(move |m| (d, m))
+    })
+}
+
+fn join(v: &[(String, u64)]) -> String {
+    v.iter()
+        .map(|(s, n)| format!("{s} ({n})"))
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// The whole entity table for `q` (every page).
+pub fn entities_table(c: &Corpus, q: &EntitiesQuery) -> Table {
+    let ids = matching(c, q);
+    let header = [
+        "type",
+        "canonical",
+        "mentions",
+        "documents",
+        "variants",
+        "roles",
+        "expansion",
+        "inferred",
+    ];
+    Table {
+        header: header.iter().map(|s| (*s).to_owned()).collect(),
+        rows: rows(c, &ids, 50)
+            .into_iter()
+            .map(|r| {
+                vec![
+                    Cell::Text(r.kind),
+                    Cell::Text(r.canonical),
+                    Cell::Int(r.mentions),
+                    Cell::Int(r.docs),
+                    Cell::Text(join(&r.variants)),
+                    Cell::Text(join(&r.roles)),
+                    r.expansion.map_or(Cell::None, Cell::Text),
+                    Cell::Int(r.inferred),
+                ]
+            })
+            .collect(),
+    }
+}
+
+/// Every co-occurring pair (by `unit`), most frequent first.
+pub fn pairs_table(c: &Corpus, unit: Unit) -> Table {
+    let t = c.entities();
+    let pairs = match unit {
+        Unit::Sentence => &t.sentence_pairs,
+        Unit::Paragraph => &t.paragraph_pairs,
+    };
+    let mut v: Vec<(&EntityInfo, &EntityInfo, u64)> = pairs
+        .iter()
+        .filter_map(|(&(a, b), &w)| Some((t.info(a)?, t.info(b)?, w)))
+        .filter(|x| x.2 > 0)
+        .collect();
+    v.sort_by(|x, y| {
+        y.2.cmp(&x.2)
+            .then_with(|| x.0.canonical.cmp(&y.0.canonical))
+            .then_with(|| x.1.canonical.cmp(&y.1.canonical))
+    });
+    let unit = match unit {
+        Unit::Sentence => "sentences",
+        Unit::Paragraph => "paragraphs",
+    };
+    Table {
+        header: ["type_a", "entity_a", "type_b", "entity_b", unit]
+            .iter()
+            .map(|s| (*s).to_owned())
+            .collect(),
+        rows: v
+            .into_iter()
+            .map(|(a, b, w)| {
+                vec![
+                    Cell::Text(a.kind.id().to_owned()),
+                    Cell::Text(a.canonical.clone()),
+                    Cell::Text(b.kind.id().to_owned()),
+                    Cell::Text(b.canonical.clone()),
+                    Cell::Int(w),
+                ]
+            })
+            .collect(),
+    }
+}
+
+/// Every mention of entity `id` in context.
+pub fn mentions_table(c: &Corpus, id: EntityId) -> Table {
+    let header = ["document", "offset", "left", "mention", "right"];
+    Table {
+        header: header.iter().map(|s| (*s).to_owned()).collect(),
+        rows: mention_lines(c, id)
+            .map(|(d, m)| {
+                let l = context_line(d, m.start as usize, m.end as usize, 60);
+                vec![
+                    Cell::Text(d.name.clone()),
+                    Cell::Int(l.offset),
+                    Cell::Text(l.left),
+                    Cell::Text(l.matched),
+                    Cell::Text(l.right),
+                ]
+            })
+            .collect(),
+    }
+}
+
+/// A mention as the Reader highlights it: byte range in its paragraph, type, name.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Highlight {
+    /// Start, bytes into the paragraph.
+    pub start: u32,
+    /// End.
+    pub end: u32,
+    /// Type id.
+    pub kind: String,
+    /// Canonical name.
+    pub canonical: String,
+    /// The entity.
+    pub id: EntityId,
+}
+
+/// The highlights of paragraphs `paras` (index, start byte in the document) of `d`.
+pub fn highlights(c: &Corpus, d: &Document, paras: &[(usize, usize)]) -> Vec<Vec<Highlight>> {
+    let t = c.entities();
+    let ms = &d.entities.mentions;
+    paras
+        .iter()
+        .map(|&(i, base)| {
+            let from = ms.partition_point(|m| (m.para as usize) < i);
+            ms[from..]
+                .iter()
+                .take_while(|m| m.para as usize == i)
+                .filter_map(|m| {
+                    let info = t.info(m.entity)?;
+                    Some(Highlight {
+                        start: (m.start as usize).checked_sub(base)? as u32,
+                        end: (m.end as usize).checked_sub(base)? as u32,
+                        kind: info.kind.id().to_owned(),
+                        canonical: info.canonical.clone(),
+                        id: m.entity,
+                    })
+                })
+                .collect()
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::corpus::Corpus;
+
+    fn corpus(texts: &[&str]) -> Corpus {
+        let mut c = Corpus::new();
+        for (i, t) in texts.iter().enumerate() {
+            c.add_bytes(format!("d{i}.txt"), t.as_bytes()).unwrap();
+        }
+        c
+    }
+
+    const A: &str = "Thứ hai, 08/08/2022\n\nTổng Bí thư Nguyễn Phú Trọng làm việc với Ban Đối ngoại Trung ương ngày 5/8. Ông Trọng nhấn mạnh vai trò của Ban Đối ngoại Trung ương.\n\nBộ trưởng Bộ Ngoại giao Bùi Thanh Sơn dự hội nghị tại Hà Nội.";
+    const B: &str = "Ngày 14/12/2021, Thủ tướng Phạm Minh Chính gặp Bộ trưởng Bùi Thanh Sơn tại Hà Nội.\n\nĐại hội XIII và Đại hội đại biểu toàn quốc lần thứ XIII của Đảng là một.";
+
+    fn row<'a>(v: &'a EntitiesView, name: &str) -> &'a EntityRow {
+        v.rows
+            .iter()
+            .find(|r| r.canonical == name)
+            .unwrap_or_else(|| panic!("{name} not in {:?}", v.rows))
+    }
+
+    #[test]
+    fn table_merges_variants_and_counts_documents() {
+        let c = corpus(&[A, B]);
+        let v = view(&c, &EntitiesQuery::default(), || 0.0);
+        let trong = row(&v, "Nguyễn Phú Trọng");
+        assert_eq!(trong.mentions, 2);
+        assert_eq!(trong.docs, 1);
+        assert!(trong.variants.contains(&("Trọng".into(), 1)), "{trong:?}");
+        assert_eq!(trong.inferred, 1);
+        assert!(
+            trong.roles.iter().any(|r| r.0 == "Tổng Bí thư"),
+            "{trong:?}"
+        );
+        let son = row(&v, "Bùi Thanh Sơn");
+        assert_eq!((son.mentions, son.docs), (2, 2));
+        assert!(
+            son.roles.iter().any(|r| r.0 == "Bộ trưởng Bộ Ngoại giao"),
+            "{son:?}"
+        );
+        let hn = row(&v, "Hà Nội");
+        assert_eq!((hn.kind.as_str(), hn.docs), ("LOC", 2));
+        let congress = row(&v, "Đại hội XIII");
+        assert_eq!(congress.mentions, 2);
+        // Default types only: no numbers, no roles.
+        assert!(v
+            .rows
+            .iter()
+            .all(|r| r.kind != "ROLE" && r.kind != "NUMBER"));
+        // The year of "ngày 5/8" comes from the dateline.
+        let date = row(&v, "2022-08-05");
+        assert_eq!(date.inferred, 1);
+    }
+
+    #[test]
+    fn removing_a_document_subtracts_its_counts() {
+        let mut c = corpus(&[A, B]);
+        let before = view(&c, &EntitiesQuery::default(), || 0.0);
+        let pair = before
+            .edges
+            .iter()
+            .map(|e| {
+                (
+                    before.nodes[e.a].label.as_str(),
+                    before.nodes[e.b].label.as_str(),
+                    e.weight,
+                )
+            })
+            .find(|(a, b, _)| {
+                [*a, *b].contains(&"Phạm Minh Chính") && [*a, *b].contains(&"Bùi Thanh Sơn")
+            });
+        assert_eq!(pair.map(|p| p.2), Some(1));
+        let id = c.docs()[1].id;
+        c.remove(id);
+        let after = view(&c, &EntitiesQuery::default(), || 0.0);
+        assert_eq!(row(&after, "Bùi Thanh Sơn").docs, 1);
+        assert!(after.rows.iter().all(|r| r.canonical != "Phạm Minh Chính"));
+        assert!(after.nodes.iter().all(|n| n.label != "Phạm Minh Chính"));
+        assert!(c.entities().sentence_pairs.values().all(|&n| n > 0));
+    }
+
+    #[test]
+    fn filter_type_sort_and_selection() {
+        let c = corpus(&[A, B]);
+        let q = EntitiesQuery {
+            kind: "PER".into(),
+            sort: EntColumn::Name,
+            ascending: true,
+            ..EntitiesQuery::default()
+        };
+        let v = view(&c, &q, || 0.0);
+        let names: Vec<&str> = v.rows.iter().map(|r| r.canonical.as_str()).collect();
+        assert_eq!(
+            names,
+            ["Bùi Thanh Sơn", "Nguyễn Phú Trọng", "Phạm Minh Chính"]
+        );
+        // Accent-insensitive, and by a variant.
+        let v = view(
+            &c,
+            &EntitiesQuery {
+                filter: "trong".into(),
+                ..q.clone()
+            },
+            || 0.0,
+        );
+        assert_eq!(v.rows.len(), 1);
+        let id = v.rows[0].id;
+        let v = view(
+            &c,
+            &EntitiesQuery {
+                selected: Some(id),
+                ..q
+            },
+            || 0.0,
+        );
+        let sel = v.selected.expect("selected");
+        assert_eq!(sel.lines.len(), 2);
+        assert_eq!(sel.lines[1].matched, "Trọng");
+        assert!(sel.with.iter().any(|w| w.2 == "Ban Đối ngoại Trung ương"));
+        // The network is the selected entity and its neighbours.
+        assert_eq!(v.nodes[0].id, id);
+        assert!(v.edges.iter().all(|e| e.a == 0 || e.b == 0 || e.a != e.b));
+    }
+
+    #[test]
+    fn timeline_by_month_and_exports() {
+        let c = corpus(&[A, B]);
+        let v = view(&c, &EntitiesQuery::default(), || 0.0);
+        let get = |p: &str| {
+            v.timeline
+                .iter()
+                .find(|b| b.period == p)
+                .map(|b| b.mentions)
+        };
+        assert_eq!(get("2021-12"), Some(1));
+        // The dateline is boilerplate, left out; "ngày 5/8" takes its year.
+        assert_eq!(get("2022-08"), Some(1));
+        assert_eq!(get("2022-01"), Some(0));
+        assert_eq!(
+            v.timeline.first().map(|b| b.period.as_str()),
+            Some("2021-12")
+        );
+        let t = entities_table(&c, &EntitiesQuery::default());
+        assert_eq!(t.rows.len(), v.total);
+        let p = pairs_table(&c, Unit::Sentence);
+        assert!(p.rows.iter().all(|r| matches!(r[4], Cell::Int(n) if n > 0)));
+        let id = row(&v, "Hà Nội").id;
+        assert_eq!(mentions_table(&c, id).rows.len(), 2);
+    }
+
+    #[test]
+    fn highlights_point_into_their_paragraph() {
+        let c = corpus(&[A]);
+        let d = &c.docs()[0];
+        let paras: Vec<(usize, usize)> = crate::segment::paragraphs(&d.text)
+            .enumerate()
+            .map(|(i, (r, _))| (i, r.start))
+            .collect();
+        let texts: Vec<&str> = crate::segment::paragraphs(&d.text)
+            .map(|(_, p)| p)
+            .collect();
+        let h = highlights(&c, d, &paras);
+        let got: Vec<(&str, &str)> = h[1]
+            .iter()
+            .map(|x| (&texts[1][x.start as usize..x.end as usize], x.kind.as_str()))
+            .collect();
+        assert!(got.contains(&("Nguyễn Phú Trọng", "PER")), "{got:?}");
+        assert!(got.contains(&("Tổng Bí thư", "ROLE")), "{got:?}");
+        assert!(h[2].iter().any(|x| x.canonical == "Hà Nội"));
+    }
+
+    #[test]
+    fn document_year_from_the_dateline() {
+        assert_eq!(document_year("Thứ hai, 08/08/2022\n\nNội dung"), Some(2022));
+        assert_eq!(
+            document_year("Hà Nội, ngày 14 tháng 12 năm 2021. Tin"),
+            Some(2021)
+        );
+        assert_eq!(document_year("Không có ngày tháng."), None);
+        assert_eq!(document_year("Tỷ số 3/4/5000"), None);
+    }
+}
