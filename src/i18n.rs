@@ -185,6 +185,7 @@ pub enum Key {
     NoEntities,
     InferredNote,
     Undated,
+    Dated,
     ClearSelection,
     ShowMentions,
 }
@@ -339,6 +340,7 @@ impl Lang {
             NoEntities => ("Không có thực thể nào khớp.", "No entity matches."),
             InferredNote => ("phần suy ra từ văn bản", "with a part inferred from the text"),
             Undated => ("ngày không có năm", "dates without a year"),
+            Dated => ("lần nhắc ngày có năm", "dated mentions"),
             ClearSelection => ("Bỏ chọn", "Clear selection"),
             ShowMentions => ("Xem các lần nhắc", "Show mentions"),
 

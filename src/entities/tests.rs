@@ -64,7 +64,10 @@ fn org_with_head_noun_and_long_names() {
     has(s, "Hoàng Bình Quân", "PER");
     // "Bà" here is a place's first syllable, not an honorific.
     let e = ents("Tỉnh ủy Bà Rịa họp.");
-    assert!(e.iter().any(|x| x.0 == "Tỉnh ủy Bà Rịa" && x.1 == "ORG"), "{e:?}");
+    assert!(
+        e.iter().any(|x| x.0 == "Tỉnh ủy Bà Rịa" && x.1 == "ORG"),
+        "{e:?}"
+    );
     has(
         "Ông làm việc với Ban Đối ngoại Trung ương hôm nay.",
         "Ban Đối ngoại Trung ương",

@@ -97,6 +97,14 @@ fn main() {
         corpus.interner().heap_bytes() as f64 / 1e6,
         corpus.interner().len()
     );
+    let mentions: usize = docs.iter().map(|d| d.entities.mentions.len()).sum();
+    let ent_bytes: usize = docs.iter().map(|d| d.entities.heap_bytes()).sum::<usize>()
+        + corpus.entities().heap_bytes();
+    println!(
+        "memory: entities {:.0} MB ({mentions} mentions of {} entities)",
+        ent_bytes as f64 / 1e6,
+        corpus.entities().len()
+    );
     let one = docs[3].id;
     let mut all = Duration::ZERO;
     let mut row = |what: &str, d: Duration| {
@@ -188,6 +196,28 @@ fn main() {
     row(
         "collocates: 'thị trường', window 5/5",
         time(rounds, || explore::collocates(&corpus, &q)),
+    );
+    let eq = soi::mentions::EntitiesQuery::default();
+    row(
+        "entities: names table, network, timeline",
+        time(rounds, || soi::mentions::view(&corpus, &eq, || 0.0)),
+    );
+    let q = soi::mentions::EntitiesQuery {
+        filter: "ha noi".into(),
+        ..eq.clone()
+    };
+    row(
+        "entities: filtered 'ha noi' (variants searched)",
+        time(rounds, || soi::mentions::view(&corpus, &q, || 0.0)),
+    );
+    let top = soi::mentions::view(&corpus, &eq, || 0.0).rows[0].id;
+    let q = soi::mentions::EntitiesQuery {
+        selected: Some(top),
+        ..eq.clone()
+    };
+    row(
+        "entities: the most named one's mentions and network",
+        time(rounds, || soi::mentions::view(&corpus, &q, || 0.0)),
     );
     println!(
         "{:<52} {:>9.1} ms",

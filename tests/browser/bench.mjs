@@ -123,6 +123,18 @@ async function exploreBench(vntc) {
       const [hits, ms] = await page.$eval('#kwic-total', (e) => [e.dataset.total, e.dataset.ms]);
       console.log(`chromium, 50 MB: concordance '${q}'${accents ? ' ignoring accents' : ''}: ${hits} hits, ${ms} ms in the worker, ${Date.now() - k0} ms to screen`);
     }
+    // The Entities view: table, network and timeline; then one entity's mentions.
+    let e0 = Date.now();
+    await page.click('[data-tab="entities"]');
+    await page.waitForSelector('#ent-table tbody tr', { timeout: 60000 });
+    let ems = await page.getAttribute('#ent-total', 'data-ms');
+    console.log(`chromium, 50 MB: Entities view (table, network, timeline): ${ems} ms in the worker, ${Date.now() - e0} ms to screen`);
+    e0 = Date.now();
+    await page.click('#ent-table tbody tr:first-child .ent-name');
+    await page.waitForSelector('#ent-selected #ent-mentions tbody tr', { timeout: 60000 });
+    ems = await page.getAttribute('#ent-total', 'data-ms');
+    const named = await page.getAttribute('#ent-selected', 'data-mentions');
+    console.log(`chromium, 50 MB: the most named entity (${named} mentions) in context: ${ems} ms in the worker, ${Date.now() - e0} ms to screen`);
     if (problems.length) throw new Error(problems.join('\n'));
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
