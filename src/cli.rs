@@ -81,7 +81,9 @@ COMMANDS:
                                     {'entities': [{'start', 'end', 'type', 'text',
                                     'canonical'}]}, start/end in code points of that line as
                                     given; an empty line gives {'entities':[]}. Streams.
-        --year Y                    the documents' year, for dates without one (inferred)
+        --year Y                    the documents' year, for dates without one (inferred);
+                                    without it, a file takes the year of a full date near
+                                    its start (its dateline)
         --gazetteer FILE            more names, one a line: PER|ORG|LOC|EVENT name
     help                       Print this help.
 
@@ -1069,11 +1071,7 @@ fn entities_cmd(
     let seg = crate::wordseg::Segmenter::embedded();
     let dict = UserDict::default();
     let opts = Options::default();
-    let new_memory = || match year {
-        Some(y) => DocMemory::with_year(y),
-        None => DocMemory::new(),
-    };
-    let mut memory = new_memory();
+    let mut memory = DocMemory::new();
     let mut scratch = Scratch::default();
     let mut words = Vec::new();
     let mut mentions = Vec::new();
@@ -1145,7 +1143,11 @@ fn entities_cmd(
             }
         };
         let n = normalize_with(&decoded.text, &opts);
-        memory = new_memory();
+        // Without --year, a file's dates without a year take its dateline's, as in the app.
+        memory = match year.or_else(|| crate::mentions::document_year(&n.text)) {
+            Some(y) => DocMemory::with_year(y),
+            None => DocMemory::new(),
+        };
         let mut all = Vec::new();
         for (range, para) in crate::segment::paragraphs(&n.text) {
             words_into(para, seg, &dict, &mut scratch, &mut words);

@@ -425,3 +425,36 @@ fn cli_lines_offsets_point_into_the_line_as_given() {
     assert!(texts.contains(&"tỉnh Hoà Bình"), "{texts:?}");
     assert!(texts.contains(&"23/12"), "{texts:?}");
 }
+
+#[test]
+fn cli_file_dates_take_the_year_of_the_dateline() {
+    let dir = std::env::temp_dir().join(format!("soi-dateline-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let path = dir.join("tin.txt");
+    // A glued run in the first line, so offsets cross a normalization edit too.
+    std::fs::write(
+        &path,
+        "Thứ hai, 08/08/2022\n\nHội nghịĐốingoại diễn ra ngày 23/12 tại Hà Nội.\n",
+    )
+    .expect("write");
+    let out = Command::new(env!("CARGO_BIN_EXE_soi"))
+        .arg("entities")
+        .arg(&path)
+        .output()
+        .expect("run soi");
+    let _ = std::fs::remove_dir_all(&dir);
+    let v: serde_json::Value =
+        serde_json::from_str(String::from_utf8(out.stdout).expect("UTF-8").trim()).expect("json");
+    let ents = v["entities"].as_array().expect("entities");
+    let date = ents
+        .iter()
+        .find(|e| e["text"] == "23/12")
+        .unwrap_or_else(|| panic!("{ents:?}"));
+    assert_eq!(date["iso"], "2022-12-23");
+    assert_eq!(date["inferred"], true);
+    // No mention maps to an empty range of the original.
+    assert!(
+        ents.iter().all(|e| e["end"].as_u64() > e["start"].as_u64()),
+        "{ents:?}"
+    );
+}
