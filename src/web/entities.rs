@@ -281,7 +281,7 @@ pub fn EntitiesView(p: &ViewProps) -> Html {
                         {chart_buttons(lang, "timeline-svg", "soi-timeline")}
                     </figcaption>
                     {timeline(lang, &v.timeline, to_period)}
-                    <p class="hint" id="timeline-note">{format!("{} {} · {} {}", lang.num(v.dated.0), lang.t(Key::Dated), lang.num(v.dated.1), lang.t(Key::Undated))}</p>
+                    <p class="hint" id="timeline-note" data-dated={v.dated.0.to_string()} data-undated={v.dated.1.to_string()}>{format!("{} {} · {} {}", lang.num(v.dated.0), lang.t(Key::Dated), lang.num(v.dated.1), lang.t(Key::Undated))}</p>
                 </figure>
             </div>
             {entries}

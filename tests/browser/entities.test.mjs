@@ -174,7 +174,8 @@ test('Entities: network and timeline answer clicks; tables and charts export', a
   const bars = await page.$$eval('#timeline-svg g.bar', (gs) => gs.map((g) => [g.dataset.period, Number(g.dataset.mentions)]));
   const dated = bars.reduce((a, b) => a + b[1], 0);
   assert.ok(dated > 0);
-  assert.equal(num((await page.textContent('#timeline-note')).split('·')[0]), dated);
+  assert.equal(Number(await page.getAttribute('#timeline-note', 'data-dated')), dated);
+  assert.match(await page.textContent('#timeline-note'), new RegExp(`^${dated} `));
   const [period] = bars.find((b) => b[1] > 0);
   const sig = await signature(page);
   await page.click(`#timeline-svg g.bar[data-period="${period}"]`);
