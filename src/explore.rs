@@ -115,7 +115,7 @@ pub struct KeywordsView {
     pub builtin_stopwords: bool,
 }
 
-fn fold(s: &str) -> String {
+pub(crate) fn fold(s: &str) -> String {
     s.chars()
         .map(|c| crate::concordance::fold_char(c, false))
         .collect()

@@ -11,7 +11,7 @@
 
 use crate::corpus::{Corpus, Document};
 use crate::entities::{EntityType, Mention};
-use crate::explore::{Cell, KwicLine, Table};
+use crate::explore::{fold, Cell, KwicLine, Table};
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 use std::ops::Range;
@@ -517,12 +517,6 @@ const NAME_TYPES: [EntityType; 6] = [
     EntityType::Acronym,
 ];
 
-fn fold(s: &str) -> String {
-    s.chars()
-        .map(|c| crate::concordance::fold_char(c, false))
-        .collect()
-}
-
 /// Ids of the rows `q` asks for, sorted, and the variants of the entities that matched by
 /// a variant.
 fn matching(c: &Corpus, q: &EntitiesQuery) -> Vec<EntityId> {
@@ -822,11 +816,6 @@ fn timeline(c: &Corpus) -> (Vec<TimeBar>, (u64, u64)) {
     (bars, (dated, undated))
 }
 
-/// A line of context around bytes `s..e` of document `d`, as the Concordance view shows.
-pub fn context_line(d: &Document, s: usize, e: usize, width: usize) -> KwicLine {
-    crate::explore::context_line(d, s, e, width)
-}
-
 /// The Entities view for `q`.
 pub fn view(c: &Corpus, q: &EntitiesQuery, now: impl Fn() -> f64) -> EntitiesView {
     let t0 = now();
@@ -861,7 +850,7 @@ pub fn view(c: &Corpus, q: &EntitiesQuery, now: impl Fn() -> f64) -> EntitiesVie
         let lines = mention_lines(c, id)
             .skip(mp * PAGE)
             .take(PAGE)
-            .map(|(d, m)| context_line(d, m.start as usize, m.end as usize, 60))
+            .map(|(d, m)| crate::explore::context_line(d, m.start as usize, m.end as usize, 60))
             .collect();
         let pairs = match q.unit {
             Unit::Sentence => &t.sentence_pairs,
@@ -1008,7 +997,7 @@ pub fn mentions_table(c: &Corpus, id: EntityId) -> Table {
         header: header.iter().map(|s| (*s).to_owned()).collect(),
         rows: mention_lines(c, id)
             .map(|(d, m)| {
-                let l = context_line(d, m.start as usize, m.end as usize, 60);
+                let l = crate::explore::context_line(d, m.start as usize, m.end as usize, 60);
                 vec![
                     Cell::Text(d.name.clone()),
                     Cell::Int(l.offset),

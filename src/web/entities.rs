@@ -6,12 +6,12 @@
 
 use super::app::Handle;
 use super::explore::{
-    chart_buttons, export_buttons, pager, sort_header, use_synced_input, ViewProps, FONT,
+    chart_buttons, export_buttons, kwic_rows, pager, sort_header, use_synced_input, ViewProps, FONT,
 };
 use crate::i18n::{Key, Lang};
 use crate::mentions::{EntColumn, EntitiesQuery, NetEdge, NetNode, TimeBar, Unit};
 use crate::protocol::{Request, TableRequest};
-use crate::state::{Action, Mark, Tab};
+use crate::state::{Action, Tab};
 use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
@@ -29,27 +29,6 @@ pub(crate) fn type_colour(id: &str) -> &'static str {
     }
 }
 
-/// A textarea showing `value` (the entries in force) unless the user is typing in it (see
-/// `use_synced_input`).
-#[hook]
-fn use_synced_textarea(value: String) -> NodeRef {
-    let node = use_node_ref();
-    {
-        let node = node.clone();
-        use_effect(move || {
-            if let Some(el) = node.cast::<HtmlTextAreaElement>() {
-                let focused = gloo::utils::document()
-                    .active_element()
-                    .is_some_and(|a| a == *el.as_ref());
-                if el.value() != value && !focused {
-                    el.set_value(&value);
-                }
-            }
-        });
-    }
-    node
-}
-
 fn clip(s: &str, n: usize) -> String {
     if s.chars().count() > n {
         format!("{}…", s.chars().take(n - 1).collect::<String>())
@@ -62,7 +41,7 @@ fn clip(s: &str, n: usize) -> String {
 #[component]
 pub fn EntitiesView(p: &ViewProps) -> Html {
     let filter_ref = use_synced_input(p.state.ent_query.filter.clone());
-    let entries_ref = use_synced_textarea(p.state.ent_entries.clone());
+    let entries_ref = use_synced_input(p.state.ent_entries.clone());
     let s = &p.state;
     let lang = s.lang;
     let q = s.ent_query.clone();
@@ -311,15 +290,6 @@ fn selected_panel(
             })
         })
     };
-    let name_of = |id: u32| {
-        p.state
-            .corpus
-            .docs
-            .iter()
-            .find(|d| d.id == id)
-            .map(|d| d.name.clone())
-            .unwrap_or_default()
-    };
     html! {
         <section class="selected-entity" id="ent-selected" data-id={r.id.to_string()} data-mentions={r.mentions.to_string()}>
             <div class="table-head">
@@ -346,22 +316,7 @@ fn selected_panel(
             <div class="table-wrap">
             <table class="data kwic" id="ent-mentions">
                 <tbody>
-                    { for sel.lines.iter().map(|l| {
-                        let dispatch = p.dispatch.clone();
-                        let mark = Mark { doc: l.doc, para: l.para, start: l.start, end: l.end };
-                        let label = format!("{}: {}", lang.t(Key::OpenInReader), l.matched);
-                        html! {
-                            <tr data-doc={l.doc.to_string()} data-para={l.para.to_string()}>
-                                <td class="doc-name">{name_of(l.doc)}</td>
-                                <td class="left">{l.left.clone()}</td>
-                                <td class="match">
-                                    <button class="link hit" title={label.clone()} aria-label={label}
-                                        onclick={Callback::from(move |_| dispatch.emit(Action::OpenHit(mark)))}>{l.matched.clone()}</button>
-                                </td>
-                                <td class="right">{l.right.clone()}</td>
-                            </tr>
-                        }
-                    }) }
+                    {kwic_rows(lang, &sel.lines, &p.state.corpus.docs, &p.dispatch)}
                 </tbody>
             </table>
             </div>

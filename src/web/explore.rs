@@ -42,9 +42,10 @@ pub struct ViewProps {
     pub dispatch: Callback<Action>,
 }
 
-/// An input the page keeps showing `value` (the request in force) unless the user is typing
-/// in it. Yew's `value=` would write the committed value back on every render (a view
-/// arriving) and wipe what the user is typing; this never touches a focused input.
+/// An input or textarea the page keeps showing `value` (the request or list in force) unless
+/// the user is typing in it. Yew's `value=` would write the committed value back on every
+/// render (a view arriving) and wipe what the user is typing; this never touches a focused
+/// element.
 #[hook]
 pub(crate) fn use_synced_input(value: String) -> NodeRef {
     let node = use_node_ref();
@@ -52,11 +53,17 @@ pub(crate) fn use_synced_input(value: String) -> NodeRef {
         // After every render: the element may be new (the view below it changed).
         let node = node.clone();
         use_effect(move || {
-            if let Some(el) = node.cast::<HtmlInputElement>() {
-                let focused = gloo::utils::document()
+            let focused = |el: &web_sys::Element| {
+                gloo::utils::document()
                     .active_element()
-                    .is_some_and(|a| a == *el.as_ref());
-                if el.value() != value && !focused {
+                    .is_some_and(|a| a == *el)
+            };
+            if let Some(el) = node.cast::<HtmlInputElement>() {
+                if el.value() != value && !focused(el.as_ref()) {
+                    el.set_value(&value);
+                }
+            } else if let Some(el) = node.cast::<HtmlTextAreaElement>() {
+                if el.value() != value && !focused(el.as_ref()) {
                     el.set_value(&value);
                 }
             }
@@ -888,14 +895,6 @@ pub fn ConcordanceView(p: &ViewProps) -> Html {
         let q = q.clone();
         Callback::from(move |_| set(KwicQuery { page, ..q.clone() }))
     };
-    let name_of = |id: u32| {
-        s.corpus
-            .docs
-            .iter()
-            .find(|d| d.id == id)
-            .map(|d| d.name.clone())
-            .unwrap_or_default()
-    };
     html! {
         <div class="concordance">
             {controls}
@@ -919,22 +918,7 @@ pub fn ConcordanceView(p: &ViewProps) -> Html {
                         <th>{lang.t(Key::RightContext)}</th>
                     </tr></thead>
                     <tbody>
-                        { for v.lines.iter().map(|l| {
-                            let dispatch = p.dispatch.clone();
-                            let mark = Mark { doc: l.doc, para: l.para, start: l.start, end: l.end };
-                            let label = format!("{}: {}", lang.t(Key::OpenInReader), l.matched);
-                            html! {
-                                <tr data-doc={l.doc.to_string()} data-para={l.para.to_string()}>
-                                    <td class="doc-name">{name_of(l.doc)}</td>
-                                    <td class="left">{l.left.clone()}</td>
-                                    <td class="match">
-                                        <button class="link hit" title={label.clone()} aria-label={label}
-                                            onclick={Callback::from(move |_| dispatch.emit(Action::OpenHit(mark)))}>{l.matched.clone()}</button>
-                                    </td>
-                                    <td class="right">{l.right.clone()}</td>
-                                </tr>
-                            }
-                        }) }
+                        {kwic_rows(lang, &v.lines, &s.corpus.docs, &p.dispatch)}
                     </tbody>
                 </table>
                 </div>
@@ -945,6 +929,42 @@ pub fn ConcordanceView(p: &ViewProps) -> Html {
                 {dispersion_plot(lang, &v.dispersion)}
             </figure>
         </div>
+    }
+}
+
+/// Rows of concordance lines (the Concordance view, an entity's mentions): document, left
+/// context, the match as a button that opens the Reader there, right context.
+pub(crate) fn kwic_rows(
+    lang: Lang,
+    lines: &[crate::explore::KwicLine],
+    docs: &[crate::protocol::DocSummary],
+    dispatch: &Callback<Action>,
+) -> Html {
+    let name_of = |id: u32| {
+        docs.iter()
+            .find(|d| d.id == id)
+            .map(|d| d.name.clone())
+            .unwrap_or_default()
+    };
+    html! {
+        <>
+        { for lines.iter().map(|l| {
+            let dispatch = dispatch.clone();
+            let mark = Mark { doc: l.doc, para: l.para, start: l.start, end: l.end };
+            let label = format!("{}: {}", lang.t(Key::OpenInReader), l.matched);
+            html! {
+                <tr data-doc={l.doc.to_string()} data-para={l.para.to_string()}>
+                    <td class="doc-name">{name_of(l.doc)}</td>
+                    <td class="left">{l.left.clone()}</td>
+                    <td class="match">
+                        <button class="link hit" title={label.clone()} aria-label={label}
+                            onclick={Callback::from(move |_| dispatch.emit(Action::OpenHit(mark)))}>{l.matched.clone()}</button>
+                    </td>
+                    <td class="right">{l.right.clone()}</td>
+                </tr>
+            }
+        }) }
+        </>
     }
 }
 
