@@ -382,7 +382,7 @@ fn keywords_word_list_ngrams_and_keyness() {
         (row["target"].as_u64(), row["reference"].as_u64()),
         (Some(2), Some(1))
     );
-    let g2 = soi::keywords::log_likelihood(2.0, 1.0, c, d);
+    let g2 = soi::query::measures::log_likelihood(2.0, 1.0, c, d);
     assert!((row["g2"].as_f64().unwrap() - g2).abs() < 1e-9);
     assert!((row["log_ratio"].as_f64().unwrap() - ((2.0 / c) / (1.0 / d)).log2()).abs() < 1e-9);
 }
@@ -456,7 +456,7 @@ fn collocates_follow_the_formulas() {
     let n = stats["words"].as_f64().unwrap();
     // Twice near "đối ngoại" (each sentence once); "ngoại giao" occurs 3 times, "đối ngoại" 2.
     assert_eq!((row[1], row[2]), ("2", "3"));
-    let a = soi::keywords::collocation(2.0, 2.0, 3.0, 10.0, n);
+    let a = soi::query::measures::collocation(2.0, 2.0, 3.0, 10.0, n);
     for (got, want) in [(row[3], a.mi), (row[4], a.t_score), (row[5], a.log_dice)] {
         assert!(
             (got.parse::<f64>().unwrap() - want).abs() < 1e-3,

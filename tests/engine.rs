@@ -6,8 +6,8 @@
 //! `SOI_FUZZ_CASES=1000000 cargo test --release --test engine robustness` runs it longer.
 
 use soi::corpus::{AnalysisOptions, Corpus, DocBuilder};
-use soi::normalize::normalize;
-use soi::segment;
+use soi::text::normalize::normalize;
+use soi::text::segment;
 use std::path::Path;
 use unicode_normalization::UnicodeNormalization;
 

@@ -23,7 +23,10 @@ fn sample() -> Vec<(String, String)> {
         .into_iter()
         .map(|p| {
             let raw = std::fs::read_to_string(&p).expect("UTF-8 sample");
-            (p.display().to_string(), soi::normalize::normalize(&raw))
+            (
+                p.display().to_string(),
+                soi::text::normalize::normalize(&raw),
+            )
         })
         .collect()
 }

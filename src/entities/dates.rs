@@ -2,9 +2,9 @@
 //! the words around them ("ngày 23/12" → DATE "23/12", "tháng 9/2022", "năm 2021" → "2021",
 //! "hơn 200 đảng" → QUANTITY).
 
-use super::scan::Toks;
+use super::toks::Toks;
 use super::{EntityType, Mention};
-use crate::token::TokenKind;
+use crate::text::token::TokenKind;
 
 /// Words after which a bare "d-m" is a date, not a score or a range.
 const DATE_CUES: &[&str] = &[

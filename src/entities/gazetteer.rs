@@ -1,13 +1,13 @@
 //! The gazetteers: phrase tables keyed by lower-case tokens, built from the embedded lists
 //! (`src/data/entities/`) and the user's entries.
 //!
-//! Every name goes through [`crate::normalize::normalize`] and [`crate::token::tokenize`],
+//! Every name goes through [`crate::text::normalize::normalize`] and [`crate::text::token::tokenize`],
 //! exactly as the text it is matched against does, so "Hoà Bình" in a list finds "Hòa Bình"
 //! in a text. Matching ignores case except that a token capitalized in the list must be
 //! capitalized in the text ("Liên hợp quốc" in the list finds "Liên Hợp Quốc"; "Thanh Niên"
 //! does not find "thanh niên").
 
-use super::scan::Toks;
+use super::toks::Toks;
 use super::EntityType;
 use rustc_hash::{FxHashMap, FxHashSet};
 
@@ -47,14 +47,14 @@ pub(crate) struct Phrases {
 }
 
 fn lower(s: &str) -> String {
-    s.chars().map(crate::syllable::to_lower).collect()
+    s.chars().map(crate::text::syllable::to_lower).collect()
 }
 
 /// Tokens of a normalized name: (lower-case key, caps mask, token count, normalized name).
 fn key_of(name: &str) -> Option<(String, u32, usize, String)> {
-    let norm = crate::normalize::normalize(name.trim());
+    let norm = crate::text::normalize::normalize(name.trim());
     let mut toks = Vec::new();
-    crate::token::tokenize(&norm, &mut toks);
+    crate::text::token::tokenize(&norm, &mut toks);
     if toks.is_empty() || toks.len() > 16 {
         return None;
     }
@@ -88,7 +88,7 @@ impl Phrases {
             return;
         };
         let canonical: Box<str> = match canonical {
-            Some(c) => crate::normalize::normalize(c.trim()).into(),
+            Some(c) => crate::text::normalize::normalize(c.trim()).into(),
             None => norm.into(),
         };
         let first: Box<str> = key.split(' ').next().unwrap_or_default().into();
@@ -260,7 +260,7 @@ impl Gazetteers {
             g.place_heads.add(name, None, EntityType::Loc, num, false);
         }
         g.surnames = lines(SURNAMES)
-            .map(|l| crate::normalize::normalize(l.trim()).into())
+            .map(|l| crate::text::normalize::normalize(l.trim()).into())
             .collect();
         g.foreign_first = lines(FOREIGN_NAMES).map(|l| l.trim().into()).collect();
         g.vocab = crate::wordseg::vnvocab_entries().collect();

@@ -24,6 +24,8 @@
 mod dates;
 mod gazetteer;
 mod scan;
+mod toks;
+pub mod year;
 
 use crate::words::{words_into, Scratch, UserDict, Word};
 use crate::wordseg::Segmenter;
@@ -158,7 +160,7 @@ pub struct DocMemory {
     /// The document's year, given or seen last in an explicit date.
     year: Option<i32>,
     year_given: bool,
-    scratch: scan::Scratch,
+    scratch: toks::Scratch,
 }
 
 impl DocMemory {
@@ -243,7 +245,7 @@ impl Recognizer {
         let mut words = Vec::new();
         let mut one = Vec::new();
         let mut all = Vec::new();
-        for (range, para) in crate::segment::paragraphs(text) {
+        for (range, para) in crate::text::segment::paragraphs(text) {
             words_into(
                 para,
                 Segmenter::embedded(),

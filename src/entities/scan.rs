@@ -9,156 +9,10 @@
 //! capitalized only when something else says it is a name.
 
 use super::gazetteer::Gazetteers;
+use super::toks::Toks;
 use super::{dates, DocMemory, EntityType, Mention, Recognizer};
-use crate::token::{tokenize, Token, TokenKind};
+use crate::text::token::TokenKind;
 use crate::words::Word;
-use std::ops::Range;
-
-/// One token with what the rules ask of it.
-#[derive(Debug, Clone)]
-pub(crate) struct Tok {
-    range: Range<usize>,
-    kind: TokenKind,
-    cap: bool,
-    word_start: bool,
-    sent_start: bool,
-    low: Range<usize>,
-}
-
-/// Reusable buffers (kept in [`DocMemory`]).
-#[derive(Debug, Default, Clone)]
-pub(crate) struct Scratch {
-    tokens: Vec<Token>,
-    toks: Vec<Tok>,
-    lower: String,
-    sentences: Vec<Range<usize>>,
-}
-
-/// The tokens of a paragraph.
-pub(crate) struct Toks<'a> {
-    text: &'a str,
-    toks: &'a [Tok],
-    lower: &'a str,
-}
-
-impl<'a> Toks<'a> {
-    /// Lower-case text of token `i` ("" past the end).
-    pub fn low(&self, i: usize) -> &'a str {
-        self.toks
-            .get(i)
-            .and_then(|t| self.lower.get(t.low.clone()))
-            .unwrap_or("")
-    }
-    /// Text of token `i` as written.
-    pub fn s(&self, i: usize) -> &'a str {
-        self.toks
-            .get(i)
-            .and_then(|t| self.text.get(t.range.clone()))
-            .unwrap_or("")
-    }
-    /// Is token `i` a capitalized word (or an acronym)?
-    pub fn cap(&self, i: usize) -> bool {
-        self.toks.get(i).is_some_and(|t| t.cap)
-    }
-    /// Does a word start at token `i`? (True past the end.)
-    pub fn word_start(&self, i: usize) -> bool {
-        self.toks.get(i).is_none_or(|t| t.word_start)
-    }
-    pub fn kind(&self, i: usize) -> Option<TokenKind> {
-        self.toks.get(i).map(|t| t.kind)
-    }
-    /// Byte range of tokens `a..b`.
-    pub fn span(&self, a: usize, b: usize) -> Range<usize> {
-        match (self.toks.get(a), self.toks.get(b.saturating_sub(1))) {
-            (Some(x), Some(y)) if b > a => x.range.start..y.range.end,
-            _ => 0..0,
-        }
-    }
-    /// Is token `j` a hyphen glued to capitalized words on both sides ("Hirsh-Pasek")?
-    pub fn glued_hyphen(&self, j: usize) -> bool {
-        match (
-            self.toks.get(j.wrapping_sub(1)),
-            self.toks.get(j),
-            self.toks.get(j + 1),
-        ) {
-            (Some(a), Some(h), Some(b)) => {
-                self.s(j) == "-"
-                    && a.range.end == h.range.start
-                    && h.range.end == b.range.start
-                    && b.cap
-            }
-            _ => false,
-        }
-    }
-    /// Lower-case text of tokens `a..b`, joined by single spaces.
-    pub fn lower_span(&self, a: usize, b: usize) -> String {
-        let mut s = String::new();
-        for k in a..b {
-            if k > a {
-                s.push(' ');
-            }
-            s.push_str(self.low(k));
-        }
-        s
-    }
-    pub fn span_text(&self, a: usize, b: usize) -> &'a str {
-        self.text.get(self.span(a, b)).unwrap_or("")
-    }
-    fn len(&self) -> usize {
-        self.toks.len()
-    }
-    fn letters(&self, i: usize) -> bool {
-        matches!(
-            self.kind(i),
-            Some(TokenKind::Syllable | TokenKind::Foreign | TokenKind::Acronym)
-        )
-    }
-    /// A capitalized word-like token.
-    fn capword(&self, i: usize) -> bool {
-        self.cap(i) && self.letters(i)
-    }
-}
-
-impl Scratch {
-    fn build(&mut self, text: &str, words: &[Word]) {
-        tokenize(text, &mut self.tokens);
-        crate::segment::sentences_into(text, &mut self.sentences);
-        self.toks.clear();
-        self.lower.clear();
-        let mut w = 0;
-        let mut s = 0;
-        for t in &self.tokens {
-            let st = t.range.start;
-            while w < words.len() && words[w].range.start < st {
-                w += 1;
-            }
-            let word_start = words.is_empty() || words.get(w).is_some_and(|x| x.range.start == st);
-            let mut sent_start = false;
-            while s < self.sentences.len() && self.sentences[s].start <= st {
-                sent_start = true;
-                s += 1;
-            }
-            let str_ = text.get(t.range.clone()).unwrap_or("");
-            let cap = matches!(
-                t.kind,
-                TokenKind::Syllable | TokenKind::Foreign | TokenKind::Acronym
-            ) && str_.chars().next().is_some_and(char::is_uppercase);
-            let lo = self.lower.len();
-            self.lower
-                .extend(str_.chars().map(crate::syllable::to_lower));
-            self.toks.push(Tok {
-                range: t.range.clone(),
-                kind: t.kind,
-                cap,
-                word_start: word_start || self.toks.is_empty() || sent_start,
-                sent_start: sent_start || self.toks.is_empty(),
-                low: lo..self.lower.len(),
-            });
-            // Tokens apart, so that the whole reads as lower-case text ("cặp đấu").
-            self.lower.push(' ');
-        }
-    }
-}
 
 pub(crate) fn paragraph(
     rec: &Recognizer,
@@ -1530,7 +1384,7 @@ impl<'a, 'b> Scanner<'a, 'b> {
         }
         if n_letters == 1 && t.word_start(i) && t.word_start(j) {
             if first.chars().count() == 1
-                || crate::keywords::Stopwords::builtin().contains(t.low(i))
+                || crate::words::stopwords::Stopwords::builtin().contains(t.low(i))
             {
                 return Some(j);
             }

@@ -6,7 +6,7 @@
 //! links every encoding's tables (CJK included) into the wasm, about 200 KB gzipped, for two
 //! small tables. The tests check ours against encoding_rs byte by byte.
 
-use crate::syllable::{compose, letter, Tone};
+use crate::text::syllable::{compose, letter, Tone};
 
 /// TCVN 5712:1993 ("TCVN3", the ABC fonts), bytes 0x80–0xFF. The lower half is ASCII.
 /// (VN1's upper-case letters at 0x80–0x9F are included: VN3 files never use those bytes for

@@ -375,9 +375,9 @@ fn score(text: &str) -> f32 {
     let sample: String = text.chars().take(SAMPLE_BYTES / 2).nfc().collect();
     let mut words = 0u32;
     let mut good = 0u32;
-    for (_, w) in crate::segment::syllables(&sample) {
+    for (_, w) in crate::text::segment::syllables(&sample) {
         words += 1;
-        if crate::syllable::is_valid(w) {
+        if crate::text::syllable::is_valid(w) {
             good += 1;
         }
     }
@@ -659,17 +659,21 @@ mod tests {
         // Windows-1258 spells a toned vowel as the vowel (with its own mark) + a combining tone.
         let cp: String = text
             .chars()
-            .flat_map(|c| match crate::syllable::letter(c) {
-                Some(l) if l.tone != crate::syllable::Tone::Level => {
+            .flat_map(|c| match crate::text::syllable::letter(c) {
+                Some(l) if l.tone != crate::text::syllable::Tone::Level => {
                     let tone = match l.tone {
-                        crate::syllable::Tone::Grave => '\u{300}',
-                        crate::syllable::Tone::Acute => '\u{301}',
-                        crate::syllable::Tone::Hook => '\u{309}',
-                        crate::syllable::Tone::Tilde => '\u{303}',
+                        crate::text::syllable::Tone::Grave => '\u{300}',
+                        crate::text::syllable::Tone::Acute => '\u{301}',
+                        crate::text::syllable::Tone::Hook => '\u{309}',
+                        crate::text::syllable::Tone::Tilde => '\u{303}',
                         _ => '\u{323}',
                     };
                     vec![
-                        crate::syllable::compose(l.base, crate::syllable::Tone::Level, l.upper),
+                        crate::text::syllable::compose(
+                            l.base,
+                            crate::text::syllable::Tone::Level,
+                            l.upper,
+                        ),
                         tone,
                     ]
                 }
@@ -683,7 +687,7 @@ mod tests {
         );
         let d = decode(&cp).unwrap();
         assert_eq!(d.encoding, Encoding::Windows1258);
-        assert_eq!(crate::normalize::normalize(&d.text), text);
+        assert_eq!(crate::text::normalize::normalize(&d.text), text);
 
         let vni = encoding_rs::WINDOWS_1252.encode("Toång Bí thö Nguyeãn Phuù Troïng laøm vieäc vôùi Ban Ñoái ngoaïi Trung öông veà coâng taùc ñoái ngoaïi").0;
         let d = decode(&vni).unwrap();

@@ -798,6 +798,29 @@ pub(crate) struct Scratch {
     pub(crate) labels: Vec<bool>,
 }
 
+/// Adds the lexicon to the vocabulary and the word trie (shared with model loading, so a
+/// loaded model assigns the same ids as the trained one).
+pub(crate) fn add_lexicon<'a>(tables: &mut Tables, lexicon: impl Iterator<Item = &'a str>) {
+    let mut key = String::new();
+    let mut ids = Vec::new();
+    for entry in lexicon {
+        ids.clear();
+        for syllable in entry.split_whitespace() {
+            ids.push(lexicon_id(tables, syllable, &mut key));
+        }
+        if ids.len() >= 2 {
+            tables.index.insert_word(&ids, LEXICON);
+        }
+    }
+}
+
+fn lexicon_id(tables: &mut Tables, syllable: &str, key: &mut String) -> u32 {
+    let (class, vietnamese) = token::analyze(syllable, key);
+    let own = token::has_own_id(class).then(|| tables.vocab.add(key, LEXICON));
+    own.flatten()
+        .unwrap_or_else(|| token::class_id(class, token::shape(class, vietnamese, false)))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

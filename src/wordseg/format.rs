@@ -23,9 +23,8 @@
 //! against the bytes left and every index against the table it points into: bad bytes give
 //! a [`ModelError`], never a panic or a huge allocation.
 
-use super::features::{Dense, Tables, ALL_FOLDS, BI_W, ID_BITS, UNI_W};
+use super::features::{add_lexicon, Dense, Tables, ALL_FOLDS, BI_W, ID_BITS, UNI_W};
 use super::token::FIRST_WORD_ID;
-use super::train::add_lexicon;
 use super::{vnvocab_entries, LexiconSource, Segmenter};
 use std::fmt;
 use std::sync::OnceLock;

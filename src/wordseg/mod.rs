@@ -20,8 +20,6 @@
 //! allocation-free after the first sentence and never panics: any tokens, however odd, come
 //! back as words that cover every token once, in order.
 
-#[cfg(not(target_arch = "wasm32"))]
-pub mod cli;
 mod eval;
 mod features;
 mod format;

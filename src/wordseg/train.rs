@@ -8,7 +8,7 @@
 //! weights). Everything is deterministic: fixed fold assignment, a seeded shuffle, no
 //! iteration over hash maps.
 
-use super::features::{pack2, Grow, Scratch, Tables, ALL_FOLDS, LEXICON};
+use super::features::{add_lexicon, pack2, Grow, Scratch, Tables, ALL_FOLDS};
 use super::format::fnv1a;
 use super::token;
 use super::{decode, LexiconSource, Segmenter};
@@ -54,29 +54,6 @@ impl TrainOptions {
             self.epochs, self.folds, self.bags, self.seed
         )
     }
-}
-
-/// Adds the lexicon to the vocabulary and the word trie (shared with model loading, so a
-/// loaded model assigns the same ids as the trained one).
-pub(crate) fn add_lexicon<'a>(tables: &mut Tables, lexicon: impl Iterator<Item = &'a str>) {
-    let mut key = String::new();
-    let mut ids = Vec::new();
-    for entry in lexicon {
-        ids.clear();
-        for syllable in entry.split_whitespace() {
-            ids.push(lexicon_id(tables, syllable, &mut key));
-        }
-        if ids.len() >= 2 {
-            tables.index.insert_word(&ids, LEXICON);
-        }
-    }
-}
-
-fn lexicon_id(tables: &mut Tables, syllable: &str, key: &mut String) -> u32 {
-    let (class, vietnamese) = token::analyze(syllable, key);
-    let own = token::has_own_id(class).then(|| tables.vocab.add(key, LEXICON));
-    own.flatten()
-        .unwrap_or_else(|| token::class_id(class, token::shape(class, vietnamese, false)))
 }
 
 /// The id a training syllable gets (its vocabulary entry exists by then).

@@ -23,7 +23,7 @@ fn run(label: &str, text: &str) {
         let start = Instant::now();
         let mut memory = DocMemory::new();
         mentions = 0;
-        for (_, para) in soi::segment::paragraphs(text) {
+        for (_, para) in soi::text::segment::paragraphs(text) {
             words_into(para, seg, &dict, &mut scratch, &mut words);
             r.paragraph(para, &words, &mut memory, &mut out);
             mentions += out.len();
@@ -53,7 +53,7 @@ fn main() {
     match std::fs::read_to_string(path) {
         Ok(raw) => run(
             "vntc 8 MB: words + entities",
-            &soi::normalize::normalize(&raw),
+            &soi::text::normalize::normalize(&raw),
         ),
         Err(_) => println!("{path} is missing: skipped"),
     }
@@ -74,6 +74,6 @@ fn main() {
     }
     run(
         "sample ×8 MB: words + entities",
-        &soi::normalize::normalize(&text),
+        &soi::text::normalize::normalize(&text),
     );
 }

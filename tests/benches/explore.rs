@@ -7,7 +7,7 @@
 //! corpus when the news is not there). The figures go in BENCHMARKS.md.
 
 use soi::corpus::Corpus;
-use soi::explore::{self, CollocatesQuery, KeyColumn, KeywordsQuery, KwicQuery, KwicSort, Unit};
+use soi::query::{self, CollocatesQuery, KeyColumn, KeywordsQuery, KwicQuery, KwicSort, Unit};
 use std::hint::black_box;
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -114,7 +114,7 @@ fn main() {
     let kw = KeywordsQuery::default();
     row(
         "keywords: word list, corpus",
-        time(rounds, || explore::keywords(&corpus, &kw)),
+        time(rounds, || query::keywords(&corpus, &kw)),
     );
     let q = KeywordsQuery {
         scope: vec![one],
@@ -123,7 +123,7 @@ fn main() {
     };
     row(
         "keywords: one document against the rest (G2, TF-IDF)",
-        time(rounds, || explore::keywords(&corpus, &q)),
+        time(rounds, || query::keywords(&corpus, &q)),
     );
     let q = KeywordsQuery {
         unit: Unit::Syllables,
@@ -131,7 +131,7 @@ fn main() {
     };
     row(
         "keywords: syllables",
-        time(rounds, || explore::keywords(&corpus, &q)),
+        time(rounds, || query::keywords(&corpus, &q)),
     );
     let q = KeywordsQuery {
         unit: Unit::Ngrams(2),
@@ -139,16 +139,16 @@ fn main() {
     };
     row(
         "keywords: 2-grams",
-        time(rounds, || explore::keywords(&corpus, &q)),
+        time(rounds, || query::keywords(&corpus, &q)),
     );
     row(
         "distinctive words of every document",
-        time(rounds, || explore::distinctive(&corpus, 5)),
+        time(rounds, || query::distinctive(&corpus, 5)),
     );
     row(
         "trends: 3 words",
         time(rounds, || {
-            explore::trends(&corpus, "việt nam, hà nội, thị trường")
+            query::trends(&corpus, "việt nam, hà nội, thị trường")
         }),
     );
     for (what, q) in [
@@ -183,10 +183,10 @@ fn main() {
             },
         ),
     ] {
-        let hits = explore::kwic(&corpus, &q).total;
+        let hits = query::kwic(&corpus, &q).total;
         row(
             &format!("{what} ({hits} hits)"),
-            time(rounds, || explore::kwic(&corpus, &q)),
+            time(rounds, || query::kwic(&corpus, &q)),
         );
     }
     let q = CollocatesQuery {
@@ -195,29 +195,29 @@ fn main() {
     };
     row(
         "collocates: 'thị trường', window 5/5",
-        time(rounds, || explore::collocates(&corpus, &q)),
+        time(rounds, || query::collocates(&corpus, &q)),
     );
-    let eq = soi::mentions::EntitiesQuery::default();
+    let eq = soi::query::entities::EntitiesQuery::default();
     row(
         "entities: names table, network, timeline",
-        time(rounds, || soi::mentions::view(&corpus, &eq, || 0.0)),
+        time(rounds, || soi::query::entities::view(&corpus, &eq, || 0.0)),
     );
-    let q = soi::mentions::EntitiesQuery {
+    let q = soi::query::entities::EntitiesQuery {
         filter: "ha noi".into(),
         ..eq.clone()
     };
     row(
         "entities: filtered 'ha noi' (variants searched)",
-        time(rounds, || soi::mentions::view(&corpus, &q, || 0.0)),
+        time(rounds, || soi::query::entities::view(&corpus, &q, || 0.0)),
     );
-    let top = soi::mentions::view(&corpus, &eq, || 0.0).rows[0].id;
-    let q = soi::mentions::EntitiesQuery {
+    let top = soi::query::entities::view(&corpus, &eq, || 0.0).rows[0].id;
+    let q = soi::query::entities::EntitiesQuery {
         selected: Some(top),
         ..eq.clone()
     };
     row(
         "entities: the most named one's mentions and network",
-        time(rounds, || soi::mentions::view(&corpus, &q, || 0.0)),
+        time(rounds, || soi::query::entities::view(&corpus, &q, || 0.0)),
     );
     println!(
         "{:<52} {:>9.1} ms",

@@ -66,21 +66,21 @@ fn bench_input(label: &str, bytes: &[u8], rounds: usize) {
     );
     let d = time(rounds, || {
         black_box(
-            soi::normalize::normalize_with(text, &Default::default())
+            soi::text::normalize::normalize_with(text, &Default::default())
                 .text
                 .len(),
         );
     });
     report(&format!("{label}: normalize"), bytes.len(), d);
     // Sentences + tokens + word segmentation over canonical text (issue 9's measure).
-    let canonical = soi::normalize::normalize(text);
+    let canonical = soi::text::normalize::normalize(text);
     let seg = soi::wordseg::Segmenter::embedded();
     let dict = soi::words::UserDict::default();
     let d = time(rounds, || {
         let mut scratch = soi::words::Scratch::default();
         let mut words = Vec::new();
         let mut n = 0usize;
-        for (_, p) in soi::segment::paragraphs(&canonical) {
+        for (_, p) in soi::text::segment::paragraphs(&canonical) {
             soi::words::words_into(p, seg, &dict, &mut scratch, &mut words);
             n += words.len();
         }

@@ -1,7 +1,9 @@
 //! The `train-segmenter` command: trains, evaluates and applies word segmentation models.
 //! Flags and glue only; the work is in the parent module.
 
-use super::{format_seg, lexicon_entries, read_seg, score, train, Segmenter, TrainOptions};
+use crate::wordseg::{
+    format_seg, lexicon_entries, read_seg, score, train, Segmenter, TrainOptions,
+};
 use std::ffi::OsString;
 use std::io::Write;
 use std::path::PathBuf;

@@ -3,9 +3,12 @@
 //! No analysis happens here. User text and file names reach the DOM only as text nodes
 //! (Yew escapes them); nothing is ever set as HTML.
 
-use crate::i18n::{Key, Lang};
-use crate::protocol::{JobId, Request, Response, READER_PAGE};
-use crate::state::{Action, Notice, State, Tab};
+use super::bridge::{download, Bridge, Handle};
+use super::{entities, explore, widgets};
+use crate::protocol::{Request, Response, READER_PAGE};
+use crate::ui::i18n::{Key, Lang};
+use crate::ui::state::{Action, Notice, State, Tab};
+use crate::web::console::console_error;
 use gloo::events::{EventListener, EventListenerOptions};
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -20,7 +23,7 @@ const WORKER_URL: &str = "./worker-boot.js";
 /// Mount the app on `<body>`.
 pub fn start() {
     std::panic::set_hook(Box::new(|info| {
-        super::console_error(&format!("soi page panicked: {info}"));
+        console_error(&format!("soi page panicked: {info}"));
     }));
     yew::Renderer::<App>::new().render();
 }
@@ -43,74 +46,13 @@ impl Clone for Store {
     }
 }
 
-/// The connection to the worker. Requests sent before the worker is ready wait in `pending`.
-struct Bridge {
-    worker: web_sys::Worker,
-    ready: bool,
-    pending: Vec<js_sys::Array>,
-    _onmessage: Closure<dyn FnMut(MessageEvent)>,
-    next_job: JobId,
-}
-
-/// The page's handle on the worker.
-#[derive(Clone)]
-pub struct Handle(Rc<RefCell<Option<Bridge>>>);
-
-impl PartialEq for Handle {
-    fn eq(&self, other: &Self) -> bool {
-        Rc::ptr_eq(&self.0, &other.0)
-    }
-}
-
-impl Handle {
-    fn job_id(&self) -> JobId {
-        let mut b = self.0.borrow_mut();
-        match b.as_mut() {
-            Some(b) => {
-                b.next_job += 1;
-                b.next_job
-            }
-            None => 0,
-        }
-    }
-
-    /// Send `req` (with `files` beside it) to the worker, or queue it until it is ready.
-    pub fn send(&self, req: &Request, files: Option<&js_sys::Array>) {
-        let Ok(value) = serde_wasm_bindgen::to_value(req) else {
-            super::console_error("soi: cannot serialize a request");
-            return;
-        };
-        let msg = js_sys::Array::of2(&value, files.map_or(&JsValue::UNDEFINED, |f| f.as_ref()));
-        let mut b = self.0.borrow_mut();
-        let Some(b) = b.as_mut() else { return };
-        if b.ready {
-            if let Err(e) = b.worker.post_message(&msg) {
-                super::console_error(&format!("soi: postMessage failed: {e:?}"));
-            }
-        } else {
-            b.pending.push(msg);
-        }
-    }
-
-    fn on_ready(&self) {
-        let mut b = self.0.borrow_mut();
-        let Some(b) = b.as_mut() else { return };
-        b.ready = true;
-        for msg in b.pending.drain(..) {
-            if let Err(e) = b.worker.post_message(&msg) {
-                super::console_error(&format!("soi: postMessage failed: {e:?}"));
-            }
-        }
-    }
-}
-
 fn spawn_worker(handle: &Handle, dispatch: Callback<Action>) {
     let options = web_sys::WorkerOptions::new();
     options.set_name("soi-analysis");
     let worker = match web_sys::Worker::new_with_options(WORKER_URL, &options) {
         Ok(w) => w,
         Err(e) => {
-            super::console_error(&format!("soi: cannot start the worker: {e:?}"));
+            console_error(&format!("soi: cannot start the worker: {e:?}"));
             return;
         }
     };
@@ -133,7 +75,7 @@ fn spawn_worker(handle: &Handle, dispatch: Callback<Action>) {
                     }
                     dispatch.emit(Action::Worker(r));
                 }
-                Err(err) => super::console_error(&format!("soi: bad message from worker: {err}")),
+                Err(err) => console_error(&format!("soi: bad message from worker: {err}")),
             }
         })
     };
@@ -145,29 +87,6 @@ fn spawn_worker(handle: &Handle, dispatch: Callback<Action>) {
         _onmessage: onmessage,
         next_job: 0,
     });
-}
-
-/// Offer `content` as a file download. The data goes from memory to disk through a `blob:`
-/// URL; nothing leaves the machine.
-pub fn download(name: &str, mime: &str, content: &str) {
-    let parts = js_sys::Array::of1(&JsValue::from_str(content));
-    let options = web_sys::BlobPropertyBag::new();
-    options.set_type(mime);
-    let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options) else {
-        return;
-    };
-    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else {
-        return;
-    };
-    if let Ok(a) = gloo::utils::document().create_element("a") {
-        let a: web_sys::HtmlAnchorElement = a.unchecked_into();
-        a.set_href(&url);
-        a.set_download(name);
-        let _ = gloo::utils::body().append_child(&a);
-        a.click();
-        a.remove();
-    }
-    let _ = web_sys::Url::revoke_object_url(&url);
 }
 
 /// The browser's language, used until the stored settings arrive.
@@ -523,11 +442,11 @@ fn App() -> Html {
                             Tab::Overview => html! { <Overview state={Rc::new(state.clone())} /> },
                             Tab::Reader => html! { <Reader state={Rc::new(state.clone())} handle={handle.clone()} dispatch={dispatch.clone()} /> },
                             Tab::Normalization => html! { <NormalizationView state={Rc::new(state.clone())} handle={handle.clone()} dispatch={dispatch.clone()} /> },
-                            Tab::Keywords => html! { <super::explore::KeywordsView state={Rc::new(state.clone())} handle={handle.clone()} dispatch={dispatch.clone()} /> },
-                            Tab::Trends => html! { <super::explore::TrendsView state={Rc::new(state.clone())} handle={handle.clone()} dispatch={dispatch.clone()} /> },
-                            Tab::Concordance => html! { <super::explore::ConcordanceView state={Rc::new(state.clone())} handle={handle.clone()} dispatch={dispatch.clone()} /> },
-                            Tab::Collocates => html! { <super::explore::CollocatesView state={Rc::new(state.clone())} handle={handle.clone()} dispatch={dispatch.clone()} /> },
-                            Tab::Entities => html! { <super::entities::EntitiesView state={Rc::new(state.clone())} handle={handle.clone()} dispatch={dispatch.clone()} /> },
+                            Tab::Keywords => html! { <explore::KeywordsView state={Rc::new(state.clone())} handle={handle.clone()} dispatch={dispatch.clone()} /> },
+                            Tab::Trends => html! { <explore::TrendsView state={Rc::new(state.clone())} handle={handle.clone()} dispatch={dispatch.clone()} /> },
+                            Tab::Concordance => html! { <explore::ConcordanceView state={Rc::new(state.clone())} handle={handle.clone()} dispatch={dispatch.clone()} /> },
+                            Tab::Collocates => html! { <explore::CollocatesView state={Rc::new(state.clone())} handle={handle.clone()} dispatch={dispatch.clone()} /> },
+                            Tab::Entities => html! { <entities::EntitiesView state={Rc::new(state.clone())} handle={handle.clone()} dispatch={dispatch.clone()} /> },
                         } }
                     </section>
                 </main>
@@ -859,7 +778,7 @@ fn Reader(p: &WithState) -> Html {
         let handle = handle.clone();
         let dispatch = dispatch.clone();
         Callback::from(move |_| {
-            if let Some(entries) = super::explore::textarea_lines(&area) {
+            if let Some(entries) = widgets::textarea_lines(&area) {
                 handle.send(
                     &Request::SetDictionary {
                         entries: entries.clone(),
@@ -898,7 +817,7 @@ fn Reader(p: &WithState) -> Html {
                         }
                     }) }
                 </div>
-                {super::explore::pager(lang, page.page, page.pages, go)}
+                {widgets::pager(lang, page.page, page.pages, go)}
             }
             <details class="dictionary">
                 <summary>{format!("{} ({})", lang.t(Key::UserDictionary), s.dictionary.len())}</summary>
@@ -919,7 +838,7 @@ fn paragraph_words(
     lang: Lang,
     para: &str,
     words: &[crate::protocol::WordView],
-    ents: &[crate::mentions::Highlight],
+    ents: &[crate::query::entities::Highlight],
     mark: Option<std::ops::Range<usize>>,
 ) -> Html {
     // Pieces of the paragraph: (range, word index), cut at word and entity boundaries.
@@ -1151,7 +1070,7 @@ fn NormalizationView(p: &WithState) -> Html {
                     </li>
                 }) }
             </ol>
-            {super::explore::pager(lang, v.page, v.pages, go)}
+            {widgets::pager(lang, v.page, v.pages, go)}
             <h2>{lang.t(Key::FlaggedParagraphs)}</h2>
             <ul class="flagged" id="flagged">
                 { for v.flagged.iter().map(|f| html! {

@@ -64,7 +64,7 @@ pub fn key(p: &str) -> String {
                 out.push(' ');
             }
             space = false;
-            out.push(crate::syllable::to_lower(c));
+            out.push(crate::text::syllable::to_lower(c));
         } else {
             space = true;
         }
@@ -85,7 +85,7 @@ pub fn fingerprint(p: &str) -> u64 {
     let mut buf = [0u8; 4];
     for c in p.chars() {
         if c.is_ascii_alphanumeric()
-            || (!c.is_ascii() && (crate::syllable::is_letter(c) || c.is_numeric()))
+            || (!c.is_ascii() && (crate::text::syllable::is_letter(c) || c.is_numeric()))
         {
             if space && started {
                 feed(b' ');
@@ -95,7 +95,7 @@ pub fn fingerprint(p: &str) -> u64 {
             if c.is_ascii() {
                 feed(c.to_ascii_lowercase() as u8);
             } else {
-                crate::syllable::to_lower(c)
+                crate::text::syllable::to_lower(c)
                     .encode_utf8(&mut buf)
                     .bytes()
                     .for_each(&mut feed);

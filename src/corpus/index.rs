@@ -6,8 +6,8 @@
 //! once (a few thousand to a few hundred thousand strings), then scans `u32` ids, which is
 //! what makes a concordance over 50 MB take milliseconds instead of a re-tokenization.
 
-use crate::concordance::Query;
-use crate::stats::TermId;
+use crate::corpus::counts::TermId;
+use crate::text::concordance::Query;
 use rustc_hash::FxHashMap;
 use std::ops::Range;
 
@@ -47,7 +47,7 @@ impl DocIndex {
             if s.bytes().all(|b| !b.is_ascii_uppercase() && b < 0x80) {
                 lower.push_str(s);
             } else {
-                lower.extend(s.chars().map(crate::syllable::to_lower));
+                lower.extend(s.chars().map(crate::text::syllable::to_lower));
             }
             intern(lower)
         };
@@ -99,7 +99,7 @@ impl DocIndex {
         // A long token (a URL): tokenize from its start to find its end.
         let line_end = text[start..].find('\n').map_or(text.len(), |e| start + e);
         let mut toks = Vec::new();
-        crate::token::tokenize(&text[start..line_end], &mut toks);
+        crate::text::token::tokenize(&text[start..line_end], &mut toks);
         toks.first().map_or(start..line_end, |t| {
             start + t.range.start..start + t.range.end
         })
@@ -255,8 +255,8 @@ pub fn ngrams(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::concordance::{Options, Query};
     use crate::corpus::Corpus;
+    use crate::text::concordance::{Options, Query};
 
     fn corpus(texts: &[&str]) -> Corpus {
         let mut c = Corpus::new();
@@ -322,7 +322,7 @@ mod tests {
                     &d.text[s..e]
                 })
                 .collect();
-            let expected: Vec<String> = crate::concordance::search(&d.text, &query, 5)
+            let expected: Vec<String> = crate::text::concordance::search(&d.text, &query, 5)
                 .into_iter()
                 .map(|h| h.matched)
                 .collect();

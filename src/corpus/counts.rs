@@ -16,7 +16,7 @@ pub struct Counts {
     pub documents: u64,
     /// Non-blank lines.
     pub paragraphs: u64,
-    /// Sentences (see [`crate::segment::sentences`]).
+    /// Sentences (see [`crate::text::segment::sentences`]).
     pub sentences: u64,
     /// Syllable tokens.
     pub syllables: u64,

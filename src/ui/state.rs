@@ -4,15 +4,15 @@
 //! where it is tested natively without a browser.
 
 use crate::corpus::DocId;
-use crate::explore::{
-    CollocatesQuery, CollocatesView, KeywordsQuery, KeywordsView, KwicQuery, KwicView, TrendsView,
-};
-use crate::i18n::Lang;
-use crate::mentions::{EntitiesQuery, EntitiesView};
 use crate::protocol::{
     AnalysisSettings, CorpusView, DocWarning, JobId, NormView, ReaderPage, RefuseReason, Response,
     SaveFailure,
 };
+use crate::query::entities::{EntitiesQuery, EntitiesView};
+use crate::query::{
+    CollocatesQuery, CollocatesView, KeywordsQuery, KeywordsView, KwicQuery, KwicView, TrendsView,
+};
+use crate::ui::i18n::Lang;
 use std::collections::BTreeMap;
 
 /// The views of the main panel.
@@ -428,7 +428,7 @@ impl State {
                 }
             }
             Response::Trends(v) => {
-                let mut asked = crate::explore::terms_of(&self.trend_terms);
+                let mut asked = crate::query::terms_of(&self.trend_terms);
                 asked.truncate(8);
                 if v.terms == asked {
                     self.trends = Some(v);
@@ -744,7 +744,7 @@ mod explore_tests {
     #[test]
     fn a_new_corpus_makes_every_view_stale() {
         let mut s = with_top();
-        s.keywords = Some(crate::explore::KeywordsView {
+        s.keywords = Some(crate::query::KeywordsView {
             query: KeywordsQuery::default(),
             tokens: 0,
             total: 0,
@@ -811,7 +811,7 @@ mod explore_tests {
         );
         let view = |q: EntitiesQuery| {
             let c = crate::corpus::Corpus::new();
-            Box::new(crate::mentions::view(&c, &q, || 0.0))
+            Box::new(crate::query::entities::view(&c, &q, || 0.0))
         };
         let asked = s.ent_query.clone();
         // A late answer to an older request is dropped.

@@ -1,67 +1,13 @@
-//! Keyword statistics over word counts: stopwords, keyness (log-likelihood G² with its
+//! Keyword statistics over word counts: keyness (log-likelihood G² with its
 //! p-value, Hardie's Log Ratio), TF-IDF and Gries' DP.
 //!
 //! Everything here works on frequency tables that the corpus already keeps per document
-//! ([`crate::stats::Counts`]), so a statistic for a subset of documents is a merge away.
+//! ([`crate::corpus::counts::Counts`]), so a statistic for a subset of documents is a merge away.
 //! Formulas follow the references the corpus-linguistics tools use, so their figures can be
 //! checked against AntConc's and by hand (the tests do).
 
-use crate::stats::TermId;
+use crate::corpus::counts::TermId;
 use rustc_hash::{FxHashMap, FxHashSet};
-use std::sync::OnceLock;
-
-/// Soi's stopword list (see `src/data/stopwords-vi.txt`).
-pub const STOPWORDS: &str = include_str!("data/stopwords-vi.txt");
-
-/// A set of stopwords: lower case, syllables separated by single spaces.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Stopwords(FxHashSet<String>);
-
-impl Stopwords {
-    /// The built-in list.
-    pub fn builtin() -> &'static Stopwords {
-        static LIST: OnceLock<Stopwords> = OnceLock::new();
-        LIST.get_or_init(|| Stopwords::parse(STOPWORDS))
-    }
-
-    /// One word a line; `#` starts a comment.
-    pub fn parse(text: &str) -> Stopwords {
-        Stopwords(
-            text.lines()
-                .map(|l| l.split('#').next().unwrap_or(""))
-                .map(|l| {
-                    l.split_whitespace()
-                        .map(|s| s.chars().map(crate::syllable::to_lower).collect::<String>())
-                        .collect::<Vec<_>>()
-                        .join(" ")
-                })
-                .filter(|l| !l.is_empty())
-                .collect(),
-        )
-    }
-
-    /// Is `word` (lower case) a stopword?
-    pub fn contains(&self, word: &str) -> bool {
-        self.0.contains(word)
-    }
-
-    /// How many words.
-    pub fn len(&self) -> usize {
-        self.0.len()
-    }
-
-    /// The words, sorted.
-    pub fn words(&self) -> Vec<&str> {
-        let mut v: Vec<&str> = self.0.iter().map(String::as_str).collect();
-        v.sort_unstable();
-        v
-    }
-
-    /// Is the list empty?
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-}
 
 /// Log-likelihood G² (Rayson & Garside 2000) of a term seen `a` times in a target of `c`
 /// words and `b` times in a reference of `d` words. 0 when either corpus is empty.
@@ -273,6 +219,7 @@ pub fn cooccurrences<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::words::stopwords::Stopwords;
 
     fn close(a: f64, b: f64, tol: f64) -> bool {
         (a - b).abs() <= tol

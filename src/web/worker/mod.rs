@@ -11,7 +11,9 @@
 //! write the worker says "changed" on a `BroadcastChannel`; the workers of other tabs then
 //! re-read the store's keys and add or drop documents to match, so tabs stay in sync.
 
-use super::store::{self, Content, SaveError, Store, StoredDoc};
+use crate::web::console::{console_error, console_warn};
+pub mod store;
+
 use crate::corpus::{Corpus, DocBuilder, DocId};
 use crate::ingest::Encoding;
 use crate::protocol::{
@@ -21,6 +23,7 @@ use crate::words::UserDict;
 use std::cell::RefCell;
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::rc::Rc;
+use store::{Content, SaveError, Store, StoredDoc};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::spawn_local;
@@ -45,23 +48,23 @@ const SELF_JOB: JobId = 0;
 const SAMPLE: [(&str, &str); 5] = [
     (
         "000_1b4edb2404a232dc.txt",
-        include_str!("../../www/corpus/000_1b4edb2404a232dc.txt"),
+        include_str!("../../../www/corpus/000_1b4edb2404a232dc.txt"),
     ),
     (
         "001_dd71080901982e6d.txt",
-        include_str!("../../www/corpus/001_dd71080901982e6d.txt"),
+        include_str!("../../../www/corpus/001_dd71080901982e6d.txt"),
     ),
     (
         "002_3f8f23d05b7f99f5.txt",
-        include_str!("../../www/corpus/002_3f8f23d05b7f99f5.txt"),
+        include_str!("../../../www/corpus/002_3f8f23d05b7f99f5.txt"),
     ),
     (
         "003_4ed73204bbf8ad32.txt",
-        include_str!("../../www/corpus/003_4ed73204bbf8ad32.txt"),
+        include_str!("../../../www/corpus/003_4ed73204bbf8ad32.txt"),
     ),
     (
         "004_70bcad869be01b1b.txt",
-        include_str!("../../www/corpus/004_70bcad869be01b1b.txt"),
+        include_str!("../../../www/corpus/004_70bcad869be01b1b.txt"),
     ),
 ];
 
@@ -172,7 +175,7 @@ pub fn start() {
         let scope = scope.clone();
         std::panic::set_hook(Box::new(move |info| {
             let message = info.to_string();
-            super::console_error(&format!("soi worker panicked: {message}"));
+            console_error(&format!("soi worker panicked: {message}"));
             post(&scope, &Response::Crashed { message });
         }));
     }
@@ -197,7 +200,7 @@ pub fn start() {
     spawn_local(async move {
         let store = Store::open().await;
         if let Err(e) = &store {
-            super::console_warn(&format!(
+            console_warn(&format!(
                 "soi worker: IndexedDB unavailable, nothing will be stored: {e}"
             ));
         }
@@ -228,7 +231,7 @@ pub fn start() {
         };
         let stored = match (&store, initialized) {
             (Some(s), true) => s.load_docs().await.unwrap_or_else(|e| {
-                super::console_error(&format!("soi worker: cannot read the stored corpus: {e}"));
+                console_error(&format!("soi worker: cannot read the stored corpus: {e}"));
                 Vec::new()
             }),
             _ => Vec::new(),
@@ -243,7 +246,7 @@ pub fn start() {
             w.dictionary = (dictionary.clone(), UserDict::parse(&dictionary.join("\n")));
             w.corpus.dictionary = w.dictionary.1.clone();
             if let Some(list) = &stopwords {
-                w.corpus.stopwords = crate::keywords::Stopwords::parse(list);
+                w.corpus.stopwords = crate::words::stopwords::Stopwords::parse(list);
             }
             post(&w.scope, &stopwords_view(&w.corpus));
             let lines = entity_entries.unwrap_or_default();
@@ -299,10 +302,10 @@ fn post(scope: &DedicatedWorkerGlobalScope, r: &Response) {
     match serde_wasm_bindgen::to_value(r) {
         Ok(v) => {
             if let Err(e) = scope.post_message(&v) {
-                super::console_error(&format!("soi worker: postMessage failed: {e:?}"));
+                console_error(&format!("soi worker: postMessage failed: {e:?}"));
             }
         }
-        Err(e) => super::console_error(&format!("soi worker: cannot serialize a response: {e}")),
+        Err(e) => console_error(&format!("soi worker: cannot serialize a response: {e}")),
     }
 }
 
@@ -363,7 +366,7 @@ fn on_message(worker: &Shared, e: MessageEvent) {
     let req: Request = match serde_wasm_bindgen::from_value(req) {
         Ok(r) => r,
         Err(e) => {
-            super::console_error(&format!("soi worker: bad request: {e}"));
+            console_error(&format!("soi worker: bad request: {e}"));
             return;
         }
     };
@@ -488,20 +491,20 @@ fn on_message(worker: &Shared, e: MessageEvent) {
             let w = worker.borrow();
             post(
                 &w.scope,
-                &Response::Keywords(crate::explore::keywords(&w.corpus, &q)),
+                &Response::Keywords(crate::query::keywords(&w.corpus, &q)),
             );
         }
         Request::Trends { terms } => {
             let w = worker.borrow();
             post(
                 &w.scope,
-                &Response::Trends(crate::explore::trends(&w.corpus, &terms)),
+                &Response::Trends(crate::query::trends(&w.corpus, &terms)),
             );
         }
         Request::Kwic(q) => {
             let w = worker.borrow();
             let t0 = now(&w.scope);
-            let mut v = crate::explore::kwic(&w.corpus, &q);
+            let mut v = crate::query::kwic(&w.corpus, &q);
             v.elapsed_ms = now(&w.scope) - t0;
             post(&w.scope, &Response::Kwic(v));
         }
@@ -509,13 +512,13 @@ fn on_message(worker: &Shared, e: MessageEvent) {
             let w = worker.borrow();
             post(
                 &w.scope,
-                &Response::Collocates(crate::explore::collocates(&w.corpus, &q)),
+                &Response::Collocates(crate::query::collocates(&w.corpus, &q)),
             );
         }
         Request::Entities(q) => {
             let w = worker.borrow();
             let scope = w.scope.clone();
-            let v = crate::mentions::view(&w.corpus, &q, || now(&scope));
+            let v = crate::query::entities::view(&w.corpus, &q, || now(&scope));
             post(&w.scope, &Response::Entities(Box::new(v)));
         }
         Request::SetEntityEntries { lines } => {
@@ -551,8 +554,8 @@ fn on_message(worker: &Shared, e: MessageEvent) {
             let (store, view) = {
                 let mut w = worker.borrow_mut();
                 w.corpus.stopwords = match &words {
-                    Some(list) => crate::keywords::Stopwords::parse(&list.join("\n")),
-                    None => crate::keywords::Stopwords::builtin().clone(),
+                    Some(list) => crate::words::stopwords::Stopwords::parse(&list.join("\n")),
+                    None => crate::words::stopwords::Stopwords::builtin().clone(),
                 };
                 // The overview's top words leave stopwords out: it changes too.
                 w.corpus_dirty = true;
@@ -596,7 +599,7 @@ fn entity_entries_view(lines: String, errors: &[crate::entities::UserEntryError]
 fn stopwords_view(c: &Corpus) -> Response {
     Response::Stopwords {
         words: c.stopwords.words().into_iter().map(String::from).collect(),
-        builtin: c.stopwords == *crate::keywords::Stopwords::builtin(),
+        builtin: c.stopwords == *crate::words::stopwords::Stopwords::builtin(),
     }
 }
 
@@ -836,7 +839,7 @@ fn schedule(worker: &Shared) {
         .is_err()
     {
         w.scheduled = false;
-        super::console_error("soi worker: setTimeout failed");
+        console_error("soi worker: setTimeout failed");
     }
 }
 

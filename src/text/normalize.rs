@@ -16,7 +16,7 @@
 //! entities found later point at what the user actually wrote. Tokens that are not
 //! Vietnamese syllables are listed ([`Unknown`]), never changed.
 
-use crate::syllable::{self, ToneStyle};
+use crate::text::syllable::{self, ToneStyle};
 use rustc_hash::FxHashMap;
 use std::ops::Range;
 use unicode_normalization::{
@@ -769,7 +769,7 @@ fn record(out: &mut Normalized, text: &str, edits: &[Edit], original: Option<&st
 /// Canonical text with the default options.
 ///
 /// ```
-/// use soi::normalize::normalize;
+/// use soi::text::normalize::normalize;
 /// // NFD "hòa" becomes NFC, "hoà" moves its mark (traditional style), CRLF becomes LF.
 /// assert_eq!(normalize("ho\u{300}a\r\nhoà bình"), "hòa\nhòa bình");
 /// ```

@@ -27,7 +27,7 @@ pub fn paragraphs(text: &str) -> impl Iterator<Item = (Range<usize>, &str)> {
 /// Is `c` part of a syllable? Letters and combining marks.
 #[inline]
 pub fn is_syllable_char(c: char) -> bool {
-    crate::syllable::is_letter(c)
+    crate::text::syllable::is_letter(c)
 }
 
 /// Syllables: maximal runs of letters, as byte ranges with their text.

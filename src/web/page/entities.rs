@@ -4,14 +4,14 @@
 //! Like the other views it renders one page the worker sent and asks again when a control
 //! changes; the network's layout and the timeline's bars come computed from the engine.
 
-use super::app::Handle;
-use super::explore::{
+use super::bridge::Handle;
+use super::widgets::{
     chart_buttons, export_buttons, kwic_rows, pager, sort_header, use_synced_input, ViewProps, FONT,
 };
-use crate::i18n::{Key, Lang};
-use crate::mentions::{EntColumn, EntitiesQuery, NetEdge, NetNode, TimeBar, Unit};
 use crate::protocol::{Request, TableRequest};
-use crate::state::{Action, Tab};
+use crate::query::entities::{EntColumn, EntitiesQuery, NetEdge, NetNode, TimeBar, Unit};
+use crate::ui::i18n::{Key, Lang};
+use crate::ui::state::{Action, Tab};
 use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
@@ -271,7 +271,7 @@ pub fn EntitiesView(p: &ViewProps) -> Html {
 fn selected_panel(
     lang: Lang,
     p: &ViewProps,
-    sel: &crate::mentions::Selected,
+    sel: &crate::query::entities::Selected,
     q: &EntitiesQuery,
     clear: Callback<MouseEvent>,
 ) -> Html {
@@ -385,7 +385,7 @@ fn timeline(
     const H: f64 = 220.0;
     let (left, right, top, bottom) = (44.0, 12.0, 12.0, 56.0);
     let max = bars.iter().map(|b| b.mentions).max().unwrap_or(0);
-    let ticks = crate::chart::ticks(max as f64, 4);
+    let ticks = crate::protocol::chart::ticks(max as f64, 4);
     let ymax = ticks.last().copied().unwrap_or(1.0).max(1.0);
     let pw = W - left - right;
     let ph = H - top - bottom;
@@ -437,7 +437,7 @@ fn timeline(
     }
 }
 
-fn entries_panel(lang: Lang, handle: &Handle, s: &crate::state::State, area: NodeRef) -> Html {
+fn entries_panel(lang: Lang, handle: &Handle, s: &crate::ui::state::State, area: NodeRef) -> Html {
     let save = {
         let handle = handle.clone();
         let area = area.clone();

@@ -3,6 +3,8 @@
 //! Exit codes: 0 success; 1 some input could not be used (the rest is still processed and
 //! printed; each problem is on stderr); 2 wrong usage.
 
+pub mod train_segmenter;
+
 use crate::corpus::Corpus;
 use crate::protocol::{views, CorpusView, RefuseReason};
 use rustc_hash::FxHashMap;
@@ -283,8 +285,8 @@ fn normalize_cmd(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> Result<ExitCode, String> {
-    use crate::normalize::{normalize_with, Options};
-    use crate::syllable::ToneStyle;
+    use crate::text::normalize::{normalize_with, Options};
+    use crate::text::syllable::ToneStyle;
     use lexopt::prelude::*;
     let mut opts = Options::default();
     let mut encoding = None;
@@ -379,9 +381,9 @@ fn normalize_cmd(
 fn normalize_report(
     name: &str,
     d: &crate::ingest::Decoded,
-    n: &crate::normalize::Normalized,
+    n: &crate::text::normalize::Normalized,
 ) -> String {
-    use crate::normalize::ChangeKind;
+    use crate::text::normalize::ChangeKind;
     use serde_json::json;
     let to_chars = CharOffsets::new(&d.text);
     let counts: serde_json::Map<String, serde_json::Value> = ChangeKind::ALL
@@ -521,7 +523,8 @@ fn keywords_cmd(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> Result<ExitCode, String> {
-    use crate::keywords::{gries_dp, keyness, Stopwords};
+    use crate::query::measures::{gries_dp, keyness};
+    use crate::words::stopwords::Stopwords;
     use lexopt::prelude::*;
     let mut top = 100usize;
     let mut ngrams = 1usize;
@@ -579,7 +582,7 @@ fn keywords_cmd(
         let Some((first, rest)) = docs.split_first() else {
             return Ok(ExitCode::from(1));
         };
-        let mut reference = crate::stats::Counts::default();
+        let mut reference = crate::corpus::counts::Counts::default();
         for d in rest {
             reference.merge(&d.counts);
         }
@@ -701,7 +704,7 @@ fn count_ngrams(
     text: &str,
     n: usize,
     all: bool,
-    stop: &crate::keywords::Stopwords,
+    stop: &crate::words::stopwords::Stopwords,
     m: &mut FxHashMap<String, u64>,
 ) {
     let seg = crate::wordseg::Segmenter::embedded();
@@ -709,7 +712,7 @@ fn count_ngrams(
     let mut scratch = crate::words::Scratch::default();
     let mut words = Vec::new();
     let mut run: Vec<String> = Vec::new();
-    for (_, para) in crate::segment::paragraphs(text) {
+    for (_, para) in crate::text::segment::paragraphs(text) {
         crate::words::words_into(para, seg, &dict, &mut scratch, &mut words);
         run.clear();
         let mut flush = |run: &mut Vec<String>| {
@@ -726,7 +729,7 @@ fn count_ngrams(
                 run.push(
                     para[w.range.clone()]
                         .chars()
-                        .map(crate::syllable::to_lower)
+                        .map(crate::text::syllable::to_lower)
                         .collect(),
                 );
             } else {
@@ -742,7 +745,7 @@ fn kwic_cmd(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> Result<ExitCode, String> {
-    use crate::concordance::{search, sort_key, Options, Query};
+    use crate::text::concordance::{search, sort_key, Options, Query};
     use lexopt::prelude::*;
     let mut opts = Options::default();
     let mut width = 40usize;
@@ -830,7 +833,8 @@ fn collocates_cmd(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> Result<ExitCode, String> {
-    use crate::keywords::{collocation, cooccurrences, Stopwords};
+    use crate::query::measures::{collocation, cooccurrences};
+    use crate::words::stopwords::Stopwords;
     use lexopt::prelude::*;
     let (mut window, mut min, mut top, mut all) = (5usize, 2u64, 50usize, false);
     let mut by = "logdice".to_owned();
@@ -879,7 +883,7 @@ fn collocates_cmd(
         return Err("collocates needs FILEs".into());
     }
     let (corpus, failed) = load(&files, err);
-    let key = crate::explore::word_key(&word);
+    let key = crate::query::word_key(&word);
     let Some(node) = corpus.term_id(&key) else {
         let _ = writeln!(err, "soi: '{word}' does not occur as a word in these files");
         return Ok(ExitCode::from(1));
@@ -889,17 +893,17 @@ fn collocates_cmd(
     let seg = crate::wordseg::Segmenter::embedded();
     let mut scratch = crate::words::Scratch::default();
     let mut words = Vec::new();
-    let mut sentences: Vec<Vec<crate::stats::TermId>> = Vec::new();
+    let mut sentences: Vec<Vec<crate::corpus::counts::TermId>> = Vec::new();
     let mut lower = String::new();
     for d in corpus.docs() {
-        for (_, para) in crate::segment::paragraphs(&d.text) {
+        for (_, para) in crate::text::segment::paragraphs(&d.text) {
             crate::words::words_into(para, seg, &corpus.dictionary, &mut scratch, &mut words);
             let mut cur = Vec::new();
             for w in &words {
                 let t = &para[w.range.clone()];
                 if w.kind.is_wordlike() {
                     lower.clear();
-                    lower.extend(t.chars().map(crate::syllable::to_lower));
+                    lower.extend(t.chars().map(crate::text::syllable::to_lower));
                     if let Some(id) = corpus.term_id(&lower) {
                         cur.push(id);
                     }
@@ -915,7 +919,7 @@ fn collocates_cmd(
     let n = totals.words as f64;
     let f_node = totals.word_freq.get(&node).copied().unwrap_or(0) as f64;
     let stop = Stopwords::builtin();
-    let mut rows: Vec<(&str, crate::keywords::Association, u64)> = counts
+    let mut rows: Vec<(&str, crate::query::measures::Association, u64)> = counts
         .iter()
         .filter(|(_, &o)| o >= min)
         .filter_map(|(&id, &o)| {
@@ -931,7 +935,7 @@ fn collocates_cmd(
             ))
         })
         .collect();
-    let measure = |a: &crate::keywords::Association| match by.as_str() {
+    let measure = |a: &crate::query::measures::Association| match by.as_str() {
         "freq" => a.observed,
         "mi" => a.mi,
         "t" => a.t_score,
@@ -995,7 +999,7 @@ struct DocOut<'a> {
 /// text.
 fn entities_out<'a>(
     original: &'a str,
-    n: &crate::normalize::Normalized,
+    n: &crate::text::normalize::Normalized,
     mentions: &'a [crate::entities::Mention],
     full: bool,
 ) -> Vec<EntityOut<'a>> {
@@ -1027,7 +1031,7 @@ fn entities_cmd(
     err: &mut dyn Write,
 ) -> Result<ExitCode, String> {
     use crate::entities::{DocMemory, Recognizer};
-    use crate::normalize::{normalize_with, Options};
+    use crate::text::normalize::{normalize_with, Options};
     use crate::words::{words_into, Scratch, UserDict};
     use lexopt::prelude::*;
     use std::io::BufRead;
@@ -1144,12 +1148,12 @@ fn entities_cmd(
         };
         let n = normalize_with(&decoded.text, &opts);
         // Without --year, a file's dates without a year take its dateline's, as in the app.
-        memory = match year.or_else(|| crate::mentions::document_year(&n.text)) {
+        memory = match year.or_else(|| crate::entities::year::document_year(&n.text)) {
             Some(y) => DocMemory::with_year(y),
             None => DocMemory::new(),
         };
         let mut all = Vec::new();
-        for (range, para) in crate::segment::paragraphs(&n.text) {
+        for (range, para) in crate::text::segment::paragraphs(&n.text) {
             words_into(para, seg, &dict, &mut scratch, &mut words);
             rec.paragraph(para, &words, &mut memory, &mut mentions);
             let base = all.len();

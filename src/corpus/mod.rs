@@ -5,11 +5,15 @@
 //! into the totals. Removing a document subtracts them. Terms are interned once for the
 //! whole corpus so every table holds `u32` ids instead of strings.
 
-use crate::hygiene;
+pub mod counts;
+pub mod index;
+pub mod mentions;
+
+use crate::corpus::counts::{Counts, TermId};
 use crate::ingest::{self, Detection, Encoding, Refusal, Warning};
-use crate::normalize::{normalize_with, Normalized, Options as NormOptions};
-use crate::segment;
-use crate::stats::{Counts, TermId};
+use crate::text::hygiene;
+use crate::text::normalize::{normalize_with, Normalized, Options as NormOptions};
+use crate::text::segment;
 use rustc_hash::FxHashMap;
 
 /// Interned strings: each distinct term stored once, addressed by a dense id.
@@ -125,10 +129,10 @@ pub struct Document {
     /// Flagged paragraphs (index among the document's paragraphs, flag, whether it was left
     /// out of the statistics).
     pub flags: Vec<(usize, ParaFlag, bool)>,
-    /// Its tokens and words in order (see [`crate::index`]).
-    pub index: crate::index::DocIndex,
-    /// Its named entities (see [`crate::mentions`]).
-    pub entities: crate::mentions::DocEntities,
+    /// Its tokens and words in order (see [`crate::corpus::index`]).
+    pub index: crate::corpus::index::DocIndex,
+    /// Its named entities (see [`crate::query::entities`]).
+    pub entities: crate::corpus::mentions::DocEntities,
     /// Fingerprints of the paragraphs this document contributed to the corpus.
     fingerprints: Vec<u64>,
 }
@@ -150,10 +154,10 @@ pub struct DocBuilder {
     word_scratch: crate::words::Scratch,
     word_buf: Vec<crate::words::Word>,
     layout: crate::words::Layout,
-    index: crate::index::DocIndex,
+    index: crate::corpus::index::DocIndex,
     memory: crate::entities::DocMemory,
     found: Vec<crate::entities::Mention>,
-    entities: crate::mentions::DocEntities,
+    entities: crate::corpus::mentions::DocEntities,
     next: usize,
     exclude_boilerplate: bool,
     counts: Counts,
@@ -221,7 +225,7 @@ impl DocBuilder {
             .collect();
         let (own_flags, paragraph_fps) = hygiene::check_with_fingerprints(&texts);
         // Dates without a year ("ngày 23/12") take the year of the document's dateline.
-        let memory = match crate::mentions::document_year(&normalized.text) {
+        let memory = match crate::entities::year::document_year(&normalized.text) {
             Some(y) => crate::entities::DocMemory::with_year(y),
             None => crate::entities::DocMemory::new(),
         };
@@ -240,10 +244,10 @@ impl DocBuilder {
             word_scratch: crate::words::Scratch::default(),
             word_buf: Vec::new(),
             layout: crate::words::Layout::default(),
-            index: crate::index::DocIndex::default(),
+            index: crate::corpus::index::DocIndex::default(),
             memory,
             found: Vec::new(),
-            entities: crate::mentions::DocEntities::default(),
+            entities: crate::corpus::mentions::DocEntities::default(),
             next: 0,
             exclude_boilerplate: opts.exclude_boilerplate,
             counts,
@@ -313,7 +317,7 @@ impl DocBuilder {
                     self.lower.push_str(syl);
                 } else {
                     self.lower
-                        .extend(syl.chars().map(crate::syllable::to_lower));
+                        .extend(syl.chars().map(crate::text::syllable::to_lower));
                 }
                 let id = corpus.interner.intern(&self.lower);
                 *self.counts.syllable_freq.entry(id).or_insert(0) += 1;
@@ -336,7 +340,7 @@ impl DocBuilder {
                 |s| interner.intern(s),
             );
             for &id in &self.index.words[words_before..] {
-                if id != crate::index::BREAK {
+                if id != crate::corpus::index::BREAK {
                     self.counts.words += 1;
                     *self.counts.word_freq.entry(id).or_insert(0) += 1;
                 }
@@ -354,10 +358,13 @@ impl DocBuilder {
                 &mut corpus.entities,
             );
             for w in &self.word_buf {
-                if w.kind == crate::token::TokenKind::Acronym && w.tokens == 1 {
+                if w.kind == crate::text::token::TokenKind::Acronym && w.tokens == 1 {
                     self.lower.clear();
-                    self.lower
-                        .extend(para[w.range.clone()].chars().map(crate::syllable::to_lower));
+                    self.lower.extend(
+                        para[w.range.clone()]
+                            .chars()
+                            .map(crate::text::syllable::to_lower),
+                    );
                     if let Some(id) = corpus.interner.get(&self.lower) {
                         corpus.acronyms.insert(id);
                     }
@@ -460,9 +467,9 @@ pub struct Corpus {
     /// Terms seen as acronyms (a term's kind does not change, so this only grows).
     pub acronyms: rustc_hash::FxHashSet<TermId>,
     /// Words the keyword tables leave out (the built-in list unless the user edited it).
-    pub stopwords: crate::keywords::Stopwords,
+    pub stopwords: crate::words::stopwords::Stopwords,
     /// Entities named in the documents, with merged counts.
-    entities: crate::mentions::EntityTable,
+    entities: crate::corpus::mentions::EntityTable,
     /// The recognizer with the user's entries; `None`: the embedded one.
     recognizer: Option<Box<crate::entities::Recognizer>>,
 }
@@ -477,7 +484,7 @@ impl Default for Corpus {
             totals: Counts::default(),
             next_id: 0,
             acronyms: Default::default(),
-            stopwords: crate::keywords::Stopwords::builtin().clone(),
+            stopwords: crate::words::stopwords::Stopwords::builtin().clone(),
             entities: Default::default(),
             recognizer: None,
         }
@@ -557,13 +564,13 @@ impl Corpus {
         }
     }
 
-    /// Every interned term; its position is its id (see [`crate::index::Matcher`]).
+    /// Every interned term; its position is its id (see [`crate::corpus::index::Matcher`]).
     pub fn vocabulary(&self) -> impl Iterator<Item = &str> + Clone {
         self.interner.strings()
     }
 
     /// The entities named in the documents.
-    pub fn entities(&self) -> &crate::mentions::EntityTable {
+    pub fn entities(&self) -> &crate::corpus::mentions::EntityTable {
         &self.entities
     }
 
@@ -631,9 +638,11 @@ impl Corpus {
             types: counts.types() as u64,
             words: counts.words,
             word_types: counts.word_freq.len() as u64,
-            top_words: crate::stats::top_of(&self.content_words(&counts.word_freq), top, |id| {
-                self.interner.resolve(id)
-            })
+            top_words: crate::corpus::counts::top_of(
+                &self.content_words(&counts.word_freq),
+                top,
+                |id| self.interner.resolve(id),
+            )
             .into_iter()
             .map(|(id, n)| (self.interner.resolve(id).unwrap_or("?").to_owned(), n))
             .collect(),

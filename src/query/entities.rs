@@ -1,342 +1,17 @@
-//! Entities across the corpus: each document's mentions, the entities they name (interned
-//! once for the corpus, with mergeable counts), and the questions the Entities view asks —
-//! a table by type, a co-occurrence network, a timeline of dates, one entity's mentions in
-//! context.
-//!
-//! [`crate::entities`] finds mentions paragraph by paragraph; the corpus keeps them here as
-//! compact rows pointing into the document's canonical text. Per-document counts are added
-//! to the corpus totals when a document arrives and subtracted when it leaves, like word
-//! counts, so nothing is re-analyzed. Variants, roles and contexts are read back from the
-//! rows on demand, for one page at a time.
+//! The questions the Entities view asks of the corpus's mentions: a table by type with
+//! variants and titles, a co-occurrence network, a timeline of dates, one entity's mentions
+//! in context, and the Reader's highlights. Variants, roles and contexts are read back from
+//! the rows on demand, for one page at a time.
 
+use crate::corpus::mentions::{networked, DocMention, EntityId, EntityInfo, NONE};
 use crate::corpus::{Corpus, Document};
-use crate::entities::{EntityType, Mention};
-use crate::explore::{fold, Cell, KwicLine, Table};
+use crate::entities::EntityType;
+use crate::query::{fold, Cell, KwicLine, Table};
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
-use std::ops::Range;
-
-/// An entity's id within one corpus: a (type, canonical name) pair.
-pub type EntityId = u32;
-
-/// No index (a mention without a linked person or organization).
-pub const NONE: u32 = u32::MAX;
 
 /// Rows per page of the entity table and of the mention list.
 pub const PAGE: usize = 50;
-
-/// Entities a unit may pair up: a list of a hundred names is not a hundred-squared
-/// relations.
-const MAX_PER_UNIT: usize = 40;
-
-/// One mention, as the corpus keeps it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct DocMention {
-    /// The paragraph (index among the document's paragraphs).
-    pub para: u32,
-    /// Byte range into the document's canonical text.
-    pub start: u32,
-    /// End of that range.
-    pub end: u32,
-    /// The entity named.
-    pub entity: EntityId,
-    /// ROLE: index (in the document's list) of the person it qualifies, or [`NONE`].
-    pub role_of: u32,
-    /// ROLE: the organization of the title, or [`NONE`].
-    pub org: EntityId,
-    /// Part of it came from elsewhere in the document (a year, a full name).
-    pub inferred: bool,
-}
-
-impl DocMention {
-    /// Its byte range in the document's canonical text.
-    pub fn range(&self) -> Range<usize> {
-        self.start as usize..self.end as usize
-    }
-}
-
-/// Co-occurrence counts: an unordered pair of entities (smaller id first) → units.
-pub type Pairs = FxHashMap<(EntityId, EntityId), u64>;
-
-/// A document's mentions and their counts.
-#[derive(Debug, Clone, Default)]
-pub struct DocEntities {
-    /// Every mention, in text order.
-    pub mentions: Vec<DocMention>,
-    /// Mentions of each entity.
-    pub counts: FxHashMap<EntityId, u64>,
-    /// Pairs named in the same sentence.
-    pub sentence_pairs: Pairs,
-    /// Pairs named in the same paragraph.
-    pub paragraph_pairs: Pairs,
-}
-
-/// Which entities pair up in the network.
-fn networked(kind: EntityType) -> bool {
-    matches!(
-        kind,
-        EntityType::Per | EntityType::Org | EntityType::Loc | EntityType::Event
-    )
-}
-
-fn count_unit(ids: &mut Vec<EntityId>, pairs: &mut Pairs) {
-    ids.sort_unstable();
-    ids.dedup();
-    ids.truncate(MAX_PER_UNIT);
-    for (i, &a) in ids.iter().enumerate() {
-        for &b in &ids[i + 1..] {
-            *pairs.entry((a, b)).or_insert(0) += 1;
-        }
-    }
-}
-
-impl DocEntities {
-    /// Add paragraph `para` (starting at byte `base` of the document) with its mentions
-    /// (ranges into the paragraph, as [`crate::entities::Recognizer::paragraph`] gives
-    /// them) and its sentences (ranges into the paragraph).
-    pub fn push_paragraph(
-        &mut self,
-        para: usize,
-        base: usize,
-        found: &[Mention],
-        sentences: &[Range<usize>],
-        table: &mut EntityTable,
-    ) {
-        let first = self.mentions.len();
-        for m in found {
-            let id = table.intern(m.kind, &m.canonical, m.expansion.as_deref());
-            let org = m
-                .org_of_role
-                .as_deref()
-                .map_or(NONE, |o| table.intern(EntityType::Org, o, None));
-            self.mentions.push(DocMention {
-                para: para as u32,
-                start: (base + m.range.start) as u32,
-                end: (base + m.range.end) as u32,
-                entity: id,
-                role_of: m
-                    .role_of
-                    .filter(|&k| k < found.len())
-                    .map_or(NONE, |k| (first + k) as u32),
-                org,
-                inferred: m.inferred,
-            });
-            *self.counts.entry(id).or_insert(0) += 1;
-        }
-        let added = &self.mentions[first..];
-        let mut ids: Vec<EntityId> = Vec::new();
-        for s in sentences {
-            ids.clear();
-            ids.extend(
-                added
-                    .iter()
-                    .filter(|m| {
-                        let at = m.start as usize - base;
-                        s.start <= at && at < s.end && networked(table.kind(m.entity))
-                    })
-                    .map(|m| m.entity),
-            );
-            count_unit(&mut ids, &mut self.sentence_pairs);
-        }
-        ids.clear();
-        ids.extend(
-            added
-                .iter()
-                .filter(|m| networked(table.kind(m.entity)))
-                .map(|m| m.entity),
-        );
-        count_unit(&mut ids, &mut self.paragraph_pairs);
-    }
-
-    /// Drop spare capacity once the document is complete.
-    pub fn shrink(&mut self) {
-        self.mentions.shrink_to_fit();
-        self.counts.shrink_to_fit();
-        self.sentence_pairs.shrink_to_fit();
-        self.paragraph_pairs.shrink_to_fit();
-    }
-
-    /// Bytes held, roughly.
-    pub fn heap_bytes(&self) -> usize {
-        self.mentions.capacity() * std::mem::size_of::<DocMention>()
-            + self.counts.capacity() * 16
-            + (self.sentence_pairs.capacity() + self.paragraph_pairs.capacity()) * 20
-    }
-}
-
-/// What an entity is.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct EntityInfo {
-    /// Its type.
-    pub kind: EntityType,
-    /// The name its variants share.
-    pub canonical: String,
-    /// An acronym's expansion, the first one seen.
-    pub expansion: Option<String>,
-}
-
-/// The corpus's entities: interned (type, canonical) pairs and merged counts.
-#[derive(Debug, Default)]
-pub struct EntityTable {
-    /// Canonical name → the entities of that name, one per type.
-    ids: FxHashMap<Box<str>, Vec<(EntityType, EntityId)>>,
-    info: Vec<EntityInfo>,
-    /// Mentions of each entity over the corpus (index: id).
-    pub mentions: Vec<u64>,
-    /// Documents naming each entity (index: id).
-    pub docs: Vec<u64>,
-    /// Pairs named in one sentence, over the corpus.
-    pub sentence_pairs: Pairs,
-    /// Pairs named in one paragraph, over the corpus.
-    pub paragraph_pairs: Pairs,
-}
-
-impl EntityTable {
-    /// The id of (kind, canonical), adding it if new.
-    pub fn intern(
-        &mut self,
-        kind: EntityType,
-        canonical: &str,
-        expansion: Option<&str>,
-    ) -> EntityId {
-        if let Some(id) = self.get(kind, canonical) {
-            let info = &mut self.info[id as usize];
-            if info.expansion.is_none() {
-                info.expansion = expansion.map(str::to_owned);
-            }
-            return id;
-        }
-        let id = self.info.len() as EntityId;
-        match self.ids.get_mut(canonical) {
-            Some(v) => v.push((kind, id)),
-            None => {
-                self.ids.insert(canonical.into(), vec![(kind, id)]);
-            }
-        }
-        self.info.push(EntityInfo {
-            kind,
-            canonical: canonical.to_owned(),
-            expansion: expansion.map(str::to_owned),
-        });
-        self.mentions.push(0);
-        self.docs.push(0);
-        id
-    }
-
-    /// The id of (kind, canonical), if interned.
-    pub fn get(&self, kind: EntityType, canonical: &str) -> Option<EntityId> {
-        self.ids
-            .get(canonical)?
-            .iter()
-            .find(|x| x.0 == kind)
-            .map(|x| x.1)
-    }
-
-    /// What entity `id` is.
-    pub fn info(&self, id: EntityId) -> Option<&EntityInfo> {
-        self.info.get(id as usize)
-    }
-
-    /// The type of entity `id` (PER for an unknown id).
-    pub fn kind(&self, id: EntityId) -> EntityType {
-        self.info
-            .get(id as usize)
-            .map_or(EntityType::Per, |i| i.kind)
-    }
-
-    /// How many entities were ever interned.
-    pub fn len(&self) -> usize {
-        self.info.len()
-    }
-
-    /// Whether none was.
-    pub fn is_empty(&self) -> bool {
-        self.info.is_empty()
-    }
-
-    /// Add a document's counts.
-    pub fn merge(&mut self, d: &DocEntities) {
-        for (&id, &n) in &d.counts {
-            self.mentions[id as usize] += n;
-            self.docs[id as usize] += 1;
-        }
-        for (k, v) in &d.sentence_pairs {
-            *self.sentence_pairs.entry(*k).or_insert(0) += v;
-        }
-        for (k, v) in &d.paragraph_pairs {
-            *self.paragraph_pairs.entry(*k).or_insert(0) += v;
-        }
-    }
-
-    /// Take a document's counts out again.
-    pub fn subtract(&mut self, d: &DocEntities) {
-        for (&id, &n) in &d.counts {
-            let m = &mut self.mentions[id as usize];
-            *m = m.saturating_sub(n);
-            let k = &mut self.docs[id as usize];
-            *k = k.saturating_sub(1);
-        }
-        for (pairs, own) in [
-            (&mut self.sentence_pairs, &d.sentence_pairs),
-            (&mut self.paragraph_pairs, &d.paragraph_pairs),
-        ] {
-            for (k, v) in own {
-                if let Some(n) = pairs.get_mut(k) {
-                    *n = n.saturating_sub(*v);
-                    if *n == 0 {
-                        pairs.remove(k);
-                    }
-                }
-            }
-        }
-    }
-
-    /// Bytes held, roughly.
-    pub fn heap_bytes(&self) -> usize {
-        self.info
-            .iter()
-            .map(|i| 2 * i.canonical.len() + 80)
-            .sum::<usize>()
-            + (self.sentence_pairs.capacity() + self.paragraph_pairs.capacity()) * 20
-    }
-}
-
-/// The year a document is dated, from a full date near its start ("Thứ hai, 08/08/2022",
-/// "ngày 14 tháng 12 năm 2021"): dates without a year take it (see
-/// [`crate::entities::DocMemory::with_year`]).
-pub fn document_year(text: &str) -> Option<i32> {
-    let head = match text.char_indices().nth(400) {
-        Some((i, _)) => &text[..i],
-        None => text,
-    };
-    let valid = |y: &str| {
-        y.len() == 4
-            && y.bytes().all(|b| b.is_ascii_digit())
-            && y.parse::<i32>().is_ok_and(|y| (1900..=2100).contains(&y))
-    };
-    // d/m/yyyy, d-m-yyyy, d.m.yyyy
-    for word in head.split(|c: char| c.is_whitespace() || c == ',' || c == '(' || c == ')') {
-        let parts: Vec<&str> = word.split(['/', '-', '.']).collect();
-        if let [d, m, y] = parts.as_slice() {
-            let small = |s: &str, max: u32| {
-                !s.is_empty()
-                    && s.len() <= 2
-                    && s.parse::<u32>().is_ok_and(|v| (1..=max).contains(&v))
-            };
-            if small(d, 31) && small(m, 12) && valid(y) {
-                return y.parse().ok();
-            }
-        }
-    }
-    // "… tháng 12 năm 2021"
-    let words: Vec<&str> = head.split_whitespace().collect();
-    for w in words.windows(4) {
-        if w[0] == "tháng" && w[2] == "năm" && valid(w[3].trim_end_matches([',', '.'])) {
-            return w[3].trim_end_matches([',', '.']).parse().ok();
-        }
-    }
-    None
-}
 
 // ---------------------------------------------------------------------------------------
 // The Entities view.
@@ -559,7 +234,7 @@ fn matching(c: &Corpus, q: &EntitiesQuery) -> Vec<EntityId> {
             .map(|&id| {
                 (
                     id,
-                    crate::concordance::sort_text(&t.info[id as usize].canonical),
+                    crate::text::concordance::sort_text(&t.info[id as usize].canonical),
                 )
             })
             .collect()
@@ -710,7 +385,7 @@ fn network(
     let links: Vec<(usize, usize, f64)> =
         edges.iter().map(|e| (e.a, e.b, e.weight as f64)).collect();
     let (w, h) = (640.0, 420.0);
-    let pos = crate::chart::force_layout(ids.len(), &links, w, h);
+    let pos = crate::protocol::chart::force_layout(ids.len(), &links, w, h);
     let top = ids
         .iter()
         .map(|&id| t.mentions[id as usize])
@@ -850,7 +525,7 @@ pub fn view(c: &Corpus, q: &EntitiesQuery, now: impl Fn() -> f64) -> EntitiesVie
         let lines = mention_lines(c, id)
             .skip(mp * PAGE)
             .take(PAGE)
-            .map(|(d, m)| crate::explore::context_line(d, m.start as usize, m.end as usize, 60))
+            .map(|(d, m)| crate::query::context_line(d, m.start as usize, m.end as usize, 60))
             .collect();
         let pairs = match q.unit {
             Unit::Sentence => &t.sentence_pairs,
@@ -997,7 +672,7 @@ pub fn mentions_table(c: &Corpus, id: EntityId) -> Table {
         header: header.iter().map(|s| (*s).to_owned()).collect(),
         rows: mention_lines(c, id)
             .map(|(d, m)| {
-                let l = crate::explore::context_line(d, m.start as usize, m.end as usize, 60);
+                let l = crate::query::context_line(d, m.start as usize, m.end as usize, 60);
                 vec![
                     Cell::Text(d.name.clone()),
                     Cell::Int(l.offset),
@@ -1207,11 +882,11 @@ mod tests {
     fn highlights_point_into_their_paragraph() {
         let c = corpus(&[A]);
         let d = &c.docs()[0];
-        let paras: Vec<(usize, usize)> = crate::segment::paragraphs(&d.text)
+        let paras: Vec<(usize, usize)> = crate::text::segment::paragraphs(&d.text)
             .enumerate()
             .map(|(i, (r, _))| (i, r.start))
             .collect();
-        let texts: Vec<&str> = crate::segment::paragraphs(&d.text)
+        let texts: Vec<&str> = crate::text::segment::paragraphs(&d.text)
             .map(|(_, p)| p)
             .collect();
         let h = highlights(&c, d, &paras);
@@ -1222,16 +897,5 @@ mod tests {
         assert!(got.contains(&("Nguyễn Phú Trọng", "PER")), "{got:?}");
         assert!(got.contains(&("Tổng Bí thư", "ROLE")), "{got:?}");
         assert!(h[2].iter().any(|x| x.canonical == "Hà Nội"));
-    }
-
-    #[test]
-    fn document_year_from_the_dateline() {
-        assert_eq!(document_year("Thứ hai, 08/08/2022\n\nNội dung"), Some(2022));
-        assert_eq!(
-            document_year("Hà Nội, ngày 14 tháng 12 năm 2021. Tin"),
-            Some(2021)
-        );
-        assert_eq!(document_year("Không có ngày tháng."), None);
-        assert_eq!(document_year("Tỷ số 3/4/5000"), None);
     }
 }

@@ -5,7 +5,7 @@
 //! Matching ignores case unless asked, and ignores accents if asked ("doi ngoai" finds "đối
 //! ngoại"). Hits are byte ranges into the canonical text, sortable by left or right context.
 
-use crate::token::{tokenize, Token};
+use crate::text::token::{tokenize, Token};
 use std::ops::Range;
 
 /// How to match.
@@ -37,7 +37,7 @@ pub struct Query {
 
 /// `c` without tone or vowel marks, lower case unless `keep_case`: "Ố" → "o", "đ" → "d".
 pub fn fold_char(c: char, keep_case: bool) -> char {
-    match crate::syllable::letter(c) {
+    match crate::text::syllable::letter(c) {
         Some(l) => {
             let base = match l.base {
                 'ă' | 'â' => 'a',
@@ -54,7 +54,7 @@ pub fn fold_char(c: char, keep_case: bool) -> char {
             }
         }
         None if keep_case => c,
-        None => crate::syllable::to_lower(c),
+        None => crate::text::syllable::to_lower(c),
     }
 }
 
@@ -62,7 +62,7 @@ fn prepare(s: &str, opts: Options) -> String {
     match (opts.ignore_accents, opts.case_sensitive) {
         (true, keep) => s.chars().map(|c| fold_char(c, keep)).collect(),
         (false, true) => s.to_owned(),
-        (false, false) => s.chars().map(crate::syllable::to_lower).collect(),
+        (false, false) => s.chars().map(crate::text::syllable::to_lower).collect(),
     }
 }
 
@@ -152,7 +152,7 @@ pub fn search(text: &str, query: &Query, width: usize) -> Vec<Hit> {
     let mut hits = Vec::new();
     let mut tokens: Vec<Token> = Vec::new();
     let n = query.parts.len();
-    for (range, para) in crate::segment::paragraphs(text) {
+    for (range, para) in crate::text::segment::paragraphs(text) {
         tokenize(para, &mut tokens);
         if tokens.len() < n {
             continue;
@@ -211,7 +211,7 @@ pub fn sort_key(h: &Hit, by_right: bool) -> (String, String) {
 pub fn sort_text(s: &str) -> (String, String) {
     (
         s.chars().map(|c| fold_char(c, false)).collect(),
-        s.chars().map(crate::syllable::to_lower).collect(),
+        s.chars().map(crate::text::syllable::to_lower).collect(),
     )
 }
 

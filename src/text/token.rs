@@ -6,7 +6,7 @@
 //! a punctuation mark. Each token is a byte range into the text it was given (canonical
 //! text: `normalize::Normalized::range_to_original` maps it to what the user wrote).
 
-use crate::syllable;
+use crate::text::syllable;
 use std::ops::Range;
 
 /// What a token is.
@@ -78,7 +78,7 @@ pub fn tokenize(text: &str, out: &mut Vec<Token>) {
     let b = text.as_bytes();
     // URLs and addresses are rare: look for them only when a sign of one is there.
     let protected = if b.contains(&b'@') || text.contains("://") || text.contains("www.") {
-        crate::normalize::protected_spans(text)
+        crate::text::normalize::protected_spans(text)
     } else {
         Vec::new()
     };

@@ -5,10 +5,12 @@
 //! receives the whole index. Refusals and warnings travel as data, not sentences, so the page
 //! words them in the user's language.
 
+pub mod chart;
+
 use crate::corpus::{AnalysisOptions, Corpus, DocId, Document, ParaFlag};
 use crate::ingest::{Refusal, Warning};
-use crate::normalize::{ChangeKind, Options as NormOptions};
-use crate::syllable::ToneStyle;
+use crate::text::normalize::{ChangeKind, Options as NormOptions};
+use crate::text::syllable::ToneStyle;
 use serde::{Deserialize, Serialize};
 
 /// A job's id, chosen by the page; progress, results and cancels refer to it.
@@ -90,16 +92,16 @@ pub enum Request {
         page: usize,
     },
     /// The Keywords view.
-    Keywords(crate::explore::KeywordsQuery),
+    Keywords(crate::query::KeywordsQuery),
     /// The Trends view of some words ("đối ngoại, ngoại giao").
     Trends {
         /// The words, separated by commas.
         terms: String,
     },
     /// The Concordance view.
-    Kwic(crate::explore::KwicQuery),
+    Kwic(crate::query::KwicQuery),
     /// The Collocates view.
-    Collocates(crate::explore::CollocatesQuery),
+    Collocates(crate::query::CollocatesQuery),
     /// A whole table as a file (answered by [`Response::Download`]).
     ExportTable {
         /// Which table.
@@ -113,7 +115,7 @@ pub enum Request {
         words: Option<Vec<String>>,
     },
     /// The Entities view.
-    Entities(crate::mentions::EntitiesQuery),
+    Entities(crate::query::entities::EntitiesQuery),
     /// Replace the user's entity entries ("PER Nguyễn Văn A", one a line; see
     /// [`crate::entities::Recognizer::with_user_entries`]); the corpus is analyzed again.
     SetEntityEntries {
@@ -126,19 +128,19 @@ pub enum Request {
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub enum TableRequest {
     /// The word list.
-    Keywords(crate::explore::KeywordsQuery),
+    Keywords(crate::query::KeywordsQuery),
     /// Trends of these words.
     Trends(String),
     /// Concordance lines.
-    Kwic(crate::explore::KwicQuery),
+    Kwic(crate::query::KwicQuery),
     /// Collocates.
-    Collocates(crate::explore::CollocatesQuery),
+    Collocates(crate::query::CollocatesQuery),
     /// The entity table.
-    Entities(crate::mentions::EntitiesQuery),
+    Entities(crate::query::entities::EntitiesQuery),
     /// Co-occurring entity pairs.
-    EntityPairs(crate::mentions::Unit),
+    EntityPairs(crate::query::entities::Unit),
     /// One entity's mentions in context.
-    EntityMentions(crate::mentions::EntityId),
+    EntityMentions(crate::corpus::mentions::EntityId),
 }
 
 /// A table file format.
@@ -156,17 +158,20 @@ pub fn table_file(
     t: &TableRequest,
     format: TableFormat,
 ) -> (String, &'static str, String) {
-    use crate::explore as x;
+    use crate::query as x;
     let (stem, table) = match t {
         TableRequest::Keywords(q) => ("soi-keywords", x::keywords_table(c, q)),
         TableRequest::Trends(terms) => ("soi-trends", x::trends_table(&x::trends(c, terms))),
         TableRequest::Kwic(q) => ("soi-concordance", x::kwic_table(c, q)),
         TableRequest::Collocates(q) => ("soi-collocates", x::collocates_table(c, q)),
-        TableRequest::Entities(q) => ("soi-entities", crate::mentions::entities_table(c, q)),
-        TableRequest::EntityPairs(u) => ("soi-entity-pairs", crate::mentions::pairs_table(c, *u)),
+        TableRequest::Entities(q) => ("soi-entities", crate::query::entities::entities_table(c, q)),
+        TableRequest::EntityPairs(u) => (
+            "soi-entity-pairs",
+            crate::query::entities::pairs_table(c, *u),
+        ),
         TableRequest::EntityMentions(id) => (
             "soi-entity-mentions",
-            crate::mentions::mentions_table(c, *id),
+            crate::query::entities::mentions_table(c, *id),
         ),
     };
     match format {
@@ -256,15 +261,15 @@ pub enum Response {
     /// The Normalization view.
     Normalization(NormView),
     /// The Keywords view.
-    Keywords(crate::explore::KeywordsView),
+    Keywords(crate::query::KeywordsView),
     /// The Trends view.
-    Trends(crate::explore::TrendsView),
+    Trends(crate::query::TrendsView),
     /// The Concordance view.
-    Kwic(crate::explore::KwicView),
+    Kwic(crate::query::KwicView),
     /// The Collocates view.
-    Collocates(crate::explore::CollocatesView),
+    Collocates(crate::query::CollocatesView),
     /// The Entities view.
-    Entities(Box<crate::mentions::EntitiesView>),
+    Entities(Box<crate::query::entities::EntitiesView>),
     /// The user's entity entries in force, and the lines that are not entries.
     EntityEntries {
         /// The lines, as typed.
@@ -622,7 +627,7 @@ pub struct ReaderPage {
     /// The words of each paragraph.
     pub words: Vec<Vec<WordView>>,
     /// The named entities of each paragraph.
-    pub entities: Vec<Vec<crate::mentions::Highlight>>,
+    pub entities: Vec<Vec<crate::query::entities::Highlight>>,
 }
 
 /// A word of a Reader paragraph.
@@ -666,7 +671,7 @@ pub mod views {
     pub fn corpus_view(c: &Corpus, n: usize) -> CorpusView {
         let o = c.overview(n);
         let mut docs: Vec<DocSummary> = c.docs().iter().map(doc_summary).collect();
-        for (d, words) in docs.iter_mut().zip(crate::explore::distinctive(c, 5)) {
+        for (d, words) in docs.iter_mut().zip(crate::query::distinctive(c, 5)) {
             d.distinctive = words;
         }
         CorpusView {
@@ -762,16 +767,18 @@ pub mod views {
         unknown.truncate(300);
         let mut flagged = Vec::new();
         for d in &docs {
-            let paras: Vec<&str> = crate::segment::paragraphs(&d.text)
+            let paras: Vec<&str> = crate::text::segment::paragraphs(&d.text)
                 .map(|(_, p)| p)
                 .collect();
             for &(i, flag, excluded) in d.flags.iter().take(500) {
                 let flag = match flag {
-                    ParaFlag::Own(crate::hygiene::Flag::Duplicate { .. }) => "duplicate".to_owned(),
-                    ParaFlag::Own(crate::hygiene::Flag::NearDuplicate { .. }) => {
+                    ParaFlag::Own(crate::text::hygiene::Flag::Duplicate { .. }) => {
+                        "duplicate".to_owned()
+                    }
+                    ParaFlag::Own(crate::text::hygiene::Flag::NearDuplicate { .. }) => {
                         "near_duplicate".to_owned()
                     }
-                    ParaFlag::Own(crate::hygiene::Flag::Boilerplate(b)) => b.id().to_owned(),
+                    ParaFlag::Own(crate::text::hygiene::Flag::Boilerplate(b)) => b.id().to_owned(),
                     ParaFlag::InOtherDocument(_) => "other_document".to_owned(),
                 };
                 flagged.push(FlagView {
@@ -841,7 +848,7 @@ pub mod views {
         dict: &crate::words::UserDict,
     ) -> Option<ReaderPage> {
         let d = c.doc(doc)?;
-        let paras: Vec<(usize, &str)> = crate::segment::paragraphs(&d.text)
+        let paras: Vec<(usize, &str)> = crate::text::segment::paragraphs(&d.text)
             .map(|(r, p)| (r.start, p))
             .collect();
         let pages = paras.len().div_ceil(READER_PAGE).max(1);
@@ -882,7 +889,7 @@ pub mod views {
             pages,
             paragraphs: shown.iter().map(|p| (*p).to_owned()).collect(),
             words,
-            entities: crate::mentions::highlights(c, d, &at),
+            entities: crate::query::entities::highlights(c, d, &at),
         })
     }
 }

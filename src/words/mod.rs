@@ -5,8 +5,10 @@
 //! overrule it for their own texts: join a phrase into one word ("Đại hội Đảng") or split a
 //! word back into syllables. The dictionary is applied after the model, so it always wins.
 
-use crate::segment;
-use crate::token::{tokenize, Token, TokenKind};
+pub mod stopwords;
+
+use crate::text::segment;
+use crate::text::token::{tokenize, Token, TokenKind};
 use crate::wordseg::Segmenter;
 use rustc_hash::FxHashSet;
 use std::ops::Range;
@@ -67,7 +69,7 @@ impl Entry {
 }
 
 fn lower(s: &str) -> String {
-    s.chars().map(crate::syllable::to_lower).collect()
+    s.chars().map(crate::text::syllable::to_lower).collect()
 }
 
 impl UserDict {
@@ -127,7 +129,7 @@ impl UserDict {
                     if k > 0 {
                         key.push(' ');
                     }
-                    key.extend(t.chars().map(crate::syllable::to_lower));
+                    key.extend(t.chars().map(crate::text::syllable::to_lower));
                 }
                 if self.split.contains(&key) {
                     boundary[s..e].iter_mut().for_each(|b| *b = true);
@@ -140,7 +142,7 @@ impl UserDict {
                 p.len() <= n - i
                     && p.iter()
                         .zip(&tokens[i..])
-                        .all(|(a, t)| t.chars().map(crate::syllable::to_lower).eq(a.chars()))
+                        .all(|(a, t)| t.chars().map(crate::text::syllable::to_lower).eq(a.chars()))
             });
             match hit {
                 Some(p) => {
