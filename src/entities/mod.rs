@@ -30,14 +30,13 @@ pub mod year;
 use crate::words::{words_into, Scratch, UserDict, Word};
 use crate::wordseg::Segmenter;
 use rustc_hash::FxHashMap;
-use serde::{Deserialize, Serialize};
 use std::ops::Range;
 use std::sync::OnceLock;
 
 pub use gazetteer::UserEntryError;
 
 /// What kind of entity a mention is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum EntityType {
     /// A person.
     Per,

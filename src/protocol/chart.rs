@@ -4,6 +4,8 @@
 //! Pure arithmetic, so the page's SVG charts are drawn from tested numbers; the page only
 //! turns these into elements.
 
+use crate::query::entities::{NetEdge, NetNode};
+
 /// A word placed in a cloud: its baseline centre and font size, in SVG user units.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Placed {
@@ -146,6 +148,25 @@ mod tests {
 /// force-directed layout (Fruchterman–Reingold) started from a circle, so it is the same
 /// for the same graph. Linked nodes pull together, all nodes push apart, and the strongest
 /// pulls are damped so one heavy pair does not collapse.
+/// The network's box on the page.
+pub const NETWORK_BOX: (f64, f64) = (640.0, 420.0);
+
+/// Place the network's nodes in [`NETWORK_BOX`] by a force-directed layout, sized by
+/// mentions (area proportional to the count, relative to the most named).
+pub fn place_network(nodes: &mut [NetNode], edges: &[NetEdge]) {
+    let links: Vec<(usize, usize, f64)> =
+        edges.iter().map(|e| (e.a, e.b, e.weight as f64)).collect();
+    let (w, h) = NETWORK_BOX;
+    let pos = force_layout(nodes.len(), &links, w, h);
+    let top = nodes.iter().map(|n| n.mentions).max().unwrap_or(1).max(1) as f64;
+    for (n, (x, y)) in nodes.iter_mut().zip(pos) {
+        n.x = x;
+        n.y = y;
+        n.r = 5.0 + 13.0 * (n.mentions as f64 / top).sqrt();
+    }
+}
+
+/// Force-directed positions of `n` nodes in a `w` × `h` box.
 pub fn force_layout(n: usize, edges: &[(usize, usize, f64)], w: f64, h: f64) -> Vec<(f64, f64)> {
     let (cx, cy) = (w / 2.0, h / 2.0);
     let margin = 40.0;

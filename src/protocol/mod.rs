@@ -6,9 +6,28 @@
 //! words them in the user's language.
 
 pub mod chart;
+pub mod cli;
+mod wire;
 
-use crate::corpus::{AnalysisOptions, Corpus, DocId, Document, ParaFlag};
+// The engine's types that travel on the wire, named here so that the UI and the page see
+// the engine only through the protocol (their serde is in `wire`).
+pub use crate::corpus::mentions::EntityId;
+pub use crate::corpus::DocId;
+pub use crate::entities::EntityType;
+pub use crate::ingest::Encoding;
+pub use crate::query::entities::{
+    EntColumn, EntitiesQuery, EntitiesView, EntityRow, Highlight, NetEdge, NetNode, PairUnit,
+    Selected, TimeBar, PAGE as ENTITY_PAGE,
+};
+pub use crate::query::{
+    CollColumn, CollocateRow, CollocatesQuery, CollocatesView, Dispersion, KeyColumn, KeywordRow,
+    KeywordsQuery, KeywordsView, KwicLine, KwicQuery, KwicSort, KwicView, TrendDoc, TrendTerms,
+    TrendsView, Unit, PAGE,
+};
+
+use crate::corpus::{AnalysisOptions, Corpus, Document, ParaFlag};
 use crate::ingest::{Refusal, Warning};
+use crate::query::table::{Cell, Table};
 use crate::text::normalize::{ChangeKind, Options as NormOptions};
 use crate::text::syllable::ToneStyle;
 use serde::{Deserialize, Serialize};
@@ -93,10 +112,10 @@ pub enum Request {
     },
     /// The Keywords view.
     Keywords(crate::query::KeywordsQuery),
-    /// The Trends view of some words ("đối ngoại, ngoại giao").
+    /// The Trends view of some words.
     Trends {
-        /// The words, separated by commas.
-        terms: String,
+        /// The words.
+        terms: crate::query::TrendTerms,
     },
     /// The Concordance view.
     Kwic(crate::query::KwicQuery),
@@ -130,7 +149,7 @@ pub enum TableRequest {
     /// The word list.
     Keywords(crate::query::KeywordsQuery),
     /// Trends of these words.
-    Trends(String),
+    Trends(crate::query::TrendTerms),
     /// Concordance lines.
     Kwic(crate::query::KwicQuery),
     /// Collocates.
@@ -138,7 +157,7 @@ pub enum TableRequest {
     /// The entity table.
     Entities(crate::query::entities::EntitiesQuery),
     /// Co-occurring entity pairs.
-    EntityPairs(crate::query::entities::Unit),
+    EntityPairs(crate::query::entities::PairUnit),
     /// One entity's mentions in context.
     EntityMentions(crate::corpus::mentions::EntityId),
 }
@@ -150,6 +169,32 @@ pub enum TableFormat {
     Csv,
     /// A JSON array of objects.
     Json,
+}
+
+/// A whole table as JSON: an array of objects keyed by the header (measures that are not
+/// finite, and cells that do not apply, are `null`).
+pub fn table_json(table: &Table) -> String {
+    let rows: Vec<serde_json::Map<String, serde_json::Value>> = table
+        .rows
+        .iter()
+        .map(|r| {
+            table
+                .header
+                .iter()
+                .zip(r)
+                .map(|(h, c)| {
+                    let v = match c {
+                        Cell::Text(s) => serde_json::Value::from(s.as_str()),
+                        Cell::Int(n) => serde_json::Value::from(*n),
+                        Cell::Num(v) if v.is_finite() => serde_json::Value::from(*v),
+                        Cell::Num(_) | Cell::None => serde_json::Value::Null,
+                    };
+                    (h.clone(), v)
+                })
+                .collect()
+        })
+        .collect();
+    serde_json::to_string_pretty(&rows).unwrap_or_else(|_| "[]".into())
 }
 
 /// The whole table `t` of `c` as a file: (name, MIME type, content).
@@ -181,7 +226,11 @@ pub fn table_file(
             "text/csv;charset=utf-8",
             format!("\u{FEFF}{}", table.csv()),
         ),
-        TableFormat::Json => (format!("{stem}.json"), "application/json", table.json()),
+        TableFormat::Json => (
+            format!("{stem}.json"),
+            "application/json",
+            table_json(&table),
+        ),
     }
 }
 
@@ -647,6 +696,17 @@ pub struct WordView {
 pub mod views {
     use super::*;
 
+    /// The Entities view of `q`, its network placed for the page (`now` times the query).
+    pub fn entities(
+        c: &Corpus,
+        q: &crate::query::entities::EntitiesQuery,
+        now: impl Fn() -> f64,
+    ) -> crate::query::entities::EntitiesView {
+        let mut v = crate::query::entities::view(c, q, now);
+        chart::place_network(&mut v.nodes, &v.edges);
+        v
+    }
+
     /// The document-list line of `d`.
     pub fn doc_summary(d: &Document) -> DocSummary {
         DocSummary {
@@ -719,7 +779,7 @@ pub mod views {
             for u in &d.normalization.unknown {
                 let e = unknown
                     .entry(&u.token)
-                    .or_insert_with(|| (format!("{:?}", u.kind).to_lowercase(), 0));
+                    .or_insert_with(|| (u.kind.id().to_owned(), 0));
                 e.1 += u.count;
             }
         }

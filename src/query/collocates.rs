@@ -8,11 +8,9 @@ use crate::query::table::{header, Cell, Table};
 use crate::query::trends::word_key;
 use crate::query::PAGE;
 use rustc_hash::FxHashMap;
-use serde::{Deserialize, Serialize};
 
 /// A collocates request.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CollocatesQuery {
     /// The node word.
     pub word: String,
@@ -45,7 +43,7 @@ impl Default for CollocatesQuery {
 }
 
 /// A column of the collocates table (always sorted largest first, except the term).
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum CollColumn {
     /// The collocate, alphabetically.
     Term,
@@ -63,7 +61,7 @@ pub enum CollColumn {
 }
 
 /// One collocate.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CollocateRow {
     /// The collocate.
     pub term: String,
@@ -82,7 +80,7 @@ pub struct CollocateRow {
 }
 
 /// The Collocates view.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CollocatesView {
     /// The request answered.
     pub query: CollocatesQuery,

@@ -8,7 +8,6 @@ use crate::corpus::{Corpus, Document};
 use crate::entities::EntityType;
 use crate::query::{fold, Cell, KwicLine, Table};
 use rustc_hash::FxHashMap;
-use serde::{Deserialize, Serialize};
 
 /// Rows per page of the entity table and of the mention list.
 pub const PAGE: usize = 50;
@@ -17,8 +16,8 @@ pub const PAGE: usize = 50;
 // The Entities view.
 
 /// How the network counts co-occurrence.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub enum Unit {
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum PairUnit {
     /// Named in the same sentence.
     #[default]
     Sentence,
@@ -27,7 +26,7 @@ pub enum Unit {
 }
 
 /// A column the entity table sorts by.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum EntColumn {
     /// The canonical name (Vietnamese order).
     Name,
@@ -41,7 +40,7 @@ pub enum EntColumn {
 }
 
 /// The Entities view's request.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct EntitiesQuery {
     /// One type (its id, "PER"…), or empty for the names: PER, ORG, LOC, DATE, EVENT,
     /// ACRONYM.
@@ -55,7 +54,7 @@ pub struct EntitiesQuery {
     /// Table page, from 0.
     pub page: usize,
     /// Network unit.
-    pub unit: Unit,
+    pub unit: PairUnit,
     /// The entity whose mentions are shown.
     pub selected: Option<EntityId>,
     /// Page of its mentions.
@@ -70,7 +69,7 @@ impl Default for EntitiesQuery {
             sort: EntColumn::Mentions,
             ascending: false,
             page: 0,
-            unit: Unit::Sentence,
+            unit: PairUnit::Sentence,
             selected: None,
             mentions_page: 0,
         }
@@ -78,7 +77,7 @@ impl Default for EntitiesQuery {
 }
 
 /// One row of the entity table.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct EntityRow {
     /// Its id (to select it).
     pub id: EntityId,
@@ -101,8 +100,10 @@ pub struct EntityRow {
     pub inferred: u64,
 }
 
-/// A node of the co-occurrence network, placed.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// A node of the co-occurrence network. The query picks the nodes and edges; where they go
+/// on the page is drawing, done on the wire side (`protocol::chart::place_network`), which
+/// fills `x`, `y` and `r`.
+#[derive(Debug, Clone, PartialEq)]
 pub struct NetNode {
     /// The entity.
     pub id: EntityId,
@@ -112,7 +113,7 @@ pub struct NetNode {
     pub label: String,
     /// Mentions.
     pub mentions: u64,
-    /// Centre, in a 640 × 420 box.
+    /// Centre (0 until placed).
     pub x: f64,
     /// Centre.
     pub y: f64,
@@ -121,7 +122,7 @@ pub struct NetNode {
 }
 
 /// An edge of the network: two node indices and how many units name both.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct NetEdge {
     /// Node index.
     pub a: usize,
@@ -132,7 +133,7 @@ pub struct NetEdge {
 }
 
 /// A bar of the date timeline.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TimeBar {
     /// "2022" or "2022-09".
     pub period: String,
@@ -143,7 +144,7 @@ pub struct TimeBar {
 }
 
 /// The mentions of the selected entity.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Selected {
     /// The row of the entity.
     pub row: EntityRow,
@@ -156,7 +157,7 @@ pub struct Selected {
 }
 
 /// The Entities view.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct EntitiesView {
     /// The request answered.
     pub query: EntitiesQuery,
@@ -331,14 +332,14 @@ fn rows(c: &Corpus, ids: &[EntityId], max_variants: usize) -> Vec<EntityRow> {
 /// the pairs between them, laid out.
 fn network(
     c: &Corpus,
-    unit: Unit,
+    unit: PairUnit,
     selected: Option<EntityId>,
     n: usize,
 ) -> (Vec<NetNode>, Vec<NetEdge>) {
     let t = c.entities();
     let pairs = match unit {
-        Unit::Sentence => &t.sentence_pairs,
-        Unit::Paragraph => &t.paragraph_pairs,
+        PairUnit::Sentence => &t.sentence_pairs,
+        PairUnit::Paragraph => &t.paragraph_pairs,
     };
     let mut ids: Vec<EntityId> = match selected.filter(|&s| networked(t.kind(s))) {
         Some(s) => {
@@ -382,20 +383,9 @@ fn network(
         .filter(|e| e.weight > 0)
         .collect();
     edges.sort_by_key(|e| (e.a, e.b));
-    let links: Vec<(usize, usize, f64)> =
-        edges.iter().map(|e| (e.a, e.b, e.weight as f64)).collect();
-    let (w, h) = (640.0, 420.0);
-    let pos = crate::protocol::chart::force_layout(ids.len(), &links, w, h);
-    let top = ids
-        .iter()
-        .map(|&id| t.mentions[id as usize])
-        .max()
-        .unwrap_or(1)
-        .max(1) as f64;
     let nodes = ids
         .iter()
-        .zip(pos)
-        .map(|(&id, (x, y))| {
+        .map(|&id| {
             let info = &t.info[id as usize];
             let m = t.mentions[id as usize];
             NetNode {
@@ -403,9 +393,9 @@ fn network(
                 kind: info.kind.id().to_owned(),
                 label: info.canonical.clone(),
                 mentions: m,
-                x,
-                y,
-                r: 5.0 + 13.0 * (m as f64 / top).sqrt(),
+                x: 0.0,
+                y: 0.0,
+                r: 0.0,
             }
         })
         .collect();
@@ -528,8 +518,8 @@ pub fn view(c: &Corpus, q: &EntitiesQuery, now: impl Fn() -> f64) -> EntitiesVie
             .map(|(d, m)| crate::query::context_line(d, m.start as usize, m.end as usize, 60))
             .collect();
         let pairs = match q.unit {
-            Unit::Sentence => &t.sentence_pairs,
-            Unit::Paragraph => &t.paragraph_pairs,
+            PairUnit::Sentence => &t.sentence_pairs,
+            PairUnit::Paragraph => &t.paragraph_pairs,
         };
         let mut with: Vec<(EntityId, u64)> = pairs
             .iter()
@@ -625,11 +615,11 @@ pub fn entities_table(c: &Corpus, q: &EntitiesQuery) -> Table {
 }
 
 /// Every co-occurring pair (by `unit`), most frequent first.
-pub fn pairs_table(c: &Corpus, unit: Unit) -> Table {
+pub fn pairs_table(c: &Corpus, unit: PairUnit) -> Table {
     let t = c.entities();
     let pairs = match unit {
-        Unit::Sentence => &t.sentence_pairs,
-        Unit::Paragraph => &t.paragraph_pairs,
+        PairUnit::Sentence => &t.sentence_pairs,
+        PairUnit::Paragraph => &t.paragraph_pairs,
     };
     let mut v: Vec<(&EntityInfo, &EntityInfo, u64)> = pairs
         .iter()
@@ -642,8 +632,8 @@ pub fn pairs_table(c: &Corpus, unit: Unit) -> Table {
             .then_with(|| x.1.canonical.cmp(&y.1.canonical))
     });
     let unit = match unit {
-        Unit::Sentence => "sentences",
-        Unit::Paragraph => "paragraphs",
+        PairUnit::Sentence => "sentences",
+        PairUnit::Paragraph => "paragraphs",
     };
     Table {
         header: ["type_a", "entity_a", "type_b", "entity_b", unit]
@@ -686,7 +676,7 @@ pub fn mentions_table(c: &Corpus, id: EntityId) -> Table {
 }
 
 /// A mention as the Reader highlights it: byte range in its paragraph, type, name.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Highlight {
     /// Start, bytes into the paragraph.
     pub start: u32,
@@ -872,7 +862,7 @@ mod tests {
         );
         let t = entities_table(&c, &EntitiesQuery::default());
         assert_eq!(t.rows.len(), v.total);
-        let p = pairs_table(&c, Unit::Sentence);
+        let p = pairs_table(&c, PairUnit::Sentence);
         assert!(p.rows.iter().all(|r| matches!(r[4], Cell::Int(n) if n > 0)));
         let id = row(&v, "Hà Nội").id;
         assert_eq!(mentions_table(&c, id).rows.len(), 2);

@@ -8,10 +8,9 @@ use crate::query::measures::{log_likelihood, log_ratio, p_value, tf_idf};
 use crate::query::table::{header, Cell, Table};
 use crate::query::PAGE;
 use rustc_hash::{FxHashMap, FxHashSet};
-use serde::{Deserialize, Serialize};
 
 /// What a word list counts.
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Unit {
     /// Words (after segmentation).
     #[default]
@@ -23,7 +22,7 @@ pub enum Unit {
 }
 
 /// A column of the word list.
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum KeyColumn {
     /// The term, alphabetically.
     Term,
@@ -43,8 +42,7 @@ pub enum KeyColumn {
 }
 
 /// A word-list request.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct KeywordsQuery {
     /// The documents to describe; empty: the whole corpus. With some documents, keyness
     /// compares them against the rest.
@@ -66,7 +64,7 @@ pub struct KeywordsQuery {
 }
 
 /// One row of the word list.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct KeywordRow {
     /// The term (syllables separated by spaces).
     pub term: String,
@@ -91,7 +89,7 @@ pub struct KeywordRow {
 }
 
 /// The Keywords view.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct KeywordsView {
     /// The request answered.
     pub query: KeywordsQuery,

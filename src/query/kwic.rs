@@ -9,10 +9,9 @@ use crate::query::table::{header, Cell, Table};
 use crate::query::PAGE;
 use crate::text::concordance::Query;
 use rustc_hash::FxHashMap;
-use serde::{Deserialize, Serialize};
 
 /// How concordance lines are ordered.
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum KwicSort {
     /// Document and position.
     #[default]
@@ -24,8 +23,7 @@ pub enum KwicSort {
 }
 
 /// A concordance request.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct KwicQuery {
     /// A word, a phrase, or syllable patterns with `*`.
     pub query: String,
@@ -42,7 +40,7 @@ pub struct KwicQuery {
 }
 
 /// A concordance line.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct KwicLine {
     /// The document.
     pub doc: DocId,
@@ -63,7 +61,7 @@ pub struct KwicLine {
 }
 
 /// Where the hits fall in one document.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Dispersion {
     /// The document.
     pub doc: DocId,
@@ -79,7 +77,7 @@ pub struct Dispersion {
 }
 
 /// The Concordance view.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct KwicView {
     /// The request answered.
     pub query: KwicQuery,

@@ -189,33 +189,6 @@ pub fn collocation(observed: f64, f_node: f64, f_coll: f64, span: f64, n: f64) -
     }
 }
 
-/// Co-occurrence counts of every word within `left` words before and `right` words after
-/// each occurrence of `node`, over `sentences` (sequences of word ids; windows do not cross
-/// them).
-pub fn cooccurrences<'a>(
-    sentences: impl IntoIterator<Item = &'a [TermId]>,
-    node: TermId,
-    left: usize,
-    right: usize,
-) -> FxHashMap<TermId, u64> {
-    let mut out: FxHashMap<TermId, u64> = FxHashMap::default();
-    for s in sentences {
-        for (i, &w) in s.iter().enumerate() {
-            if w != node {
-                continue;
-            }
-            let from = i.saturating_sub(left);
-            let to = (i + right + 1).min(s.len());
-            for (j, &c) in s[from..to].iter().enumerate() {
-                if from + j != i {
-                    *out.entry(c).or_insert(0) += 1;
-                }
-            }
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -320,21 +293,6 @@ mod tests {
         assert!(close(a.t_score, 2.687006, 1e-6));
         assert!(close(a.log_dice, 11.870717, 1e-6));
         assert_eq!(collocation(0.0, 20.0, 50.0, 4.0, 10_000.0).t_score, 0.0);
-    }
-
-    #[test]
-    fn cooccurrence_windows_stay_in_sentences() {
-        // Node 1; windows of one word each side.
-        let s1: &[TermId] = &[5, 1, 6, 7, 1];
-        let s2: &[TermId] = &[1, 5];
-        let c = cooccurrences([s1, s2], 1, 1, 1);
-        assert_eq!(c.get(&5), Some(&2));
-        assert_eq!(c.get(&6), Some(&1));
-        assert_eq!(c.get(&7), Some(&1));
-        assert_eq!(c.len(), 3, "no window crosses from s1 into s2");
-        // Wider windows take in more, never the node itself at its own place.
-        let c = cooccurrences([s1], 1, 2, 2);
-        assert_eq!(c.get(&1), None, "two nodes 3 apart are not within 2");
     }
 
     #[test]

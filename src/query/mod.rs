@@ -144,7 +144,7 @@ mod tests {
     #[test]
     fn trends_per_document() {
         let c = corpus(&[A, B]);
-        let t = trends(&c, "Đối ngoại, ngoại_giao, không có");
+        let t = trends(&c, &TrendTerms::parse("Đối ngoại, ngoại_giao, không có"));
         assert_eq!(t.terms, ["đối ngoại", "ngoại giao", "không có"]);
         assert_eq!(t.docs[0].counts, [2, 0, 0]);
         assert_eq!(t.docs[1].counts, [1, 2, 0]);
@@ -278,9 +278,5 @@ mod tests {
             t.csv(),
             "term,n,x\r\n\"a, \"\"b\"\"\",3,0.5\r\n'=cmd(),1,\r\n-1.5,0,-inf\r\n"
         );
-        let j: serde_json::Value = serde_json::from_str(&t.json()).unwrap();
-        assert_eq!(j[0]["term"], "a, \"b\"");
-        assert_eq!(j[0]["n"], 3);
-        assert!(j[2]["x"].is_null());
     }
 }

@@ -84,30 +84,6 @@ impl Table {
         }
         out
     }
-
-    /// JSON: an array of objects keyed by the header.
-    pub fn json(&self) -> String {
-        let rows: Vec<serde_json::Map<String, serde_json::Value>> = self
-            .rows
-            .iter()
-            .map(|r| {
-                self.header
-                    .iter()
-                    .zip(r)
-                    .map(|(h, c)| {
-                        let v = match c {
-                            Cell::Text(s) => serde_json::Value::from(s.as_str()),
-                            Cell::Int(n) => serde_json::Value::from(*n),
-                            Cell::Num(v) if v.is_finite() => serde_json::Value::from(*v),
-                            Cell::Num(_) | Cell::None => serde_json::Value::Null,
-                        };
-                        (h.clone(), v)
-                    })
-                    .collect()
-            })
-            .collect();
-        serde_json::to_string_pretty(&rows).unwrap_or_else(|_| "[]".into())
-    }
 }
 
 pub(crate) fn header(names: &[&str]) -> Vec<String> {

@@ -3,10 +3,9 @@
 use crate::corpus::counts::TermId;
 use crate::corpus::{Corpus, DocId};
 use crate::query::table::{header, Cell, Table};
-use serde::{Deserialize, Serialize};
 
 /// Relative frequency of some words in each document.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TrendsView {
     /// The words asked for, as looked up (lower case, single spaces).
     pub terms: Vec<String>,
@@ -15,7 +14,7 @@ pub struct TrendsView {
 }
 
 /// One document's point of each series.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TrendDoc {
     /// The document.
     pub doc: DocId,
@@ -29,16 +28,28 @@ pub struct TrendDoc {
     pub per_10k: Vec<f64>,
 }
 
-/// Split a user's list ("đối ngoại, ngoại giao") into lookup keys.
-pub fn terms_of(input: &str) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
-    for part in input.split([',', ';', '\n']) {
-        let key = word_key(part);
-        if !key.is_empty() && !out.contains(&key) {
-            out.push(key);
+/// The words a Trends view follows: lookup keys, each once, at most [`TrendTerms::MAX`].
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct TrendTerms {
+    /// Lower case, syllables separated by single spaces, in the order typed.
+    pub words: Vec<String>,
+}
+
+impl TrendTerms {
+    /// Lines a chart can tell apart.
+    pub const MAX: usize = 8;
+
+    /// A user's list ("đối ngoại, ngoại giao"; commas, semicolons or lines between words).
+    pub fn parse(input: &str) -> TrendTerms {
+        let mut words: Vec<String> = Vec::new();
+        for part in input.split([',', ';', '\n']) {
+            let key = word_key(part);
+            if !key.is_empty() && !words.contains(&key) && words.len() < Self::MAX {
+                words.push(key);
+            }
         }
+        TrendTerms { words }
     }
-    out
 }
 
 /// A word as the index keys it: lower case, syllables separated by single spaces ('_'
@@ -53,10 +64,9 @@ pub fn word_key(s: &str) -> String {
         .collect()
 }
 
-/// The Trends view for up to eight words.
-pub fn trends(c: &Corpus, input: &str) -> TrendsView {
-    let mut terms = terms_of(input);
-    terms.truncate(8);
+/// The Trends view of `terms`.
+pub fn trends(c: &Corpus, terms: &TrendTerms) -> TrendsView {
+    let terms = terms.words.clone();
     let ids: Vec<Option<TermId>> = terms.iter().map(|t| c.term_id(t)).collect();
     let docs = c
         .docs()

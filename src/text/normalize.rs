@@ -126,6 +126,17 @@ pub enum UnknownKind {
     Malformed,
 }
 
+impl UnknownKind {
+    /// Its name in reports ("acronym", "foreign", "malformed").
+    pub fn id(self) -> &'static str {
+        match self {
+            UnknownKind::Acronym => "acronym",
+            UnknownKind::Foreign => "foreign",
+            UnknownKind::Malformed => "malformed",
+        }
+    }
+}
+
 /// A token that failed the syllable check, with how often it occurs.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Unknown {

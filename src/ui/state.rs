@@ -3,15 +3,15 @@
 //! Components only dispatch actions and render; everything the page remembers changes here,
 //! where it is tested natively without a browser.
 
-use crate::corpus::DocId;
+use crate::protocol::DocId;
 use crate::protocol::{
     AnalysisSettings, CorpusView, DocWarning, JobId, NormView, ReaderPage, RefuseReason, Response,
     SaveFailure,
 };
-use crate::query::entities::{EntitiesQuery, EntitiesView};
-use crate::query::{
+use crate::protocol::{
     CollocatesQuery, CollocatesView, KeywordsQuery, KeywordsView, KwicQuery, KwicView, TrendsView,
 };
+use crate::protocol::{EntitiesQuery, EntitiesView};
 use crate::ui::i18n::Lang;
 use std::collections::BTreeMap;
 
@@ -428,9 +428,7 @@ impl State {
                 }
             }
             Response::Trends(v) => {
-                let mut asked = crate::query::terms_of(&self.trend_terms);
-                asked.truncate(8);
-                if v.terms == asked {
+                if v.terms == crate::protocol::TrendTerms::parse(&self.trend_terms).words {
                     self.trends = Some(v);
                 }
             }
@@ -744,7 +742,7 @@ mod explore_tests {
     #[test]
     fn a_new_corpus_makes_every_view_stale() {
         let mut s = with_top();
-        s.keywords = Some(crate::query::KeywordsView {
+        s.keywords = Some(crate::protocol::KeywordsView {
             query: KeywordsQuery::default(),
             tokens: 0,
             total: 0,
@@ -811,7 +809,7 @@ mod explore_tests {
         );
         let view = |q: EntitiesQuery| {
             let c = crate::corpus::Corpus::new();
-            Box::new(crate::query::entities::view(&c, &q, || 0.0))
+            Box::new(crate::protocol::views::entities(&c, &q, || 0.0))
         };
         let asked = s.ent_query.clone();
         // A late answer to an older request is dropped.

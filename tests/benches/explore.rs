@@ -148,7 +148,10 @@ fn main() {
     row(
         "trends: 3 words",
         time(rounds, || {
-            query::trends(&corpus, "việt nam, hà nội, thị trường")
+            query::trends(
+                &corpus,
+                &query::TrendTerms::parse("việt nam, hà nội, thị trường"),
+            )
         }),
     );
     for (what, q) in [

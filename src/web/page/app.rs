@@ -278,7 +278,7 @@ fn App() -> Html {
                 Some(Request::Keywords(state.kw_query.clone()))
             }
             Tab::Trends if state.trends.is_none() => Some(Request::Trends {
-                terms: state.trend_terms.clone(),
+                terms: crate::protocol::TrendTerms::parse(&state.trend_terms),
             }),
             Tab::Concordance if state.kwic.is_none() => {
                 Some(Request::Kwic(state.kwic_query.clone()))
@@ -838,7 +838,7 @@ fn paragraph_words(
     lang: Lang,
     para: &str,
     words: &[crate::protocol::WordView],
-    ents: &[crate::query::entities::Highlight],
+    ents: &[crate::protocol::Highlight],
     mark: Option<std::ops::Range<usize>>,
 ) -> Html {
     // Pieces of the paragraph: (range, word index), cut at word and entity boundaries.
@@ -1046,7 +1046,7 @@ fn NormalizationView(p: &WithState) -> Html {
                                     <td>
                                         <select class="encoding-override" aria-label={lang.t(Key::DecodeAs)} {onchange}>
                                             <option value="" selected={!e.overridden}>{lang.t(Key::Detect)}</option>
-                                            { for crate::ingest::Encoding::ALL.iter().map(|enc| html! {
+                                            { for crate::protocol::Encoding::ALL.iter().map(|enc| html! {
                                                 <option value={enc.label()} selected={e.overridden && e.encoding == enc.label()}>{enc.label()}</option>
                                             }) }
                                         </select>

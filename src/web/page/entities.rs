@@ -8,8 +8,8 @@ use super::bridge::Handle;
 use super::widgets::{
     chart_buttons, export_buttons, kwic_rows, pager, sort_header, use_synced_input, ViewProps, FONT,
 };
+use crate::protocol::{EntColumn, EntitiesQuery, NetEdge, NetNode, PairUnit, TimeBar};
 use crate::protocol::{Request, TableRequest};
-use crate::query::entities::{EntColumn, EntitiesQuery, NetEdge, NetNode, TimeBar, Unit};
 use crate::ui::i18n::{Key, Lang};
 use crate::ui::state::{Action, Tab};
 use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
@@ -192,9 +192,9 @@ pub fn EntitiesView(p: &ViewProps) -> Html {
         Callback::from(move |e: Event| {
             let sel: HtmlSelectElement = e.target_unchecked_into();
             let unit = if sel.value() == "paragraph" {
-                Unit::Paragraph
+                PairUnit::Paragraph
             } else {
-                Unit::Sentence
+                PairUnit::Sentence
             };
             set(EntitiesQuery { unit, ..q.clone() })
         })
@@ -245,8 +245,8 @@ pub fn EntitiesView(p: &ViewProps) -> Html {
                         {lang.t(Key::Network)}
                         <label class="check">{lang.t(Key::CountedBy)}
                             <select id="ent-unit" onchange={on_unit}>
-                                <option value="sentence" selected={q.unit == Unit::Sentence}>{lang.t(Key::UnitSentence)}</option>
-                                <option value="paragraph" selected={q.unit == Unit::Paragraph}>{lang.t(Key::UnitParagraph)}</option>
+                                <option value="sentence" selected={q.unit == PairUnit::Sentence}>{lang.t(Key::UnitSentence)}</option>
+                                <option value="paragraph" selected={q.unit == PairUnit::Paragraph}>{lang.t(Key::UnitParagraph)}</option>
                             </select>
                         </label>
                         {chart_buttons(lang, "network-svg", "soi-network")}
@@ -271,7 +271,7 @@ pub fn EntitiesView(p: &ViewProps) -> Html {
 fn selected_panel(
     lang: Lang,
     p: &ViewProps,
-    sel: &crate::query::entities::Selected,
+    sel: &crate::protocol::Selected,
     q: &EntitiesQuery,
     clear: Callback<MouseEvent>,
 ) -> Html {

@@ -6,10 +6,10 @@
 
 use super::widgets::*;
 use crate::protocol::chart;
-use crate::protocol::{Request, TableRequest};
-use crate::query::{
+use crate::protocol::{
     CollColumn, CollocatesQuery, KeyColumn, KeywordsQuery, KwicQuery, KwicSort, Unit,
 };
+use crate::protocol::{Request, TableRequest};
 use crate::ui::i18n::{Key, Lang};
 use crate::ui::state::{Action, Tab};
 use web_sys::{HtmlInputElement, HtmlSelectElement};
@@ -216,7 +216,7 @@ pub fn KeywordsView(p: &ViewProps) -> Html {
     let scoped = v.rows.first().is_some_and(|r| r.g2.is_some());
     let one_doc = v.rows.first().is_some_and(|r| r.tf_idf.is_some());
     // The bar chart follows the table: its first twenty rows by the sorted measure.
-    let measure = |r: &crate::query::KeywordRow| -> f64 {
+    let measure = |r: &crate::protocol::KeywordRow| -> f64 {
         match q.sort {
             KeyColumn::G2 => r.g2.unwrap_or(0.0),
             KeyColumn::LogRatio => r.log_ratio.unwrap_or(0.0),
@@ -285,7 +285,7 @@ pub fn KeywordsView(p: &ViewProps) -> Html {
                 <tbody>
                     { for v.rows.iter().enumerate().map(|(i, r)| html! {
                         <tr class={classes!(r.log_ratio.is_some_and(|x| x < 0.0).then_some("negative"))}>
-                            <td class="num">{v.query.page * crate::query::PAGE + i + 1}</td>
+                            <td class="num">{v.query.page * crate::protocol::PAGE + i + 1}</td>
                             <td class="term">{r.term.clone()}</td>
                             <td class="num">{lang.num(r.frequency)}</td>
                             <td class="num">{lang.dec(r.per_million, 1)}</td>
@@ -429,7 +429,7 @@ pub fn TrendsView(p: &ViewProps) -> Html {
             </figure>
             <div class="table-head">
                 <span></span>
-                {export_buttons(lang, &p.handle, TableRequest::Trends(s.trend_terms.clone()), "trend-export")}
+                {export_buttons(lang, &p.handle, TableRequest::Trends(crate::protocol::TrendTerms::parse(&s.trend_terms)), "trend-export")}
             </div>
             <div class="table-wrap">
             <table class="data" id="trend-table">
@@ -455,7 +455,7 @@ pub fn TrendsView(p: &ViewProps) -> Html {
     }
 }
 
-fn trend_chart(lang: Lang, v: &crate::query::TrendsView, bars: bool) -> Html {
+fn trend_chart(lang: Lang, v: &crate::protocol::TrendsView, bars: bool) -> Html {
     const W: f64 = 720.0;
     const H: f64 = 320.0;
     let (left, right, top, bottom) = (56.0, 16.0, 16.0, 70.0);
@@ -492,7 +492,7 @@ fn trend_chart(lang: Lang, v: &crate::query::TrendsView, bars: bool) -> Html {
             }) }
             { for v.terms.iter().enumerate().map(|(k, term)| {
                 let color = PALETTE[k % PALETTE.len()];
-                let pts: Vec<(f64, f64, &crate::query::TrendDoc)> = v.docs.iter().enumerate()
+                let pts: Vec<(f64, f64, &crate::protocol::TrendDoc)> = v.docs.iter().enumerate()
                     .map(|(i, d)| (cx(i), y(d.per_10k.get(k).copied().unwrap_or(0.0)), d)).collect();
                 let path = pts.iter().map(|(x, y, _)| format!("{x:.1},{y:.1}")).collect::<Vec<_>>().join(" ");
                 let bw = (band * 0.8 / series as f64).min(40.0);
@@ -646,7 +646,7 @@ pub fn ConcordanceView(p: &ViewProps) -> Html {
     }
 }
 
-fn dispersion_plot(lang: Lang, rows: &[crate::query::Dispersion]) -> Html {
+fn dispersion_plot(lang: Lang, rows: &[crate::protocol::Dispersion]) -> Html {
     const W: f64 = 720.0;
     let (label_w, right) = (180.0, 110.0);
     let row = 26.0;
@@ -802,7 +802,7 @@ pub fn CollocatesView(p: &ViewProps) -> Html {
                     <tbody>
                         { for v.rows.iter().enumerate().map(|(i, r)| html! {
                             <tr>
-                                <td class="num">{v.query.page * crate::query::PAGE + i + 1}</td>
+                                <td class="num">{v.query.page * crate::protocol::PAGE + i + 1}</td>
                                 <td class="term">{r.term.clone()}</td>
                                 <td class="num">{lang.num(r.observed)}</td>
                                 <td class="num">{lang.dec(r.expected, 3)}</td>

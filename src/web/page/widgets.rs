@@ -298,7 +298,7 @@ pub(crate) fn short(name: &str, n: usize) -> String {
 /// context, the match as a button that opens the Reader there, right context.
 pub(crate) fn kwic_rows(
     lang: Lang,
-    lines: &[crate::query::KwicLine],
+    lines: &[crate::protocol::KwicLine],
     docs: &[crate::protocol::DocSummary],
     dispatch: &Callback<Action>,
 ) -> Html {

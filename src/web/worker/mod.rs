@@ -518,7 +518,7 @@ fn on_message(worker: &Shared, e: MessageEvent) {
         Request::Entities(q) => {
             let w = worker.borrow();
             let scope = w.scope.clone();
-            let v = crate::query::entities::view(&w.corpus, &q, || now(&scope));
+            let v = crate::protocol::views::entities(&w.corpus, &q, || now(&scope));
             post(&w.scope, &Response::Entities(Box::new(v)));
         }
         Request::SetEntityEntries { lines } => {
