@@ -6,9 +6,8 @@
 pub mod train_segmenter;
 
 use crate::corpus::Corpus;
-use crate::protocol::{views, CorpusView, RefuseReason};
-use rustc_hash::FxHashMap;
-use serde::Serialize;
+use crate::protocol::cli::{DocOut, EntityOut, LineOut, RefusedFile, StatsOutput};
+use crate::protocol::{views, RefuseReason};
 use std::ffi::OsString;
 use std::io::{Read, Write};
 use std::process::ExitCode;
@@ -102,17 +101,50 @@ EXIT CODES:
     2  wrong usage
 ";
 
-#[derive(Serialize)]
-struct StatsOutput {
-    #[serde(flatten)]
-    corpus: CorpusView,
-    refused: Vec<RefusedFile>,
+/// Why a command could not run: wrong usage (exit code 2). Problems with one input are
+/// not errors: they are reported on stderr and the command goes on (exit code 1).
+#[derive(Debug)]
+pub enum CliError {
+    /// A flag or value lexopt could not take.
+    Args(lexopt::Error),
+    /// Arguments that do not make a command.
+    Usage(String),
 }
 
-#[derive(Serialize)]
-struct RefusedFile {
-    name: String,
-    reason: RefuseReason,
+impl std::fmt::Display for CliError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            CliError::Args(e) => write!(f, "{e}"),
+            CliError::Usage(m) => f.write_str(m),
+        }
+    }
+}
+
+impl std::error::Error for CliError {}
+
+impl From<lexopt::Error> for CliError {
+    fn from(e: lexopt::Error) -> Self {
+        CliError::Args(e)
+    }
+}
+
+impl From<&str> for CliError {
+    fn from(m: &str) -> Self {
+        CliError::Usage(m.to_owned())
+    }
+}
+
+impl From<String> for CliError {
+    fn from(m: String) -> Self {
+        CliError::Usage(m)
+    }
+}
+
+impl CliError {
+    /// The exit code for it.
+    pub fn exit_code(&self) -> ExitCode {
+        ExitCode::from(2)
+    }
 }
 
 /// Run the CLI with the process's arguments.
@@ -130,9 +162,9 @@ pub fn main() -> ExitCode {
 pub fn run(args: Vec<OsString>, out: &mut dyn Write, err: &mut dyn Write) -> ExitCode {
     match dispatch(args, out, err) {
         Ok(code) => code,
-        Err(msg) => {
-            let _ = writeln!(err, "soi: {msg}\nTry 'soi --help'.");
-            ExitCode::from(2)
+        Err(e) => {
+            let _ = writeln!(err, "soi: {e}\nTry 'soi --help'.");
+            e.exit_code()
         }
     }
 }
@@ -141,10 +173,10 @@ fn dispatch(
     args: Vec<OsString>,
     out: &mut dyn Write,
     err: &mut dyn Write,
-) -> Result<ExitCode, String> {
+) -> Result<ExitCode, CliError> {
     use lexopt::prelude::*;
     let mut p = lexopt::Parser::from_args(args);
-    let command = match p.next().map_err(|e| e.to_string())? {
+    let command = match p.next()? {
         None => return Err("no command given".into()),
         Some(Long("help") | Short('h')) => "help".to_owned(),
         Some(Long("version") | Short('V')) => {
@@ -154,7 +186,7 @@ fn dispatch(
         Some(Value(v)) => v
             .string()
             .map_err(|_| "the command is not valid UTF-8".to_owned())?,
-        Some(other) => return Err(other.unexpected().to_string()),
+        Some(other) => return Err(other.unexpected().into()),
     };
     match command.as_str() {
         "help" => {
@@ -164,21 +196,17 @@ fn dispatch(
         "stats" => {
             let mut top = crate::protocol::TOP_N;
             let mut files: Vec<OsString> = Vec::new();
-            while let Some(arg) = p.next().map_err(|e| e.to_string())? {
+            while let Some(arg) = p.next()? {
                 match arg {
                     Long("top") | Short('n') => {
-                        top = p
-                            .value()
-                            .map_err(|e| e.to_string())?
-                            .parse()
-                            .map_err(|e: lexopt::Error| e.to_string())?;
+                        top = p.value()?.parse()?;
                     }
                     Long("help") | Short('h') => {
                         let _ = out.write_all(HELP.as_bytes());
                         return Ok(ExitCode::SUCCESS);
                     }
                     Value(v) => files.push(v),
-                    other => return Err(other.unexpected().to_string()),
+                    other => return Err(other.unexpected().into()),
                 }
             }
             if files.is_empty() {
@@ -192,7 +220,7 @@ fn dispatch(
         "kwic" => kwic_cmd(&mut p, out, err),
         "collocates" => collocates_cmd(&mut p, out, err),
         "entities" => entities_cmd(&mut p, out, err),
-        other => Err(format!("unknown command '{other}'")),
+        other => Err(CliError::Usage(format!("unknown command '{other}'"))),
     }
 }
 
@@ -268,8 +296,7 @@ fn stats(files: &[OsString], top: usize, out: &mut dyn Write, err: &mut dyn Writ
         refused,
     };
     let failed = !output.refused.is_empty();
-    // OK to unwrap: these types always serialize.
-    let json = serde_json::to_string_pretty(&output).expect("serializable");
+    let json = crate::protocol::cli::pretty(&output);
     if writeln!(out, "{json}").is_err() {
         return ExitCode::from(1);
     }
@@ -284,7 +311,7 @@ fn normalize_cmd(
     p: &mut lexopt::Parser,
     out: &mut dyn Write,
     err: &mut dyn Write,
-) -> Result<ExitCode, String> {
+) -> Result<ExitCode, CliError> {
     use crate::text::normalize::{normalize_with, Options};
     use crate::text::syllable::ToneStyle;
     use lexopt::prelude::*;
@@ -292,30 +319,21 @@ fn normalize_cmd(
     let mut encoding = None;
     let mut report: Option<Option<OsString>> = None;
     let mut file: Option<OsString> = None;
-    while let Some(arg) = p.next().map_err(|e| e.to_string())? {
+    while let Some(arg) = p.next()? {
         match arg {
             Long("tone") => {
-                opts.tone_style = match p
-                    .value()
-                    .map_err(|e| e.to_string())?
-                    .to_string_lossy()
-                    .as_ref()
-                {
+                opts.tone_style = match p.value()?.to_string_lossy().as_ref() {
                     "traditional" => ToneStyle::Traditional,
                     "modern" => ToneStyle::Modern,
                     other => {
-                        return Err(format!(
+                        return Err(CliError::Usage(format!(
                             "--tone takes 'traditional' or 'modern', not '{other}'"
-                        ))
+                        )))
                     }
                 }
             }
             Long("encoding") => {
-                let label = p
-                    .value()
-                    .map_err(|e| e.to_string())?
-                    .to_string_lossy()
-                    .into_owned();
+                let label = p.value()?.to_string_lossy().into_owned();
                 encoding = Some(
                     crate::ingest::Encoding::from_label(&label)
                         .ok_or_else(|| format!("unknown encoding '{label}'"))?,
@@ -332,7 +350,7 @@ fn normalize_cmd(
                 return Ok(ExitCode::SUCCESS);
             }
             Value(v) if file.is_none() => file = Some(v),
-            other => return Err(other.unexpected().to_string()),
+            other => return Err(other.unexpected().into()),
         }
     }
     let Some(path) = file else {
@@ -383,39 +401,8 @@ fn normalize_report(
     d: &crate::ingest::Decoded,
     n: &crate::text::normalize::Normalized,
 ) -> String {
-    use crate::text::normalize::ChangeKind;
-    use serde_json::json;
     let to_chars = CharOffsets::new(&d.text);
-    let counts: serde_json::Map<String, serde_json::Value> = ChangeKind::ALL
-        .iter()
-        .map(|k| (k.id().to_owned(), json!(n.count(*k))))
-        .collect();
-    let report = json!({
-        "file": name,
-        "encoding": d.encoding.label(),
-        "detection": {
-            "confidence": d.detection.confidence,
-            "overridden": d.detection.overridden,
-            "alternatives": d.detection.alternatives.iter().map(|(e, s)| json!({"encoding": e.label(), "score": s})).collect::<Vec<_>>(),
-        },
-        "warnings": d.warnings.iter().map(|w| w.to_string()).collect::<Vec<_>>(),
-        "counts": counts,
-        "changes": n.changes.iter().map(|c| json!({
-            "kind": c.kind.id(),
-            "start": to_chars.get(c.range.start),
-            "end": to_chars.get(c.range.end),
-            "before": c.before,
-            "after": c.after,
-        })).collect::<Vec<_>>(),
-        "changes_truncated": n.changes.len() as u64 != n.counts.iter().sum::<u64>(),
-        "not_syllables": n.unknown.iter().map(|u| json!({
-            "token": u.token,
-            "kind": format!("{:?}", u.kind).to_lowercase(),
-            "count": u.count,
-        })).collect::<Vec<_>>(),
-    });
-    // OK to unwrap: a json! value always serializes.
-    serde_json::to_string_pretty(&report).expect("serializable")
+    crate::protocol::cli::normalize_report(name, d, n, &|b| to_chars.get(b))
 }
 
 /// Byte offset → code point offset, for offsets given in increasing order or not.
@@ -443,15 +430,15 @@ fn segment_cmd(
     p: &mut lexopt::Parser,
     out: &mut dyn Write,
     err: &mut dyn Write,
-) -> Result<ExitCode, String> {
+) -> Result<ExitCode, CliError> {
     use lexopt::prelude::*;
     use std::io::BufRead;
     let mut file: Option<OsString> = None;
     let mut dict = crate::words::UserDict::default();
-    while let Some(arg) = p.next().map_err(|e| e.to_string())? {
+    while let Some(arg) = p.next()? {
         match arg {
             Long("dict") => {
-                let path = p.value().map_err(|e| e.to_string())?;
+                let path = p.value()?;
                 let text = std::fs::read_to_string(&path)
                     .map_err(|e| format!("{}: {e}", path.to_string_lossy()))?;
                 dict = crate::words::UserDict::parse(&text);
@@ -461,7 +448,7 @@ fn segment_cmd(
                 return Ok(ExitCode::SUCCESS);
             }
             Value(v) if file.is_none() => file = Some(v),
-            other => return Err(other.unexpected().to_string()),
+            other => return Err(other.unexpected().into()),
         }
     }
     let input: Box<dyn BufRead> = match &file {
@@ -522,9 +509,8 @@ fn keywords_cmd(
     p: &mut lexopt::Parser,
     out: &mut dyn Write,
     err: &mut dyn Write,
-) -> Result<ExitCode, String> {
-    use crate::query::measures::{gries_dp, keyness};
-    use crate::words::stopwords::Stopwords;
+) -> Result<ExitCode, CliError> {
+    use crate::query::{KeyColumn, KeywordsQuery, Unit};
     use lexopt::prelude::*;
     let mut top = 100usize;
     let mut ngrams = 1usize;
@@ -533,35 +519,25 @@ fn keywords_cmd(
     let mut target: Option<OsString> = None;
     let mut against = false;
     let mut files: Vec<OsString> = Vec::new();
-    while let Some(arg) = p.next().map_err(|e| e.to_string())? {
+    while let Some(arg) = p.next()? {
         match arg {
-            Long("top") | Short('n') => {
-                top = p
-                    .value()
-                    .map_err(|e| e.to_string())?
-                    .parse()
-                    .map_err(|e: lexopt::Error| e.to_string())?
-            }
+            Long("top") | Short('n') => top = p.value()?.parse()?,
             Long("ngrams") => {
-                ngrams = p
-                    .value()
-                    .map_err(|e| e.to_string())?
-                    .parse()
-                    .map_err(|e: lexopt::Error| e.to_string())?;
+                ngrams = p.value()?.parse()?;
                 if !(1..=5).contains(&ngrams) {
                     return Err("--ngrams takes 1 to 5".into());
                 }
             }
             Long("all") => all = true,
             Long("json") => json_out = true,
-            Long("keyness") => target = Some(p.value().map_err(|e| e.to_string())?),
+            Long("keyness") => target = Some(p.value()?),
             Long("against") => against = true,
             Long("help") | Short('h') => {
                 let _ = out.write_all(HELP.as_bytes());
                 return Ok(ExitCode::SUCCESS);
             }
             Value(v) => files.push(v),
-            other => return Err(other.unexpected().to_string()),
+            other => return Err(other.unexpected().into()),
         }
     }
     if target.is_some() != against {
@@ -575,120 +551,62 @@ fn keywords_cmd(
         );
     }
     let (corpus, failed) = load(&inputs, err);
-    let stop = Stopwords::builtin();
-    let keep_word = |w: &str| all || !stop.contains(w);
-    if target.is_some() {
-        let docs = corpus.docs();
-        let Some((first, rest)) = docs.split_first() else {
-            return Ok(ExitCode::from(1));
-        };
-        let mut reference = crate::corpus::counts::Counts::default();
-        for d in rest {
-            reference.merge(&d.counts);
-        }
-        let keys = keyness(
-            &first.counts.word_freq,
-            first.counts.words,
-            &reference.word_freq,
-            reference.words,
-            |id| corpus.term(id).is_some_and(keep_word),
-        );
-        let rows: Vec<_> = keys
-            .iter()
-            .take(if top == 0 { usize::MAX } else { top })
-            .collect();
-        if json_out {
-            let v: Vec<serde_json::Value> = rows
-                .iter()
-                .map(|k| serde_json::json!({"word": corpus.term(k.term), "target": k.target, "reference": k.reference, "g2": k.g2, "p": k.p, "log_ratio": k.log_ratio}))
-                .collect();
-            let _ = writeln!(
-                out,
-                "{}",
-                serde_json::to_string_pretty(&v).unwrap_or_default()
-            );
+    let unit = match ngrams {
+        1 => Unit::Words,
+        n => Unit::Ngrams(n as u8),
+    };
+    // The same word list as the app's Keywords view: the corpus, or the first file against
+    // the others.
+    let scope = match (&target, corpus.docs().first()) {
+        (Some(_), Some(d)) => vec![d.id],
+        (Some(_), None) => return Ok(ExitCode::from(1)),
+        (None, _) => Vec::new(),
+    };
+    let keyness = !scope.is_empty();
+    let q = KeywordsQuery {
+        scope,
+        unit,
+        stopwords: all,
+        sort: if keyness {
+            KeyColumn::G2
         } else {
-            let _ = writeln!(out, "word\ttarget\treference\tg2\tp\tlog_ratio");
-            for k in rows {
-                let _ = writeln!(
-                    out,
-                    "{}\t{}\t{}\t{:.3}\t{:.3e}\t{:.3}",
-                    corpus.term(k.term).unwrap_or("?"),
-                    k.target,
-                    k.reference,
-                    k.g2,
-                    k.p,
-                    k.log_ratio
-                );
-            }
-        }
-        return Ok(if failed {
-            ExitCode::from(1)
-        } else {
-            ExitCode::SUCCESS
-        });
-    }
-    // Per-document frequencies of each word or n-gram.
-    let mut per_doc: Vec<FxHashMap<String, u64>> = Vec::new();
-    let mut sizes = Vec::new();
-    for d in corpus.docs() {
-        let mut m: FxHashMap<String, u64> = FxHashMap::default();
-        if ngrams == 1 {
-            for (&id, &n) in &d.counts.word_freq {
-                if let Some(t) = corpus.term(id).filter(|t| keep_word(t)) {
-                    m.insert(t.to_owned(), n);
-                }
-            }
-        } else {
-            count_ngrams(&d.text, ngrams, all, stop, &mut m);
-        }
-        sizes.push(d.counts.words as f64);
-        per_doc.push(m);
-    }
-    let total_words: f64 = sizes.iter().sum();
-    let mut totals: FxHashMap<&str, (u64, u64)> = FxHashMap::default();
-    for m in &per_doc {
-        for (t, &n) in m {
-            let e = totals.entry(t.as_str()).or_insert((0, 0));
-            e.0 += n;
-            e.1 += 1;
-        }
-    }
-    let mut rows: Vec<(&str, u64, u64)> = totals.into_iter().map(|(t, (f, d))| (t, f, d)).collect();
-    rows.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)));
+            KeyColumn::Frequency
+        },
+        ..KeywordsQuery::default()
+    };
+    let (mut rows, _, _) = crate::query::keyword_rows(&corpus, &q);
     if top > 0 {
         rows.truncate(top);
     }
-    let rows: Vec<(&str, u64, u64, f64, f64)> = rows
-        .into_iter()
-        .map(|(t, f, d)| {
-            let parts: Vec<(f64, f64)> = per_doc
-                .iter()
-                .zip(&sizes)
-                .map(|(m, &s)| (s, m.get(t).copied().unwrap_or(0) as f64))
-                .collect();
-            let pm = if total_words > 0.0 {
-                f as f64 * 1e6 / total_words
-            } else {
-                0.0
-            };
-            (t, f, d, pm, gries_dp(&parts))
-        })
-        .collect();
-    if json_out {
-        let v: Vec<serde_json::Value> = rows
-            .iter()
-            .map(|(t, f, d, pm, dp)| serde_json::json!({"word": t, "frequency": f, "documents": d, "per_million": pm, "dp": dp}))
-            .collect();
-        let _ = writeln!(
-            out,
-            "{}",
-            serde_json::to_string_pretty(&v).unwrap_or_default()
-        );
+    let json = if json_out {
+        Some(crate::protocol::cli::keyword_rows_json(&rows, keyness))
+    } else {
+        None
+    };
+    if let Some(j) = json {
+        let _ = writeln!(out, "{j}");
+    } else if keyness {
+        let _ = writeln!(out, "word\ttarget\treference\tg2\tp\tlog_ratio");
+        for r in &rows {
+            let _ = writeln!(
+                out,
+                "{}\t{}\t{}\t{:.3}\t{:.3e}\t{:.3}",
+                r.term,
+                r.frequency,
+                r.reference.unwrap_or(0),
+                r.g2.unwrap_or(0.0),
+                r.p.unwrap_or(1.0),
+                r.log_ratio.unwrap_or(0.0)
+            );
+        }
     } else {
         let _ = writeln!(out, "word\tfrequency\tdocuments\tper_million\tdp");
-        for (t, f, d, pm, dp) in rows {
-            let _ = writeln!(out, "{t}\t{f}\t{d}\t{pm:.1}\t{dp:.3}");
+        for r in &rows {
+            let _ = writeln!(
+                out,
+                "{}\t{}\t{}\t{:.1}\t{:.3}",
+                r.term, r.frequency, r.documents, r.per_million, r.dp
+            );
         }
     }
     Ok(if failed {
@@ -698,53 +616,11 @@ fn keywords_cmd(
     })
 }
 
-/// Count the `n`-word sequences of `text` into `m`: word-like words only, never across
-/// punctuation or sentence ends; with `all` false, no sequence starts or ends with a stopword.
-fn count_ngrams(
-    text: &str,
-    n: usize,
-    all: bool,
-    stop: &crate::words::stopwords::Stopwords,
-    m: &mut FxHashMap<String, u64>,
-) {
-    let seg = crate::wordseg::Segmenter::embedded();
-    let dict = crate::words::UserDict::default();
-    let mut scratch = crate::words::Scratch::default();
-    let mut words = Vec::new();
-    let mut run: Vec<String> = Vec::new();
-    for (_, para) in crate::text::segment::paragraphs(text) {
-        crate::words::words_into(para, seg, &dict, &mut scratch, &mut words);
-        run.clear();
-        let mut flush = |run: &mut Vec<String>| {
-            for w in run.windows(n) {
-                if !all && (stop.contains(&w[0]) || stop.contains(&w[n - 1])) {
-                    continue;
-                }
-                *m.entry(w.join(" ")).or_insert(0) += 1;
-            }
-            run.clear();
-        };
-        for w in &words {
-            if w.kind.is_wordlike() {
-                run.push(
-                    para[w.range.clone()]
-                        .chars()
-                        .map(crate::text::syllable::to_lower)
-                        .collect(),
-                );
-            } else {
-                flush(&mut run);
-            }
-        }
-        flush(&mut run);
-    }
-}
-
 fn kwic_cmd(
     p: &mut lexopt::Parser,
     out: &mut dyn Write,
     err: &mut dyn Write,
-) -> Result<ExitCode, String> {
+) -> Result<ExitCode, CliError> {
     use crate::text::concordance::{search, sort_key, Options, Query};
     use lexopt::prelude::*;
     let mut opts = Options::default();
@@ -752,32 +628,21 @@ fn kwic_cmd(
     let mut order: Option<bool> = None;
     let mut query: Option<String> = None;
     let mut files: Vec<OsString> = Vec::new();
-    while let Some(arg) = p.next().map_err(|e| e.to_string())? {
+    while let Some(arg) = p.next()? {
         match arg {
             Long("accents") => opts.ignore_accents = true,
             Long("case") => opts.case_sensitive = true,
-            Long("width") => {
-                width = p
-                    .value()
-                    .map_err(|e| e.to_string())?
-                    .parse()
-                    .map_err(|e: lexopt::Error| e.to_string())?
-            }
+            Long("width") => width = p.value()?.parse()?,
             Long("sort") => {
-                order = Some(
-                    match p
-                        .value()
-                        .map_err(|e| e.to_string())?
-                        .to_string_lossy()
-                        .as_ref()
-                    {
-                        "right" => true,
-                        "left" => false,
-                        other => {
-                            return Err(format!("--sort takes 'left' or 'right', not '{other}'"))
-                        }
-                    },
-                )
+                order = Some(match p.value()?.to_string_lossy().as_ref() {
+                    "right" => true,
+                    "left" => false,
+                    other => {
+                        return Err(CliError::Usage(format!(
+                            "--sort takes 'left' or 'right', not '{other}'"
+                        )))
+                    }
+                })
             }
             Long("help") | Short('h') => {
                 let _ = out.write_all(HELP.as_bytes());
@@ -790,7 +655,7 @@ fn kwic_cmd(
                 )
             }
             Value(v) => files.push(v),
-            other => return Err(other.unexpected().to_string()),
+            other => return Err(other.unexpected().into()),
         }
     }
     let Some(q) = query.as_deref().and_then(|q| Query::parse(q, opts)) else {
@@ -832,35 +697,35 @@ fn collocates_cmd(
     p: &mut lexopt::Parser,
     out: &mut dyn Write,
     err: &mut dyn Write,
-) -> Result<ExitCode, String> {
-    use crate::query::measures::{collocation, cooccurrences};
-    use crate::words::stopwords::Stopwords;
+) -> Result<ExitCode, CliError> {
+    use crate::query::{collocate_rows, CollColumn, CollocatesQuery};
     use lexopt::prelude::*;
     let (mut window, mut min, mut top, mut all) = (5usize, 2u64, 50usize, false);
-    let mut by = "logdice".to_owned();
+    let mut by = CollColumn::LogDice;
     let mut word: Option<String> = None;
     let mut files: Vec<OsString> = Vec::new();
-    let num = |p: &mut lexopt::Parser| -> Result<usize, String> {
-        p.value()
-            .map_err(|e| e.to_string())?
-            .parse()
-            .map_err(|e: lexopt::Error| e.to_string())
+    let num = |p: &mut lexopt::Parser| -> Result<usize, CliError> {
+        p.value()?.parse().map_err(CliError::from)
     };
-    while let Some(arg) = p.next().map_err(|e| e.to_string())? {
+    while let Some(arg) = p.next()? {
         match arg {
             Long("window") => window = num(p)?,
             Long("min") => min = num(p)? as u64,
             Long("top") => top = num(p)?,
             Long("all") => all = true,
             Long("by") => {
-                by = p
-                    .value()
-                    .map_err(|e| e.to_string())?
-                    .to_string_lossy()
-                    .into_owned();
-                if !["freq", "mi", "t", "logdice"].contains(&by.as_str()) {
-                    return Err(format!("--by takes freq, mi, t or logdice, not '{by}'"));
-                }
+                let v = p.value()?;
+                by = match v.to_string_lossy().as_ref() {
+                    "freq" => CollColumn::Observed,
+                    "mi" => CollColumn::Mi,
+                    "t" => CollColumn::T,
+                    "logdice" => CollColumn::LogDice,
+                    other => {
+                        return Err(CliError::Usage(format!(
+                            "--by takes freq, mi, t or logdice, not '{other}'"
+                        )))
+                    }
+                };
             }
             Long("help") | Short('h') => {
                 let _ = out.write_all(HELP.as_bytes());
@@ -873,7 +738,7 @@ fn collocates_cmd(
                 )
             }
             Value(v) => files.push(v),
-            other => return Err(other.unexpected().to_string()),
+            other => return Err(other.unexpected().into()),
         }
     }
     let Some(word) = word else {
@@ -883,76 +748,28 @@ fn collocates_cmd(
         return Err("collocates needs FILEs".into());
     }
     let (corpus, failed) = load(&files, err);
-    let key = crate::query::word_key(&word);
-    let Some(node) = corpus.term_id(&key) else {
+    if corpus.term_id(&crate::query::word_key(&word)).is_none() {
         let _ = writeln!(err, "soi: '{word}' does not occur as a word in these files");
         return Ok(ExitCode::from(1));
-    };
-    // Sentences as sequences of word ids (punctuation ends a sentence's window only at
-    // sentence-final marks; other non-words are skipped).
-    let seg = crate::wordseg::Segmenter::embedded();
-    let mut scratch = crate::words::Scratch::default();
-    let mut words = Vec::new();
-    let mut sentences: Vec<Vec<crate::corpus::counts::TermId>> = Vec::new();
-    let mut lower = String::new();
-    for d in corpus.docs() {
-        for (_, para) in crate::text::segment::paragraphs(&d.text) {
-            crate::words::words_into(para, seg, &corpus.dictionary, &mut scratch, &mut words);
-            let mut cur = Vec::new();
-            for w in &words {
-                let t = &para[w.range.clone()];
-                if w.kind.is_wordlike() {
-                    lower.clear();
-                    lower.extend(t.chars().map(crate::text::syllable::to_lower));
-                    if let Some(id) = corpus.term_id(&lower) {
-                        cur.push(id);
-                    }
-                } else if matches!(t, "." | "!" | "?" | "…" | "...") {
-                    sentences.push(std::mem::take(&mut cur));
-                }
-            }
-            sentences.push(cur);
-        }
     }
-    let counts = cooccurrences(sentences.iter().map(Vec::as_slice), node, window, window);
-    let totals = corpus.totals();
-    let n = totals.words as f64;
-    let f_node = totals.word_freq.get(&node).copied().unwrap_or(0) as f64;
-    let stop = Stopwords::builtin();
-    let mut rows: Vec<(&str, crate::query::measures::Association, u64)> = counts
-        .iter()
-        .filter(|(_, &o)| o >= min)
-        .filter_map(|(&id, &o)| {
-            let t = corpus.term(id)?;
-            if !all && stop.contains(t) {
-                return None;
-            }
-            let f = totals.word_freq.get(&id).copied().unwrap_or(0);
-            Some((
-                t,
-                collocation(o as f64, f_node, f as f64, (2 * window) as f64, n),
-                f,
-            ))
-        })
-        .collect();
-    let measure = |a: &crate::query::measures::Association| match by.as_str() {
-        "freq" => a.observed,
-        "mi" => a.mi,
-        "t" => a.t_score,
-        _ => a.log_dice,
+    // The app's Collocates view: windows over each document's indexed word stream.
+    let q = CollocatesQuery {
+        word,
+        left: window,
+        right: window,
+        min,
+        stopwords: all,
+        sort: by,
+        page: 0,
     };
-    rows.sort_by(|x, y| {
-        measure(&y.1)
-            .total_cmp(&measure(&x.1))
-            .then_with(|| x.0.cmp(y.0))
-    });
+    let (mut rows, _) = collocate_rows(&corpus, &q);
     rows.truncate(top);
     let _ = writeln!(out, "word\tcooccurrences\tfrequency\tmi\tt_score\tlog_dice");
-    for (t, a, f) in rows {
+    for r in rows {
         let _ = writeln!(
             out,
-            "{t}\t{}\t{f}\t{:.3}\t{:.3}\t{:.3}",
-            a.observed, a.mi, a.t_score, a.log_dice
+            "{}\t{}\t{}\t{:.3}\t{:.3}\t{:.3}",
+            r.term, r.observed, r.frequency, r.mi, r.t_score, r.log_dice
         );
     }
     Ok(if failed {
@@ -960,38 +777,6 @@ fn collocates_cmd(
     } else {
         ExitCode::SUCCESS
     })
-}
-
-/// One entity of `soi entities` output.
-#[derive(Serialize)]
-struct EntityOut<'a> {
-    start: usize,
-    end: usize,
-    #[serde(rename = "type")]
-    kind: &'static str,
-    text: &'a str,
-    canonical: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    iso: Option<&'a str>,
-    #[serde(skip_serializing_if = "std::ops::Not::not")]
-    inferred: bool,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    role_of: Option<usize>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    org: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    expansion: Option<&'a str>,
-}
-
-#[derive(Serialize)]
-struct LineOut<'a> {
-    entities: Vec<EntityOut<'a>>,
-}
-
-#[derive(Serialize)]
-struct DocOut<'a> {
-    file: &'a str,
-    entities: Vec<EntityOut<'a>>,
 }
 
 /// Mentions of `normalized` (whose paragraphs were analyzed) as output entities with
@@ -1029,7 +814,7 @@ fn entities_cmd(
     p: &mut lexopt::Parser,
     out: &mut dyn Write,
     err: &mut dyn Write,
-) -> Result<ExitCode, String> {
+) -> Result<ExitCode, CliError> {
     use crate::entities::{DocMemory, Recognizer};
     use crate::text::normalize::{normalize_with, Options};
     use crate::words::{words_into, Scratch, UserDict};
@@ -1039,19 +824,12 @@ fn entities_cmd(
     let mut year: Option<i32> = None;
     let mut files: Vec<OsString> = Vec::new();
     let mut user: Option<Recognizer> = None;
-    while let Some(arg) = p.next().map_err(|e| e.to_string())? {
+    while let Some(arg) = p.next()? {
         match arg {
             Long("lines") => lines = true,
-            Long("year") => {
-                year = Some(
-                    p.value()
-                        .map_err(|e| e.to_string())?
-                        .parse()
-                        .map_err(|e: lexopt::Error| e.to_string())?,
-                )
-            }
+            Long("year") => year = Some(p.value()?.parse()?),
             Long("gazetteer") => {
-                let path = p.value().map_err(|e| e.to_string())?;
+                let path = p.value()?;
                 let text = std::fs::read_to_string(&path)
                     .map_err(|e| format!("{}: {e}", path.to_string_lossy()))?;
                 let (r, errors) = Recognizer::with_user_entries(&text);
@@ -1065,7 +843,7 @@ fn entities_cmd(
                 return Ok(ExitCode::SUCCESS);
             }
             Value(v) => files.push(v),
-            other => return Err(other.unexpected().to_string()),
+            other => return Err(other.unexpected().into()),
         }
     }
     if files.is_empty() {
@@ -1122,8 +900,7 @@ fn entities_cmd(
                 let o = LineOut {
                     entities: entities_out(text, &n, &mentions, false),
                 };
-                // OK to unwrap: these types always serialize.
-                let json = serde_json::to_string(&o).expect("serializable");
+                let json = crate::protocol::cli::line(&o);
                 if writeln!(w, "{json}").is_err() {
                     return Ok(ExitCode::from(1));
                 }
@@ -1167,8 +944,7 @@ fn entities_cmd(
             file: &name,
             entities: entities_out(&decoded.text, &n, &all, true),
         };
-        // OK to unwrap: these types always serialize.
-        let json = serde_json::to_string(&o).expect("serializable");
+        let json = crate::protocol::cli::line(&o);
         if writeln!(w, "{json}").is_err() {
             return Ok(ExitCode::from(1));
         }

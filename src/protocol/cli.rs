@@ -1,0 +1,144 @@
+//! The CLI's JSON records: what `soi stats`, `soi keywords --json`, `soi normalize
+//! --report` and `soi entities` print. They are wire formats like the worker's, so their
+//! serde is here; the CLI fills them and prints.
+
+use crate::protocol::{CorpusView, RefuseReason};
+use crate::query::KeywordRow;
+use serde::Serialize;
+
+/// Pretty JSON of a record (two-space indent), as the CLI prints whole answers.
+pub fn pretty<T: Serialize>(v: &T) -> String {
+    // These records hold strings, numbers and maps with string keys: they always serialize.
+    serde_json::to_string_pretty(v).unwrap_or_default()
+}
+
+/// One-line JSON of a record, as the CLI prints streams (JSON Lines).
+pub fn line<T: Serialize>(v: &T) -> String {
+    serde_json::to_string(v).unwrap_or_default()
+}
+
+/// `soi keywords --json`: the word list (word, frequency, documents, per_million, dp) or,
+/// with `keyness`, a file against the others (word, target, reference, g2, p, log_ratio).
+pub fn keyword_rows_json(rows: &[KeywordRow], keyness: bool) -> String {
+    use serde_json::json;
+    let v: Vec<serde_json::Value> = rows
+        .iter()
+        .map(|r| {
+            if keyness {
+                json!({"word": r.term, "target": r.frequency, "reference": r.reference.unwrap_or(0), "g2": r.g2.unwrap_or(0.0), "p": r.p.unwrap_or(1.0), "log_ratio": r.log_ratio.unwrap_or(0.0)})
+            } else {
+                json!({"word": r.term, "frequency": r.frequency, "documents": r.documents, "per_million": r.per_million, "dp": r.dp})
+            }
+        })
+        .collect();
+    pretty(&v)
+}
+
+/// `soi stats`: the corpus overview and the files refused.
+#[derive(Serialize)]
+pub struct StatsOutput {
+    /// Corpus.
+    #[serde(flatten)]
+    pub corpus: CorpusView,
+    /// Refused.
+    pub refused: Vec<RefusedFile>,
+}
+
+/// A file `soi stats` could not use, and why.
+#[derive(Serialize)]
+pub struct RefusedFile {
+    /// Name.
+    pub name: String,
+    /// Reason.
+    pub reason: RefuseReason,
+}
+
+/// One entity of `soi entities` output.
+#[derive(Serialize)]
+pub struct EntityOut<'a> {
+    /// Start.
+    pub start: usize,
+    /// End.
+    pub end: usize,
+    /// Kind.
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    /// Text.
+    pub text: &'a str,
+    /// Canonical.
+    pub canonical: &'a str,
+    /// Iso.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub iso: Option<&'a str>,
+    /// Inferred.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub inferred: bool,
+    /// Role of.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub role_of: Option<usize>,
+    /// Org.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub org: Option<&'a str>,
+    /// Expansion.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expansion: Option<&'a str>,
+}
+
+/// One line of `soi entities --lines`.
+#[derive(Serialize)]
+pub struct LineOut<'a> {
+    /// Entities.
+    pub entities: Vec<EntityOut<'a>>,
+}
+
+/// One file of `soi entities`.
+#[derive(Serialize)]
+pub struct DocOut<'a> {
+    /// File.
+    pub file: &'a str,
+    /// Entities.
+    pub entities: Vec<EntityOut<'a>>,
+}
+
+/// The JSON report of `soi normalize --report`: encoding and detection, warnings, counts
+/// per kind, every change with its range in code points of the decoded original
+/// (`to_chars` maps a byte offset), and the tokens that are not Vietnamese syllables.
+pub fn normalize_report(
+    name: &str,
+    d: &crate::ingest::Decoded,
+    n: &crate::text::normalize::Normalized,
+    to_chars: &dyn Fn(usize) -> usize,
+) -> String {
+    use crate::text::normalize::ChangeKind;
+    use serde_json::json;
+    let counts: serde_json::Map<String, serde_json::Value> = ChangeKind::ALL
+        .iter()
+        .map(|k| (k.id().to_owned(), json!(n.count(*k))))
+        .collect();
+    let report = json!({
+        "file": name,
+        "encoding": d.encoding.label(),
+        "detection": {
+            "confidence": d.detection.confidence,
+            "overridden": d.detection.overridden,
+            "alternatives": d.detection.alternatives.iter().map(|(e, s)| json!({"encoding": e.label(), "score": s})).collect::<Vec<_>>(),
+        },
+        "warnings": d.warnings.iter().map(|w| w.to_string()).collect::<Vec<_>>(),
+        "counts": counts,
+        "changes": n.changes.iter().map(|c| json!({
+            "kind": c.kind.id(),
+            "start": to_chars(c.range.start),
+            "end": to_chars(c.range.end),
+            "before": c.before,
+            "after": c.after,
+        })).collect::<Vec<_>>(),
+        "changes_truncated": n.changes.len() as u64 != n.counts.iter().sum::<u64>(),
+        "not_syllables": n.unknown.iter().map(|u| json!({
+            "token": u.token,
+            "kind": u.kind.id(),
+            "count": u.count,
+        })).collect::<Vec<_>>(),
+    });
+    // OK to unwrap: a json! value always serializes.
+    serde_json::to_string_pretty(&report).expect("serializable")
+}
