@@ -1,0 +1,184 @@
+//! `soi entities`: named entities as JSON Lines, per file or per line.
+
+use super::offsets::CharOffsets;
+use super::*;
+
+/// Mentions of `normalized` (whose paragraphs were analyzed) as output entities with
+/// offsets in code points of `original`; `mentions` have byte ranges into the normalized
+/// text.
+pub(super) fn entities_out<'a>(
+    original: &'a str,
+    n: &crate::text::normalize::Normalized,
+    mentions: &'a [crate::entities::Mention],
+    full: bool,
+) -> Vec<EntityOut<'a>> {
+    let chars = CharOffsets::new(original);
+    mentions
+        .iter()
+        .map(|m| {
+            let r = n.range_to_original(m.range.clone());
+            let r = r.start.min(original.len())..r.end.min(original.len());
+            EntityOut {
+                start: chars.get(r.start),
+                end: chars.get(r.end),
+                kind: m.kind.id(),
+                text: original.get(r).unwrap_or_default(),
+                canonical: &m.canonical,
+                iso: if full { m.iso.as_deref() } else { None },
+                inferred: full && m.inferred,
+                role_of: if full { m.role_of } else { None },
+                org: if full { m.org_of_role.as_deref() } else { None },
+                expansion: if full { m.expansion.as_deref() } else { None },
+            }
+        })
+        .collect()
+}
+
+pub(super) fn entities_cmd(
+    p: &mut lexopt::Parser,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<ExitCode, CliError> {
+    use crate::entities::{DocMemory, Recognizer};
+    use crate::text::normalize::{normalize_with, Options};
+    use crate::words::{words_into, Scratch, UserDict};
+    use lexopt::prelude::*;
+    use std::io::BufRead;
+    let mut lines = false;
+    let mut year: Option<i32> = None;
+    let mut files: Vec<OsString> = Vec::new();
+    let mut user: Option<Recognizer> = None;
+    while let Some(arg) = p.next()? {
+        match arg {
+            Long("lines") => lines = true,
+            Long("year") => year = Some(p.value()?.parse()?),
+            Long("gazetteer") => {
+                let path = p.value()?;
+                let text = std::fs::read_to_string(&path)
+                    .map_err(|e| format!("{}: {e}", path.to_string_lossy()))?;
+                let (r, errors) = Recognizer::with_user_entries(&text);
+                for e in errors {
+                    let _ = writeln!(err, "soi: {}: {e}", path.to_string_lossy());
+                }
+                user = Some(r);
+            }
+            Long("help") | Short('h') => {
+                let _ = out.write_all(HELP.as_bytes());
+                return Ok(ExitCode::SUCCESS);
+            }
+            Value(v) => files.push(v),
+            other => return Err(other.unexpected().into()),
+        }
+    }
+    if files.is_empty() {
+        files.push("-".into());
+    }
+    let rec = user.as_ref().unwrap_or_else(|| Recognizer::embedded());
+    let seg = crate::wordseg::Segmenter::embedded();
+    let dict = UserDict::default();
+    let opts = Options::default();
+    let mut memory = DocMemory::new();
+    let mut scratch = Scratch::default();
+    let mut words = Vec::new();
+    let mut mentions = Vec::new();
+    let mut w = std::io::BufWriter::with_capacity(1 << 16, out);
+    let mut failed = false;
+    for path in &files {
+        let name = path.to_string_lossy().into_owned();
+        if lines {
+            let input: Box<dyn BufRead> = if path == "-" {
+                Box::new(std::io::BufReader::new(std::io::stdin()))
+            } else {
+                match std::fs::File::open(path) {
+                    Ok(h) => Box::new(std::io::BufReader::with_capacity(1 << 16, h)),
+                    Err(e) => {
+                        let _ = writeln!(err, "soi: {name}: {e}");
+                        failed = true;
+                        continue;
+                    }
+                }
+            };
+            let mut input = input;
+            let mut line = Vec::new();
+            // Line by line with reused buffers: memory stays flat however long the input is.
+            loop {
+                line.clear();
+                match input.read_until(b'\n', &mut line) {
+                    Ok(0) => break,
+                    Ok(_) => {}
+                    Err(e) => {
+                        let _ = writeln!(err, "soi: {name}: read error: {e}");
+                        failed = true;
+                        break;
+                    }
+                }
+                let text = String::from_utf8_lossy(&line);
+                let text = text.trim_end_matches(['\n', '\r']);
+                let n = normalize_with(text, &opts);
+                memory.clear();
+                if let Some(y) = year {
+                    memory = DocMemory::with_year(y);
+                }
+                words_into(&n.text, seg, &dict, &mut scratch, &mut words);
+                rec.paragraph(&n.text, &words, &mut memory, &mut mentions);
+                let o = LineOut {
+                    entities: entities_out(text, &n, &mentions, false),
+                };
+                let json = crate::protocol::cli::line(&o);
+                if writeln!(w, "{json}").is_err() {
+                    return Ok(ExitCode::from(1));
+                }
+            }
+            continue;
+        }
+        let bytes = match read_input(path) {
+            Ok(b) => b,
+            Err(e) => {
+                let _ = writeln!(err, "soi: {name}: {e}");
+                failed = true;
+                continue;
+            }
+        };
+        let decoded = match crate::ingest::decode_file(&name, &bytes, None) {
+            Ok(d) => d,
+            Err(r) => {
+                let _ = writeln!(err, "soi: {name}: refused: {r}");
+                failed = true;
+                continue;
+            }
+        };
+        let n = normalize_with(&decoded.text, &opts);
+        // Without --year, a file's dates without a year take its dateline's, as in the app.
+        memory = match year.or_else(|| crate::entities::year::document_year(&n.text)) {
+            Some(y) => DocMemory::with_year(y),
+            None => DocMemory::new(),
+        };
+        let mut all = Vec::new();
+        for (range, para) in crate::text::segment::paragraphs(&n.text) {
+            words_into(para, seg, &dict, &mut scratch, &mut words);
+            rec.paragraph(para, &words, &mut memory, &mut mentions);
+            let base = all.len();
+            all.extend(mentions.drain(..).map(|mut m| {
+                m.range = m.range.start + range.start..m.range.end + range.start;
+                m.role_of = m.role_of.map(|k| k + base);
+                m
+            }));
+        }
+        let o = DocOut {
+            file: &name,
+            entities: entities_out(&decoded.text, &n, &all, true),
+        };
+        let json = crate::protocol::cli::line(&o);
+        if writeln!(w, "{json}").is_err() {
+            return Ok(ExitCode::from(1));
+        }
+    }
+    if w.flush().is_err() {
+        return Ok(ExitCode::from(1));
+    }
+    Ok(if failed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}

@@ -1,0 +1,114 @@
+//! `soi keywords`: the word list or a file's keyness, from the same query as the Keywords view.
+
+use super::*;
+
+pub(super) fn keywords_cmd(
+    p: &mut lexopt::Parser,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<ExitCode, CliError> {
+    use crate::query::{KeyColumn, KeywordsQuery, Unit};
+    use lexopt::prelude::*;
+    let mut top = 100usize;
+    let mut ngrams = 1usize;
+    let mut all = false;
+    let mut json_out = false;
+    let mut target: Option<OsString> = None;
+    let mut against = false;
+    let mut files: Vec<OsString> = Vec::new();
+    while let Some(arg) = p.next()? {
+        match arg {
+            Long("top") | Short('n') => top = p.value()?.parse()?,
+            Long("ngrams") => {
+                ngrams = p.value()?.parse()?;
+                if !(1..=5).contains(&ngrams) {
+                    return Err("--ngrams takes 1 to 5".into());
+                }
+            }
+            Long("all") => all = true,
+            Long("json") => json_out = true,
+            Long("keyness") => target = Some(p.value()?),
+            Long("against") => against = true,
+            Long("help") | Short('h') => {
+                let _ = out.write_all(HELP.as_bytes());
+                return Ok(ExitCode::SUCCESS);
+            }
+            Value(v) => files.push(v),
+            other => return Err(other.unexpected().into()),
+        }
+    }
+    if target.is_some() != against {
+        return Err("--keyness FILE needs --against FILE...".into());
+    }
+    let mut inputs: Vec<OsString> = target.iter().cloned().collect();
+    inputs.extend(files);
+    if inputs.is_empty() || (target.is_some() && inputs.len() < 2) {
+        return Err(
+            "keywords needs FILEs (and --keyness needs at least one FILE --against)".into(),
+        );
+    }
+    let (corpus, failed) = load(&inputs, err);
+    let unit = match ngrams {
+        1 => Unit::Words,
+        n => Unit::Ngrams(n as u8),
+    };
+    // The same word list as the app's Keywords view: the corpus, or the first file against
+    // the others.
+    let scope = match (&target, corpus.docs().first()) {
+        (Some(_), Some(d)) => vec![d.id],
+        (Some(_), None) => return Ok(ExitCode::from(1)),
+        (None, _) => Vec::new(),
+    };
+    let keyness = !scope.is_empty();
+    let q = KeywordsQuery {
+        scope,
+        unit,
+        stopwords: all,
+        sort: if keyness {
+            KeyColumn::G2
+        } else {
+            KeyColumn::Frequency
+        },
+        ..KeywordsQuery::default()
+    };
+    let (mut rows, _, _) = crate::query::keyword_rows(&corpus, &q);
+    if top > 0 {
+        rows.truncate(top);
+    }
+    let json = if json_out {
+        Some(crate::protocol::cli::keyword_rows_json(&rows, keyness))
+    } else {
+        None
+    };
+    if let Some(j) = json {
+        let _ = writeln!(out, "{j}");
+    } else if keyness {
+        let _ = writeln!(out, "word\ttarget\treference\tg2\tp\tlog_ratio");
+        for r in &rows {
+            let _ = writeln!(
+                out,
+                "{}\t{}\t{}\t{:.3}\t{:.3e}\t{:.3}",
+                r.term,
+                r.frequency,
+                r.reference.unwrap_or(0),
+                r.g2.unwrap_or(0.0),
+                r.p.unwrap_or(1.0),
+                r.log_ratio.unwrap_or(0.0)
+            );
+        }
+    } else {
+        let _ = writeln!(out, "word\tfrequency\tdocuments\tper_million\tdp");
+        for r in &rows {
+            let _ = writeln!(
+                out,
+                "{}\t{}\t{}\t{:.1}\t{:.3}",
+                r.term, r.frequency, r.documents, r.per_million, r.dp
+            );
+        }
+    }
+    Ok(if failed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
