@@ -16,8 +16,8 @@ pub use crate::corpus::DocId;
 pub use crate::entities::EntityType;
 pub use crate::ingest::Encoding;
 pub use crate::query::entities::{
-    EntColumn, EntitiesQuery, EntitiesView, EntityRow, Highlight, NetEdge, NetNode, PairUnit,
-    Selected, TimeBar, PAGE as ENTITY_PAGE,
+    EntColumn, EntitiesQuery, EntitiesView, EntityRow, Highlight, Neighbour, NetEdge, NetNode,
+    PairUnit, Selected, TimeBar, TypeCount, NAME_TYPES, PAGE as ENTITY_PAGE,
 };
 pub use crate::query::{
     CollColumn, CollocateRow, CollocatesQuery, CollocatesView, Dispersion, KeyColumn, KeywordRow,
@@ -407,11 +407,55 @@ pub enum SaveFailure {
     Unavailable,
 }
 
+/// An interface language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Lang {
+    /// Tiếng Việt.
+    #[default]
+    Vi,
+    /// English.
+    En,
+}
+
+impl Lang {
+    /// The BCP 47 tag ("vi", "en"), as stored and as `<html lang>` takes it.
+    pub fn tag(self) -> &'static str {
+        match self {
+            Lang::Vi => "vi",
+            Lang::En => "en",
+        }
+    }
+
+    /// Parse a stored tag.
+    pub fn from_tag(tag: &str) -> Option<Lang> {
+        match tag {
+            "vi" => Some(Lang::Vi),
+            "en" => Some(Lang::En),
+            _ => None,
+        }
+    }
+}
+
+/// A chosen language as stored: its tag, or "" when none was chosen (the browser's then).
+mod lang_tag {
+    use super::Lang;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(l: &Option<Lang>, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(l.map_or("", Lang::tag))
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Lang>, D::Error> {
+        Ok(Lang::from_tag(&String::deserialize(d)?))
+    }
+}
+
 /// The page's settings, stored with the corpus.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, Default)]
 pub struct Settings {
-    /// Interface language tag ("vi", "en").
-    pub lang: String,
+    /// The interface language the user chose, if any.
+    #[serde(with = "lang_tag", default)]
+    pub lang: Option<Lang>,
     /// How documents are analyzed.
     #[serde(default)]
     pub analysis: AnalysisSettings,
@@ -1014,6 +1058,41 @@ pub mod export {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn stored_settings_keep_their_language_tag() {
+        // Settings stored by earlier builds: a tag, or "" when none was chosen.
+        let s: Settings = serde_json::from_str(r#"{"lang":"en"}"#).unwrap();
+        assert_eq!(s.lang, Some(Lang::En));
+        let s: Settings = serde_json::from_str(r#"{"lang":""}"#).unwrap();
+        assert_eq!(s.lang, None);
+        let s: Settings = serde_json::from_str("{}").unwrap();
+        assert_eq!(s.lang, None);
+        let json = serde_json::to_string(&Settings {
+            lang: Some(Lang::Vi),
+            ..Settings::default()
+        })
+        .unwrap();
+        assert!(json.starts_with(r#"{"lang":"vi""#), "{json}");
+    }
+
+    #[test]
+    fn a_table_as_json_keys_rows_by_the_header() {
+        let t = Table {
+            header: vec!["term".into(), "n".into(), "x".into()],
+            rows: vec![
+                vec![Cell::Text("a, \"b\"".into()), Cell::Int(3), Cell::Num(0.5)],
+                vec![Cell::Text("c".into()), Cell::Int(0), Cell::Num(f64::NAN)],
+                vec![Cell::Text("d".into()), Cell::Int(1), Cell::None],
+            ],
+        };
+        let j: serde_json::Value = serde_json::from_str(&table_json(&t)).unwrap();
+        assert_eq!(j[0]["term"], "a, \"b\"");
+        assert_eq!(j[0]["n"], 3);
+        assert_eq!(j[0]["x"], 0.5);
+        assert!(j[1]["x"].is_null(), "not finite");
+        assert!(j[2]["x"].is_null(), "not applicable");
+    }
 
     #[test]
     fn export_round_trips_and_rejects_other_json() {

@@ -13,8 +13,8 @@ use crate::corpus::DocId;
 use crate::entities::EntityType;
 use crate::query::collocates::{CollColumn, CollocateRow, CollocatesQuery, CollocatesView};
 use crate::query::entities::{
-    EntColumn, EntitiesQuery, EntitiesView, EntityRow, Highlight, NetEdge, NetNode, PairUnit,
-    Selected, TimeBar,
+    EntColumn, EntitiesQuery, EntitiesView, EntityRow, Highlight, Neighbour, NetEdge, NetNode,
+    PairUnit, Selected, TimeBar, TypeCount,
 };
 use crate::query::keywords::{KeyColumn, KeywordRow, KeywordsQuery, KeywordsView, Unit};
 use crate::query::kwic::{Dispersion, KwicLine, KwicQuery, KwicSort, KwicView};
@@ -159,11 +159,11 @@ wire_enum!(EntColumn {
     units: [Name, Type, Mentions, Docs],
     newtypes: []
 });
-wire_struct!(EntitiesQuery { kind: String, filter: String, sort: EntColumn, ascending: bool, page: usize, unit: PairUnit, selected: Option<EntityId>, mentions_page: usize });
-wire_struct!(EntityRow { id: EntityId, kind: String, canonical: String, variants: Vec<(String, u64)>, mentions: u64, docs: u64, roles: Vec<(String, u64)>, expansion: Option<String>, inferred: u64 });
+wire_struct!(EntitiesQuery { kind: Option<EntityType>, filter: String, sort: EntColumn, ascending: bool, page: usize, unit: PairUnit, selected: Option<EntityId>, mentions_page: usize });
+wire_struct!(EntityRow { id: EntityId, kind: EntityType, canonical: String, variants: Vec<(String, u64)>, mentions: u64, docs: u64, roles: Vec<(String, u64)>, expansion: Option<String>, inferred: u64 });
 wire_struct!(NetNode {
     id: EntityId,
-    kind: String,
+    kind: EntityType,
     label: String,
     mentions: u64,
     x: f64,
@@ -175,17 +175,28 @@ wire_struct!(NetEdge {
     b: usize,
     weight: u64
 });
+wire_struct!(Neighbour {
+    id: EntityId,
+    kind: EntityType,
+    name: String,
+    units: u64
+});
+wire_struct!(TypeCount {
+    kind: EntityType,
+    entities: u64,
+    mentions: u64
+});
 wire_struct!(TimeBar {
     period: String,
     mentions: u64,
     inferred: u64
 });
-wire_struct!(Selected { row: EntityRow, lines: Vec<KwicLine>, pages: usize, with: Vec<(EntityId, String, String, u64)> });
-wire_struct!(EntitiesView { query: EntitiesQuery, types: Vec<(String, u64, u64)>, total: usize, pages: usize, rows: Vec<EntityRow>, nodes: Vec<NetNode>, edges: Vec<NetEdge>, timeline: Vec<TimeBar>, dated: (u64, u64), selected: Option<Selected>, elapsed_ms: f64 });
+wire_struct!(Selected { row: EntityRow, lines: Vec<KwicLine>, pages: usize, with: Vec<Neighbour> });
+wire_struct!(EntitiesView { query: EntitiesQuery, types: Vec<TypeCount>, total: usize, pages: usize, rows: Vec<EntityRow>, nodes: Vec<NetNode>, edges: Vec<NetEdge>, timeline: Vec<TimeBar>, dated: (u64, u64), selected: Option<Selected>, elapsed_ms: f64 });
 wire_struct!(Highlight {
     start: u32,
     end: u32,
-    kind: String,
+    kind: EntityType,
     canonical: String,
     id: EntityId
 });
@@ -241,7 +252,7 @@ mod tests {
         assert_eq!(back, line);
         let row = EntityRow {
             id: 7,
-            kind: "per".into(),
+            kind: EntityType::Per,
             canonical: "Bùi Thanh Sơn".into(),
             variants: vec![("ông Sơn".into(), 2)],
             mentions: 5,

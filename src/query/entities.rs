@@ -42,9 +42,8 @@ pub enum EntColumn {
 /// The Entities view's request.
 #[derive(Debug, Clone, PartialEq)]
 pub struct EntitiesQuery {
-    /// One type (its id, "PER"…), or empty for the names: PER, ORG, LOC, DATE, EVENT,
-    /// ACRONYM.
-    pub kind: String,
+    /// One type, or `None` for the names: PER, ORG, LOC, DATE, EVENT, ACRONYM.
+    pub kind: Option<EntityType>,
     /// Keep entities whose name or a variant contains this (accents and case ignored).
     pub filter: String,
     /// Sort column.
@@ -64,7 +63,7 @@ pub struct EntitiesQuery {
 impl Default for EntitiesQuery {
     fn default() -> Self {
         EntitiesQuery {
-            kind: String::new(),
+            kind: None,
             filter: String::new(),
             sort: EntColumn::Mentions,
             ascending: false,
@@ -82,7 +81,7 @@ pub struct EntityRow {
     /// Its id (to select it).
     pub id: EntityId,
     /// Type id.
-    pub kind: String,
+    pub kind: EntityType,
     /// Canonical name.
     pub canonical: String,
     /// Surface forms and how often each was written, most frequent first (at most 8).
@@ -108,7 +107,7 @@ pub struct NetNode {
     /// The entity.
     pub id: EntityId,
     /// Type id.
-    pub kind: String,
+    pub kind: EntityType,
     /// Name.
     pub label: String,
     /// Mentions.
@@ -152,8 +151,32 @@ pub struct Selected {
     pub lines: Vec<KwicLine>,
     /// Pages of mentions.
     pub pages: usize,
-    /// Named with it most often (id, type, name, units), at most 15.
-    pub with: Vec<(EntityId, String, String, u64)>,
+    /// Named with it most often, at most 15.
+    pub with: Vec<Neighbour>,
+}
+
+/// An entity named in the same units as the selected one.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Neighbour {
+    /// The entity.
+    pub id: EntityId,
+    /// Its type.
+    pub kind: EntityType,
+    /// Its canonical name.
+    pub name: String,
+    /// Units (sentences or paragraphs) naming both.
+    pub units: u64,
+}
+
+/// How many entities of one type the corpus names, and how often.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TypeCount {
+    /// The type.
+    pub kind: EntityType,
+    /// Entities of it with mentions.
+    pub entities: u64,
+    /// Their mentions.
+    pub mentions: u64,
 }
 
 /// The Entities view.
@@ -161,8 +184,8 @@ pub struct Selected {
 pub struct EntitiesView {
     /// The request answered.
     pub query: EntitiesQuery,
-    /// Entities of each type with mentions: (type id, entities, mentions).
-    pub types: Vec<(String, u64, u64)>,
+    /// Entities of each type with mentions.
+    pub types: Vec<TypeCount>,
     /// Rows matching the type and filter.
     pub total: usize,
     /// Pages of them.
@@ -184,7 +207,8 @@ pub struct EntitiesView {
 }
 
 /// Types the table shows when no type is picked.
-const NAME_TYPES: [EntityType; 6] = [
+/// The types the table shows when no type is chosen: the names.
+pub const NAME_TYPES: [EntityType; 6] = [
     EntityType::Per,
     EntityType::Org,
     EntityType::Loc,
@@ -197,7 +221,7 @@ const NAME_TYPES: [EntityType; 6] = [
 /// a variant.
 fn matching(c: &Corpus, q: &EntitiesQuery) -> Vec<EntityId> {
     let t = c.entities();
-    let kind = EntityType::from_id(&q.kind);
+    let kind = q.kind;
     let wanted = |k: EntityType| match kind {
         Some(x) => k == x,
         None => NAME_TYPES.contains(&k),
@@ -315,7 +339,7 @@ fn rows(c: &Corpus, ids: &[EntityId], max_variants: usize) -> Vec<EntityRow> {
             let info = &t.info[id as usize];
             EntityRow {
                 id,
-                kind: info.kind.id().to_owned(),
+                kind: info.kind,
                 canonical: info.canonical.clone(),
                 variants: top(v, max_variants),
                 mentions: t.mentions[id as usize],
@@ -390,7 +414,7 @@ fn network(
             let m = t.mentions[id as usize];
             NetNode {
                 id,
-                kind: info.kind.id().to_owned(),
+                kind: info.kind,
                 label: info.canonical.clone(),
                 mentions: m,
                 x: 0.0,
@@ -485,7 +509,7 @@ fn timeline(c: &Corpus) -> (Vec<TimeBar>, (u64, u64)) {
 pub fn view(c: &Corpus, q: &EntitiesQuery, now: impl Fn() -> f64) -> EntitiesView {
     let t0 = now();
     let t = c.entities();
-    let mut types: Vec<(String, u64, u64)> = Vec::new();
+    let mut types: Vec<TypeCount> = Vec::new();
     for kind in EntityType::ALL {
         let (mut n, mut m) = (0, 0);
         for id in 0..t.len() {
@@ -495,7 +519,11 @@ pub fn view(c: &Corpus, q: &EntitiesQuery, now: impl Fn() -> f64) -> EntitiesVie
             }
         }
         if n > 0 {
-            types.push((kind.id().to_owned(), n, m));
+            types.push(TypeCount {
+                kind,
+                entities: n,
+                mentions: m,
+            });
         }
     }
     let ids = matching(c, q);
@@ -539,7 +567,12 @@ pub fn view(c: &Corpus, q: &EntitiesQuery, now: impl Fn() -> f64) -> EntitiesVie
                 .take(15)
                 .filter_map(|(e, w)| {
                     let i = t.info(e)?;
-                    Some((e, i.kind.id().to_owned(), i.canonical.clone(), w))
+                    Some(Neighbour {
+                        id: e,
+                        kind: i.kind,
+                        name: i.canonical.clone(),
+                        units: w,
+                    })
                 })
                 .collect(),
         }
@@ -600,7 +633,7 @@ pub fn entities_table(c: &Corpus, q: &EntitiesQuery) -> Table {
             .into_iter()
             .map(|r| {
                 vec![
-                    Cell::Text(r.kind),
+                    Cell::Text(r.kind.id().to_owned()),
                     Cell::Text(r.canonical),
                     Cell::Int(r.mentions),
                     Cell::Int(r.docs),
@@ -683,7 +716,7 @@ pub struct Highlight {
     /// End.
     pub end: u32,
     /// Type id.
-    pub kind: String,
+    pub kind: EntityType,
     /// Canonical name.
     pub canonical: String,
     /// The entity.
@@ -706,7 +739,7 @@ pub fn highlights(c: &Corpus, d: &Document, paras: &[(usize, usize)]) -> Vec<Vec
                     Some(Highlight {
                         start: (m.start as usize).checked_sub(base)? as u32,
                         end: (m.end as usize).checked_sub(base)? as u32,
-                        kind: info.kind.id().to_owned(),
+                        kind: info.kind,
                         canonical: info.canonical.clone(),
                         id: m.entity,
                     })
@@ -759,14 +792,14 @@ mod tests {
             "{son:?}"
         );
         let hn = row(&v, "Hà Nội");
-        assert_eq!((hn.kind.as_str(), hn.docs), ("LOC", 2));
+        assert_eq!((hn.kind.id(), hn.docs), ("LOC", 2));
         let congress = row(&v, "Đại hội XIII");
         assert_eq!(congress.mentions, 2);
         // Default types only: no numbers, no roles.
         assert!(v
             .rows
             .iter()
-            .all(|r| r.kind != "ROLE" && r.kind != "NUMBER"));
+            .all(|r| r.kind != EntityType::Role && r.kind != EntityType::Number));
         // The year of "ngày 5/8" comes from the dateline.
         let date = row(&v, "2022-08-05");
         assert_eq!(date.inferred, 1);
@@ -803,7 +836,7 @@ mod tests {
     fn filter_type_sort_and_selection() {
         let c = corpus(&[A, B]);
         let q = EntitiesQuery {
-            kind: "PER".into(),
+            kind: Some(EntityType::Per),
             sort: EntColumn::Name,
             ascending: true,
             ..EntitiesQuery::default()
@@ -836,7 +869,10 @@ mod tests {
         let sel = v.selected.expect("selected");
         assert_eq!(sel.lines.len(), 2);
         assert_eq!(sel.lines[1].matched, "Trọng");
-        assert!(sel.with.iter().any(|w| w.2 == "Ban Đối ngoại Trung ương"));
+        assert!(sel
+            .with
+            .iter()
+            .any(|w| w.name == "Ban Đối ngoại Trung ương"));
         // The network is the selected entity and its neighbours.
         assert_eq!(v.nodes[0].id, id);
         assert!(v.edges.iter().all(|e| e.a == 0 || e.b == 0 || e.a != e.b));
@@ -882,7 +918,7 @@ mod tests {
         let h = highlights(&c, d, &paras);
         let got: Vec<(&str, &str)> = h[1]
             .iter()
-            .map(|x| (&texts[1][x.start as usize..x.end as usize], x.kind.as_str()))
+            .map(|x| (&texts[1][x.start as usize..x.end as usize], x.kind.id()))
             .collect();
         assert!(got.contains(&("Nguyễn Phú Trọng", "PER")), "{got:?}");
         assert!(got.contains(&("Tổng Bí thư", "ROLE")), "{got:?}");

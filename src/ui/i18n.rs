@@ -3,17 +3,9 @@
 //! Every visible string goes through [`Lang::t`] or one of the formatting helpers, so a
 //! missing translation is a compile error (an unhandled `Key`), never a blank label.
 
-use crate::protocol::{DocWarning, RefuseReason, SaveFailure};
+use crate::protocol::{DocWarning, EntityType, RefuseReason, SaveFailure};
 
-/// An interface language.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Lang {
-    /// Tiếng Việt.
-    #[default]
-    Vi,
-    /// English.
-    En,
-}
+pub use crate::protocol::Lang;
 
 /// A fixed piece of interface text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -197,23 +189,6 @@ impl Lang {
         match prefs.first().map(|s| s.as_ref().to_ascii_lowercase()) {
             Some(l) if l == "en" || l.starts_with("en-") => Lang::En,
             _ => Lang::Vi,
-        }
-    }
-
-    /// BCP 47 tag for `<html lang>`.
-    pub fn tag(self) -> &'static str {
-        match self {
-            Lang::Vi => "vi",
-            Lang::En => "en",
-        }
-    }
-
-    /// Parse a stored tag.
-    pub fn from_tag(tag: &str) -> Option<Lang> {
-        match tag {
-            "vi" => Some(Lang::Vi),
-            "en" => Some(Lang::En),
-            _ => None,
         }
     }
 
@@ -575,21 +550,20 @@ impl Lang {
     }
 
     /// The name of an entity type (see `entities::EntityType::id`).
-    pub fn entity_type(self, id: &str) -> &'static str {
-        let (vi, en) = match id {
-            "PER" => ("Người", "Person"),
-            "ORG" => ("Tổ chức", "Organization"),
-            "LOC" => ("Địa danh", "Place"),
-            "DATE" => ("Ngày tháng", "Date"),
-            "TIME" => ("Giờ", "Time"),
-            "NUMBER" => ("Số", "Number"),
-            "PERCENT" => ("Phần trăm", "Percentage"),
-            "MONEY" => ("Tiền", "Money"),
-            "QUANTITY" => ("Số lượng", "Quantity"),
-            "EVENT" => ("Sự kiện", "Event"),
-            "ROLE" => ("Chức danh", "Title"),
-            "ACRONYM" => ("Viết tắt", "Acronym"),
-            _ => ("Khác", "Other"),
+    pub fn entity_type(self, kind: EntityType) -> &'static str {
+        let (vi, en) = match kind {
+            EntityType::Per => ("Người", "Person"),
+            EntityType::Org => ("Tổ chức", "Organization"),
+            EntityType::Loc => ("Địa danh", "Place"),
+            EntityType::Date => ("Ngày tháng", "Date"),
+            EntityType::Time => ("Giờ", "Time"),
+            EntityType::Number => ("Số", "Number"),
+            EntityType::Percent => ("Phần trăm", "Percentage"),
+            EntityType::Money => ("Tiền", "Money"),
+            EntityType::Quantity => ("Số lượng", "Quantity"),
+            EntityType::Event => ("Sự kiện", "Event"),
+            EntityType::Role => ("Chức danh", "Title"),
+            EntityType::Acronym => ("Viết tắt", "Acronym"),
         };
         if self == Lang::Vi {
             vi

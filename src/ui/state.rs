@@ -487,7 +487,7 @@ impl State {
                 self.persistent = persistent;
                 self.dictionary = dictionary;
                 if let Some(s) = settings {
-                    if let Some(lang) = Lang::from_tag(&s.lang) {
+                    if let Some(lang) = s.lang {
                         self.lang = lang;
                     }
                     self.analysis = s.analysis;

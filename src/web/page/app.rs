@@ -5,7 +5,7 @@
 
 use super::bridge::{download, Bridge, Handle};
 use super::{entities, explore, widgets};
-use crate::protocol::{Request, Response, READER_PAGE};
+use crate::protocol::{EntityType, Request, Response, READER_PAGE};
 use crate::ui::i18n::{Key, Lang};
 use crate::ui::state::{Action, Notice, State, Tab};
 use crate::web::console::console_error;
@@ -363,7 +363,7 @@ fn App() -> Html {
             if let Some(l) = Lang::from_tag(&sel.value()) {
                 let settings = crate::protocol::Settings {
                     analysis: analysis_now,
-                    lang: l.tag().to_owned(),
+                    lang: Some(l),
                 };
                 handle.send(&Request::SaveSettings { settings }, None);
                 dispatch.emit(Action::SetLang(l));
@@ -798,8 +798,8 @@ fn Reader(p: &WithState) -> Html {
                 <button class="button small" id="toggle-entities" aria-pressed={(!s.hide_entities).to_string()} onclick={toggle_entities}>{lang.t(Key::ShowEntities)}</button>
                 if !s.hide_entities {
                     <span class="legend" id="entity-legend">
-                        { for ["PER", "ORG", "LOC", "DATE", "EVENT", "ROLE", "ACRONYM"].iter().map(|k| html! {
-                            <mark class="ent" data-type={*k}>{lang.entity_type(k)}</mark>
+                        { for [EntityType::Per, EntityType::Org, EntityType::Loc, EntityType::Date, EntityType::Event, EntityType::Role, EntityType::Acronym].into_iter().map(|k| html! {
+                            <mark class="ent" data-type={k.id()}>{lang.entity_type(k)}</mark>
                         }) }
                     </span>
                 }
@@ -866,9 +866,9 @@ fn paragraph_words(
         let children = std::mem::take(group);
         match ent.and_then(|i| ents.get(i)) {
             Some(e) => {
-                let tip = format!("{}: {}", lang.entity_type(&e.kind), e.canonical);
+                let tip = format!("{}: {}", lang.entity_type(e.kind), e.canonical);
                 out.push(html! {
-                    <mark class="ent" data-type={e.kind.clone()} data-canonical={e.canonical.clone()} title={tip}>{ for children }</mark>
+                    <mark class="ent" data-type={e.kind.id()} data-canonical={e.canonical.clone()} title={tip}>{ for children }</mark>
                 });
             }
             None => out.extend(children),
@@ -929,7 +929,7 @@ fn NormalizationView(p: &WithState) -> Html {
             move |next: crate::protocol::AnalysisSettings| {
                 dispatch.emit(Action::SetAnalysis(next));
                 let settings = crate::protocol::Settings {
-                    lang: lang.tag().to_owned(),
+                    lang: Some(lang),
                     analysis: next,
                 };
                 handle.send(&Request::SaveSettings { settings }, None);

@@ -8,7 +8,9 @@ use super::bridge::Handle;
 use super::widgets::{
     chart_buttons, export_buttons, kwic_rows, pager, sort_header, use_synced_input, ViewProps, FONT,
 };
-use crate::protocol::{EntColumn, EntitiesQuery, NetEdge, NetNode, PairUnit, TimeBar};
+use crate::protocol::{
+    EntColumn, EntitiesQuery, EntityType, NetEdge, NetNode, PairUnit, TimeBar, NAME_TYPES,
+};
 use crate::protocol::{Request, TableRequest};
 use crate::ui::i18n::{Key, Lang};
 use crate::ui::state::{Action, Tab};
@@ -73,16 +75,16 @@ pub fn EntitiesView(p: &ViewProps) -> Html {
             </div>
         };
     };
-    let chip = |kind: &str, label: String| {
+    let chip = |kind: Option<EntityType>, label: String| {
         let set = set.clone();
         let q = q.clone();
-        let k = kind.to_owned();
         let on = q.kind == kind;
+        let id = kind.map_or("", EntityType::id);
         html! {
-            <button class={classes!("chip", on.then_some("on"))} aria-pressed={on.to_string()} data-kind={kind.to_owned()}
-                onclick={Callback::from(move |_| set(EntitiesQuery { kind: k.clone(), page: 0, ..q.clone() }))}>
-                if !kind.is_empty() {
-                    <span class="swatch" data-type={kind.to_owned()}></span>
+            <button class={classes!("chip", on.then_some("on"))} aria-pressed={on.to_string()} data-kind={id}
+                onclick={Callback::from(move |_| set(EntitiesQuery { kind, page: 0, ..q.clone() }))}>
+                if kind.is_some() {
+                    <span class="swatch" data-type={id}></span>
                 }
                 {label}
             </button>
@@ -91,13 +93,8 @@ pub fn EntitiesView(p: &ViewProps) -> Html {
     let names_total: u64 = v
         .types
         .iter()
-        .filter(|t| {
-            matches!(
-                t.0.as_str(),
-                "PER" | "ORG" | "LOC" | "DATE" | "EVENT" | "ACRONYM"
-            )
-        })
-        .map(|t| t.1)
+        .filter(|t| NAME_TYPES.contains(&t.kind))
+        .map(|t| t.entities)
         .sum();
     let sort_by = |col: EntColumn| {
         let set = set.clone();
@@ -162,8 +159,8 @@ pub fn EntitiesView(p: &ViewProps) -> Html {
                             Callback::from(move |_| dispatch.emit(Action::Explore(Tab::Concordance, term.clone())))
                         };
                         html! {
-                            <tr data-id={r.id.to_string()} data-kind={r.kind.clone()} class={classes!(selected.then_some("selected"))}>
-                                <td><span class="type-tag" data-type={r.kind.clone()}>{lang.entity_type(&r.kind)}</span></td>
+                            <tr data-id={r.id.to_string()} data-kind={r.kind.id()} class={classes!(selected.then_some("selected"))}>
+                                <td><span class="type-tag" data-type={r.kind.id()}>{lang.entity_type(r.kind)}</span></td>
                                 <td class="term">
                                     <button class="link ent-name" title={label.clone()} aria-label={label} aria-pressed={selected.to_string()}
                                         onclick={select(Some(r.id))}>{r.canonical.clone()}</button>
@@ -207,7 +204,7 @@ pub fn EntitiesView(p: &ViewProps) -> Html {
             let q = q.clone();
             Callback::from(move |_| {
                 set(EntitiesQuery {
-                    kind: "DATE".into(),
+                    kind: Some(EntityType::Date),
                     filter: period.clone(),
                     sort: EntColumn::Name,
                     ascending: true,
@@ -220,8 +217,8 @@ pub fn EntitiesView(p: &ViewProps) -> Html {
     html! {
         <div class="entities">
             <div class="chips" role="group" aria-label={lang.t(Key::EntityTypeCol)} id="ent-types">
-                {chip("", format!("{} ({})", lang.t(Key::NameTypes), lang.num(names_total)))}
-                { for v.types.iter().map(|(k, n, _)| chip(k, format!("{} ({})", lang.entity_type(k), lang.num(*n)))) }
+                {chip(None, format!("{} ({})", lang.t(Key::NameTypes), lang.num(names_total)))}
+                { for v.types.iter().map(|t| chip(Some(t.kind), format!("{} ({})", lang.entity_type(t.kind), lang.num(t.entities)))) }
             </div>
             <form class="controls" onsubmit={on_filter}>
                 <label class="check wide">{lang.t(Key::Filter)}
@@ -293,19 +290,19 @@ fn selected_panel(
     html! {
         <section class="selected-entity" id="ent-selected" data-id={r.id.to_string()} data-mentions={r.mentions.to_string()}>
             <div class="table-head">
-                <h3>{format!("{} {} ({}, {} {})", lang.t(Key::MentionsOf), r.canonical, lang.entity_type(&r.kind), lang.num(r.mentions), lang.t(Key::MentionsCol).to_lowercase())}</h3>
+                <h3>{format!("{} {} ({}, {} {})", lang.t(Key::MentionsOf), r.canonical, lang.entity_type(r.kind), lang.num(r.mentions), lang.t(Key::MentionsCol).to_lowercase())}</h3>
                 <button class="button small" id="ent-clear" onclick={clear}>{lang.t(Key::ClearSelection)}</button>
                 {export_buttons(lang, &p.handle, TableRequest::EntityMentions(r.id), "mentions-export")}
             </div>
             if !sel.with.is_empty() {
                 <p class="named-with">
                     <span class="label">{lang.t(Key::NamedWith)}{": "}</span>
-                    { for sel.with.iter().map(|(id, kind, name, n)| {
+                    { for sel.with.iter().map(|w| {
                         let set = set.clone();
                         let q = q.clone();
-                        let id = *id;
+                        let (id, name, n) = (w.id, &w.name, w.units);
                         html! {
-                            <button class="link with" data-type={kind.clone()}
+                            <button class="link with" data-type={w.kind.id()}
                                 onclick={Callback::from(move |_| set(EntitiesQuery { selected: Some(id), mentions_page: 0, ..q.clone() }))}>
                                 {format!("{name} ({n})")}
                             </button>
@@ -349,7 +346,7 @@ fn network(
                 })
             }) }
             { for nodes.iter().map(|n| {
-                let label = format!("{} ({}): {} {}", n.label, lang.entity_type(&n.kind), lang.num(n.mentions), lang.t(Key::MentionsCol).to_lowercase());
+                let label = format!("{} ({}): {} {}", n.label, lang.entity_type(n.kind), lang.num(n.mentions), lang.t(Key::MentionsCol).to_lowercase());
                 let on = selected == Some(n.id);
                 let onkeydown = {
                     let cb = select(Some(n.id));
@@ -367,7 +364,7 @@ fn network(
                         onclick={select(Some(n.id))} {onkeydown}>
                         <title>{label}</title>
                         <circle cx={format!("{:.1}", n.x)} cy={format!("{:.1}", n.y)} r={format!("{:.1}", n.r)}
-                            fill={type_colour(&n.kind)} fill-opacity="0.85" stroke={if on { "#111111" } else { "#ffffff" }} stroke-width={if on { "2.5" } else { "1" }} />
+                            fill={type_colour(n.kind.id())} fill-opacity="0.85" stroke={if on { "#111111" } else { "#ffffff" }} stroke-width={if on { "2.5" } else { "1" }} />
                         <text x={format!("{:.1}", n.x)} y={format!("{:.1}", n.y - n.r - 3.0)} text-anchor="middle" fill="#222222">{clip(&n.label, 24)}</text>
                     </g>
                 }
