@@ -144,107 +144,96 @@ fn is_file_drag(e: &DragEvent) -> bool {
     })
 }
 
-#[component]
-fn App() -> Html {
-    let store = use_reducer(|| Store(State::new(browser_lang())));
-    let handle = use_memo((), |_| Handle(Rc::new(RefCell::new(None))));
-    let handle: Handle = (*handle).clone();
-    let dispatch: Callback<Action> = {
-        let store = store.clone();
-        Callback::from(move |a| store.dispatch(a))
-    };
+/// Start the worker (it restores the stored corpus, or the sample corpus on a first visit)
+/// and listen for drops, pastes and service-worker updates anywhere on the page.
+#[hook]
+fn use_page_listeners(handle: &Handle, dispatch: &Callback<Action>) {
+    let handle = handle.clone();
+    let dispatch = dispatch.clone();
+    use_effect_with((), move |_| {
+        // The worker restores the stored corpus (the sample corpus on a first visit).
+        spawn_worker(&handle, dispatch.clone());
 
-    // Start the worker, load the sample corpus, and listen for drops and pastes anywhere.
-    {
-        let handle = handle.clone();
-        let dispatch = dispatch.clone();
-        use_effect_with((), move |_| {
-            // The worker restores the stored corpus (the sample corpus on a first visit).
-            spawn_worker(&handle, dispatch.clone());
-
-            let doc = gloo::utils::document();
-            let opts = EventListenerOptions::enable_prevent_default();
-            let over = {
-                let dispatch = dispatch.clone();
-                EventListener::new_with_options(&doc, "dragover", opts, move |e| {
-                    let e: &DragEvent = e.unchecked_ref();
-                    if is_file_drag(e) {
-                        e.prevent_default();
-                        dispatch.emit(Action::Dragging(true));
-                    }
-                })
-            };
-            let leave = {
-                let dispatch = dispatch.clone();
-                EventListener::new(&doc, "dragleave", move |e| {
-                    let e: &DragEvent = e.unchecked_ref();
-                    if e.related_target().is_none() {
-                        dispatch.emit(Action::Dragging(false));
-                    }
-                })
-            };
-            let drop = {
-                let dispatch = dispatch.clone();
-                let handle = handle.clone();
-                EventListener::new_with_options(&doc, "drop", opts, move |e| {
-                    let e: &DragEvent = e.unchecked_ref();
+        let doc = gloo::utils::document();
+        let opts = EventListenerOptions::enable_prevent_default();
+        let over = {
+            let dispatch = dispatch.clone();
+            EventListener::new_with_options(&doc, "dragover", opts, move |e| {
+                let e: &DragEvent = e.unchecked_ref();
+                if is_file_drag(e) {
                     e.prevent_default();
+                    dispatch.emit(Action::Dragging(true));
+                }
+            })
+        };
+        let leave = {
+            let dispatch = dispatch.clone();
+            EventListener::new(&doc, "dragleave", move |e| {
+                let e: &DragEvent = e.unchecked_ref();
+                if e.related_target().is_none() {
                     dispatch.emit(Action::Dragging(false));
-                    let files = file_list(e.data_transfer().and_then(|dt| dt.files()));
+                }
+            })
+        };
+        let drop = {
+            let dispatch = dispatch.clone();
+            let handle = handle.clone();
+            EventListener::new_with_options(&doc, "drop", opts, move |e| {
+                let e: &DragEvent = e.unchecked_ref();
+                e.prevent_default();
+                dispatch.emit(Action::Dragging(false));
+                let files = file_list(e.data_transfer().and_then(|dt| dt.files()));
+                add_files(&handle, &dispatch, files);
+            })
+        };
+        let paste = {
+            let dispatch = dispatch.clone();
+            let handle = handle.clone();
+            EventListener::new(&doc, "paste", move |e| {
+                // Pastes into the paste box or any field are theirs; elsewhere a paste
+                // becomes a document.
+                let in_field = e
+                    .target()
+                    .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+                    .is_some_and(|el| {
+                        matches!(el.tag_name().as_str(), "TEXTAREA" | "INPUT" | "SELECT")
+                    });
+                if in_field {
+                    return;
+                }
+                let e: &web_sys::ClipboardEvent = e.unchecked_ref();
+                let Some(dt) = e.clipboard_data() else { return };
+                let files = file_list(dt.files());
+                if !files.is_empty() {
                     add_files(&handle, &dispatch, files);
-                })
-            };
-            let paste = {
-                let dispatch = dispatch.clone();
-                let handle = handle.clone();
-                EventListener::new(&doc, "paste", move |e| {
-                    // Pastes into the paste box or any field are theirs; elsewhere a paste
-                    // becomes a document.
-                    let in_field = e
-                        .target()
-                        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-                        .is_some_and(|el| {
-                            matches!(el.tag_name().as_str(), "TEXTAREA" | "INPUT" | "SELECT")
-                        });
-                    if in_field {
-                        return;
-                    }
-                    let e: &web_sys::ClipboardEvent = e.unchecked_ref();
-                    let Some(dt) = e.clipboard_data() else { return };
-                    let files = file_list(dt.files());
-                    if !files.is_empty() {
-                        add_files(&handle, &dispatch, files);
-                    } else if let Ok(text) = dt.get_data("text/plain") {
-                        send_text(&handle, &dispatch, text);
-                    }
-                })
-            };
-            // The service worker (started by init.js) announces an installed update.
-            let update = {
-                let dispatch = dispatch.clone();
-                EventListener::new(&gloo::utils::window(), "soi-update-ready", move |_| {
-                    dispatch.emit(Action::UpdateReady)
-                })
-            };
-            let waiting =
-                js_sys::Reflect::get(&gloo::utils::window(), &JsValue::from_str("__soiWaiting"));
-            if waiting.is_ok_and(|w| w.is_truthy()) {
-                dispatch.emit(Action::UpdateReady);
-            }
-            let listeners = vec![over, leave, drop, paste, update];
-            move || {
-                std::mem::drop(listeners);
-            }
-        });
-    }
+                } else if let Ok(text) = dt.get_data("text/plain") {
+                    send_text(&handle, &dispatch, text);
+                }
+            })
+        };
+        // The service worker (started by init.js) announces an installed update.
+        let update = {
+            let dispatch = dispatch.clone();
+            EventListener::new(&gloo::utils::window(), "soi-update-ready", move |_| {
+                dispatch.emit(Action::UpdateReady)
+            })
+        };
+        let waiting =
+            js_sys::Reflect::get(&gloo::utils::window(), &JsValue::from_str("__soiWaiting"));
+        if waiting.is_ok_and(|w| w.is_truthy()) {
+            dispatch.emit(Action::UpdateReady);
+        }
+        let listeners = vec![over, leave, drop, paste, update];
+        move || {
+            std::mem::drop(listeners);
+        }
+    });
+}
 
-    let state = &store.0;
-    let lang = state.lang;
-    let t = move |k| lang.t(k);
-    {
-        use_effect_with(lang, |lang| set_html_lang(*lang));
-    }
-
+/// Ask the worker for what the page shows when it is missing or stale: the Normalization
+/// view, the view of the current tab, the Reader's page.
+#[hook]
+fn use_view_requests(state: &State, handle: &Handle) {
     // Ask the worker for the Normalization view when it is shown and stale.
     {
         let handle = handle.clone();
@@ -330,6 +319,28 @@ fn App() -> Html {
             },
         );
     }
+}
+
+#[component]
+fn App() -> Html {
+    let store = use_reducer(|| Store(State::new(browser_lang())));
+    let handle = use_memo((), |_| Handle(Rc::new(RefCell::new(None))));
+    let handle: Handle = (*handle).clone();
+    let dispatch: Callback<Action> = {
+        let store = store.clone();
+        Callback::from(move |a| store.dispatch(a))
+    };
+
+    use_page_listeners(&handle, &dispatch);
+
+    let state = &store.0;
+    let lang = state.lang;
+    let t = move |k| lang.t(k);
+    {
+        use_effect_with(lang, |lang| set_html_lang(*lang));
+    }
+
+    use_view_requests(state, &handle);
 
     let on_files = {
         let handle = handle.clone();

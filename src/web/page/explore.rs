@@ -4,6 +4,7 @@
 //! user changes a control; nothing is computed here but chart geometry. Charts are SVG drawn
 //! with presentation attributes (no CSS), so an exported SVG or PNG looks like the page.
 
+use super::bridge::Handle;
 use super::widgets::*;
 use crate::protocol::chart;
 use crate::protocol::{
@@ -11,6 +12,7 @@ use crate::protocol::{
 };
 use crate::protocol::{Request, TableRequest};
 use crate::ui::i18n::{Key, Lang};
+use crate::ui::state::State;
 use crate::ui::state::{Action, Tab};
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
@@ -23,10 +25,7 @@ pub fn KeywordsView(p: &ViewProps) -> Html {
     let s = &p.state;
     let lang = s.lang;
     let q = s.kw_query.clone();
-    let set = {
-        let dispatch = p.dispatch.clone();
-        move |q: KeywordsQuery| dispatch.emit(Action::Keywords(q))
-    };
+    let set = p.dispatch.reform(Action::Keywords);
     let docs = &s.corpus.docs;
     let subset = q.scope.len() > 1 || (q.scope.len() == 1 && s.kw_subset_open);
     let scope_value = match q.scope.as_slice() {
@@ -34,10 +33,79 @@ pub fn KeywordsView(p: &ViewProps) -> Html {
         [one] if !subset => format!("d{one}"),
         _ => "subset".into(),
     };
+    let controls = keyword_controls(lang, docs, &q, &scope_value, filter_ref, &set, &p.dispatch);
+    let subset_boxes = if subset {
+        keyword_subset(lang, docs, &q, &set)
+    } else {
+        html! {}
+    };
+    let stopwords = stopword_panel(lang, s, &p.handle, stop_area);
+    let Some(v) = &s.keywords else {
+        return html! { <div class="keywords">{controls}{subset_boxes}<p class="empty">{lang.t(Key::Analyzing)}{"…"}</p>{stopwords}</div> };
+    };
+    // The bar chart follows the table: its first twenty rows by the sorted measure.
+    let measure = |r: &crate::protocol::KeywordRow| -> f64 {
+        match q.sort {
+            KeyColumn::G2 => r.g2.unwrap_or(0.0),
+            KeyColumn::LogRatio => r.log_ratio.unwrap_or(0.0),
+            KeyColumn::TfIdf => r.tf_idf.unwrap_or(0.0),
+            KeyColumn::Documents => r.documents as f64,
+            KeyColumn::Dp => r.dp,
+            _ => r.frequency as f64,
+        }
+    };
+    let bar_label = match q.sort {
+        KeyColumn::G2 => lang.t(Key::ColG2),
+        KeyColumn::LogRatio => lang.t(Key::ColLogRatio),
+        KeyColumn::TfIdf => lang.t(Key::ColTfIdf),
+        KeyColumn::Documents => lang.t(Key::ColDocuments),
+        KeyColumn::Dp => lang.t(Key::ColDp),
+        _ => lang.t(Key::ColFrequency),
+    };
+    let bars: Vec<(String, f64)> = v
+        .rows
+        .iter()
+        .take(20)
+        .map(|r| (r.term.clone(), measure(r)))
+        .collect();
+    html! {
+        <div class="keywords">
+            {controls}
+            {subset_boxes}
+            <div class="charts">
+                <figure class="chart">
+                    <figcaption>{lang.t(Key::WordCloud)}{chart_buttons(lang, "cloud-svg", "soi-word-cloud")}</figcaption>
+                    {word_cloud(lang, &v.cloud, &p.dispatch)}
+                </figure>
+                <figure class="chart">
+                    <figcaption>{format!("{} — {}", lang.t(Key::BarChart), bar_label)}{chart_buttons(lang, "bars-svg", "soi-keywords-bars")}</figcaption>
+                    {bar_chart(lang, "bars-svg", bar_label, &bars)}
+                </figure>
+            </div>
+            {keyword_table(lang, v, &q, &set, &p.handle, &p.dispatch)}
+            {pager(lang, v.query.page, v.pages, |page| {
+                let q = q.clone();
+                set.reform(move |_: MouseEvent| KeywordsQuery { page, ..q.clone() })
+            })}
+            {stopwords}
+        </div>
+    }
+}
+
+/// The Keywords view's controls: scope, unit, filter, stopwords and acronyms.
+fn keyword_controls(
+    lang: Lang,
+    docs: &[crate::protocol::DocSummary],
+    q: &KeywordsQuery,
+    scope_value: &str,
+    filter_ref: NodeRef,
+    set: &Callback<KeywordsQuery>,
+    dispatch: &Callback<Action>,
+) -> Html {
     let on_scope = {
         let set = set.clone();
         let q = q.clone();
-        let dispatch = p.dispatch.clone();
+        let dispatch = dispatch.clone();
         Callback::from(move |e: Event| {
             let sel: HtmlSelectElement = e.target_unchecked_into();
             let v = sel.value();
@@ -49,7 +117,7 @@ pub fn KeywordsView(p: &ViewProps) -> Html {
                 (Vec::new(), false)
             };
             dispatch.emit(Action::KeywordSubset(open));
-            set(KeywordsQuery {
+            set.emit(KeywordsQuery {
                 scope,
                 page: 0,
                 ..q.clone()
@@ -73,7 +141,7 @@ pub fn KeywordsView(p: &ViewProps) -> Html {
             } else {
                 KeyColumn::Frequency
             };
-            set(KeywordsQuery {
+            set.emit(KeywordsQuery {
                 unit,
                 sort,
                 page: 0,
@@ -86,7 +154,7 @@ pub fn KeywordsView(p: &ViewProps) -> Html {
         let q = q.clone();
         Callback::from(move |e: Event| {
             let input: HtmlInputElement = e.target_unchecked_into();
-            set(KeywordsQuery {
+            set.emit(KeywordsQuery {
                 filter: input.value(),
                 page: 0,
                 ..q.clone()
@@ -101,88 +169,11 @@ pub fn KeywordsView(p: &ViewProps) -> Html {
             let mut next = q.clone();
             f(&mut next, input.checked());
             next.page = 0;
-            set(next);
+            set.emit(next);
         });
         html! { <label class="check"><input type="checkbox" id={id} checked={on} {onchange} />{lang.t(key)}</label> }
     };
-    let sort_by = |col: KeyColumn| {
-        let set = set.clone();
-        let q = q.clone();
-        Callback::from(move |_| {
-            // Pressing the active column flips the order; a new column starts largest first
-            // (A to Z for the term).
-            let ascending = if q.sort == col {
-                !q.ascending
-            } else {
-                col == KeyColumn::Term
-            };
-            set(KeywordsQuery {
-                sort: col,
-                ascending,
-                page: 0,
-                ..q.clone()
-            });
-        })
-    };
-    let head = |label: &str, col: KeyColumn, id: &'static str| {
-        sort_header(label, id, q.sort == col, q.ascending, sort_by(col))
-    };
-    let go = |page: usize| {
-        let set = set.clone();
-        let q = q.clone();
-        Callback::from(move |_| set(KeywordsQuery { page, ..q.clone() }))
-    };
-    let subset_boxes = if subset {
-        html! {
-            <fieldset class="subset" id="kw-subset">
-                <legend>{lang.t(Key::Subset)}</legend>
-                { for docs.iter().map(|d| {
-                    let set = set.clone();
-                    let q = q.clone();
-                    let id = d.id;
-                    let on = q.scope.contains(&id);
-                    let onchange = Callback::from(move |e: Event| {
-                        let input: HtmlInputElement = e.target_unchecked_into();
-                        let mut scope: Vec<u32> = q.scope.iter().copied().filter(|&x| x != id).collect();
-                        if input.checked() {
-                            scope.push(id);
-                            scope.sort_unstable();
-                        }
-                        set(KeywordsQuery { scope, page: 0, ..q.clone() });
-                    });
-                    html! { <label class="check"><input type="checkbox" data-doc={id.to_string()} checked={on} {onchange} />{d.name.clone()}</label> }
-                }) }
-            </fieldset>
-        }
-    } else {
-        html! {}
-    };
-    let stopwords = {
-        let area = stop_area.clone();
-        let handle = p.handle.clone();
-        let save = Callback::from(move |_| {
-            if let Some(words) = textarea_lines(&area) {
-                handle.send(&Request::SetStopwords { words: Some(words) }, None);
-            }
-        });
-        let handle = p.handle.clone();
-        let reset =
-            Callback::from(move |_| handle.send(&Request::SetStopwords { words: None }, None));
-        html! {
-            <details class="stopwords">
-                <summary>{format!("{} ({}){}", lang.t(Key::Stopwords), lang.num(s.stopwords.len() as u64),
-                    if s.stopwords_builtin { String::new() } else { format!(" {}", lang.t(Key::CustomList)) })}</summary>
-                <p class="hint">{lang.t(Key::StopwordsHelp)}</p>
-                <textarea ref={stop_area} id="stopwords" rows="8" aria-label={lang.t(Key::Stopwords)}
-                    value={s.stopwords.join("\n")} />
-                <div class="row">
-                    <button class="button primary" id="stopwords-save" onclick={save}>{lang.t(Key::SaveStopwords)}</button>
-                    <button class="button" id="stopwords-reset" onclick={reset}>{lang.t(Key::ResetStopwords)}</button>
-                </div>
-            </details>
-        }
-    };
-    let controls = html! {
+    html! {
         <div class="controls">
             <label class="check">{lang.t(Key::Scope)}
                 <select id="kw-scope" onchange={on_scope}>
@@ -209,58 +200,112 @@ pub fn KeywordsView(p: &ViewProps) -> Html {
             {check("kw-stopwords", Key::KeepStopwords, q.stopwords, |q, v| q.stopwords = v)}
             {check("kw-acronyms", Key::NoAcronyms, q.no_acronyms, |q, v| q.no_acronyms = v)}
         </div>
-    };
-    let Some(v) = &s.keywords else {
-        return html! { <div class="keywords">{controls}{subset_boxes}<p class="empty">{lang.t(Key::Analyzing)}{"…"}</p>{stopwords}</div> };
-    };
+    }
+}
+
+/// The checkboxes of a subset of documents to describe against the rest.
+fn keyword_subset(
+    lang: Lang,
+    docs: &[crate::protocol::DocSummary],
+    q: &KeywordsQuery,
+    set: &Callback<KeywordsQuery>,
+) -> Html {
+    {
+        html! {
+            <fieldset class="subset" id="kw-subset">
+                <legend>{lang.t(Key::Subset)}</legend>
+                { for docs.iter().map(|d| {
+                    let set = set.clone();
+                    let q = q.clone();
+                    let id = d.id;
+                    let on = q.scope.contains(&id);
+                    let onchange = Callback::from(move |e: Event| {
+                        let input: HtmlInputElement = e.target_unchecked_into();
+                        let mut scope: Vec<u32> = q.scope.iter().copied().filter(|&x| x != id).collect();
+                        if input.checked() {
+                            scope.push(id);
+                            scope.sort_unstable();
+                        }
+                        set.emit(KeywordsQuery { scope, page: 0, ..q.clone() });
+                    });
+                    html! { <label class="check"><input type="checkbox" data-doc={id.to_string()} checked={on} {onchange} />{d.name.clone()}</label> }
+                }) }
+            </fieldset>
+        }
+    }
+}
+
+/// The editable stopword list.
+fn stopword_panel(lang: Lang, s: &State, handle: &Handle, stop_area: NodeRef) -> Html {
+    {
+        let area = stop_area.clone();
+        let saver = handle.clone();
+        let save = Callback::from(move |_| {
+            if let Some(words) = textarea_lines(&area) {
+                saver.send(&Request::SetStopwords { words: Some(words) }, None);
+            }
+        });
+        let handle = handle.clone();
+        let reset =
+            Callback::from(move |_| handle.send(&Request::SetStopwords { words: None }, None));
+        html! {
+            <details class="stopwords">
+                <summary>{format!("{} ({}){}", lang.t(Key::Stopwords), lang.num(s.stopwords.len() as u64),
+                    if s.stopwords_builtin { String::new() } else { format!(" {}", lang.t(Key::CustomList)) })}</summary>
+                <p class="hint">{lang.t(Key::StopwordsHelp)}</p>
+                <textarea ref={stop_area} id="stopwords" rows="8" aria-label={lang.t(Key::Stopwords)}
+                    value={s.stopwords.join("\n")} />
+                <div class="row">
+                    <button class="button primary" id="stopwords-save" onclick={save}>{lang.t(Key::SaveStopwords)}</button>
+                    <button class="button" id="stopwords-reset" onclick={reset}>{lang.t(Key::ResetStopwords)}</button>
+                </div>
+            </details>
+        }
+    }
+}
+
+/// The word list: its count, exports, sortable header and one page of rows.
+fn keyword_table(
+    lang: Lang,
+    v: &crate::protocol::KeywordsView,
+    q: &KeywordsQuery,
+    set: &Callback<KeywordsQuery>,
+    handle: &Handle,
+    dispatch: &Callback<Action>,
+) -> Html {
     let scoped = v.rows.first().is_some_and(|r| r.g2.is_some());
     let one_doc = v.rows.first().is_some_and(|r| r.tf_idf.is_some());
-    // The bar chart follows the table: its first twenty rows by the sorted measure.
-    let measure = |r: &crate::protocol::KeywordRow| -> f64 {
-        match q.sort {
-            KeyColumn::G2 => r.g2.unwrap_or(0.0),
-            KeyColumn::LogRatio => r.log_ratio.unwrap_or(0.0),
-            KeyColumn::TfIdf => r.tf_idf.unwrap_or(0.0),
-            KeyColumn::Documents => r.documents as f64,
-            KeyColumn::Dp => r.dp,
-            _ => r.frequency as f64,
-        }
-    };
-    let bar_label = match q.sort {
-        KeyColumn::G2 => lang.t(Key::ColG2),
-        KeyColumn::LogRatio => lang.t(Key::ColLogRatio),
-        KeyColumn::TfIdf => lang.t(Key::ColTfIdf),
-        KeyColumn::Documents => lang.t(Key::ColDocuments),
-        KeyColumn::Dp => lang.t(Key::ColDp),
-        _ => lang.t(Key::ColFrequency),
-    };
-    let bars: Vec<(String, f64)> = v
-        .rows
-        .iter()
-        .take(20)
-        .map(|r| (r.term.clone(), measure(r)))
-        .collect();
     let table_req = TableRequest::Keywords(KeywordsQuery {
         page: 0,
         ..q.clone()
     });
+    let sort_by = |col: KeyColumn| {
+        let set = set.clone();
+        let q = q.clone();
+        Callback::from(move |_| {
+            // Pressing the active column flips the order; a new column starts largest first
+            // (A to Z for the term).
+            let ascending = if q.sort == col {
+                !q.ascending
+            } else {
+                col == KeyColumn::Term
+            };
+            set.emit(KeywordsQuery {
+                sort: col,
+                ascending,
+                page: 0,
+                ..q.clone()
+            });
+        })
+    };
+    let head = |label: &str, col: KeyColumn, id: &'static str| {
+        sort_header(label, id, q.sort == col, q.ascending, sort_by(col))
+    };
     html! {
-        <div class="keywords">
-            {controls}
-            {subset_boxes}
-            <div class="charts">
-                <figure class="chart">
-                    <figcaption>{lang.t(Key::WordCloud)}{chart_buttons(lang, "cloud-svg", "soi-word-cloud")}</figcaption>
-                    {word_cloud(lang, &v.cloud, &p.dispatch)}
-                </figure>
-                <figure class="chart">
-                    <figcaption>{format!("{} — {}", lang.t(Key::BarChart), bar_label)}{chart_buttons(lang, "bars-svg", "soi-keywords-bars")}</figcaption>
-                    {bar_chart(lang, "bars-svg", bar_label, &bars)}
-                </figure>
-            </div>
+        <>
             <div class="table-head">
                 <span class="count" id="kw-total" data-total={v.total.to_string()}>{format!("{} {} · {} {}", lang.num(v.total as u64), lang.t(Key::Word).to_lowercase(), lang.num(v.tokens), lang.t(Key::StatWords).to_lowercase())}</span>
-                {export_buttons(lang, &p.handle, table_req, "kw-export")}
+                {export_buttons(lang, handle, table_req, "kw-export")}
             </div>
             <div class="table-wrap">
             <table class="data" id="kw-table">
@@ -300,15 +345,13 @@ pub fn KeywordsView(p: &ViewProps) -> Html {
                             if one_doc {
                                 <td class="num">{fmt_opt(lang, r.tf_idf, 5)}</td>
                             }
-                            <td>{show_in(lang, &p.dispatch, &r.term)}</td>
+                            <td>{show_in(lang, dispatch, &r.term)}</td>
                         </tr>
                     }) }
                 </tbody>
             </table>
             </div>
-            {pager(lang, v.query.page, v.pages, go)}
-            {stopwords}
-        </div>
+        </>
     }
 }
 
