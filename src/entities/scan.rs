@@ -438,6 +438,38 @@ fn capitalize(s: &str) -> String {
     }
 }
 
+/// Is `head` (lower case) the head of an administrative unit ("tỉnh Quảng Ninh", "phường
+/// 5")? "Thủ đô" names a place (`capital`) but never sits inside an organization's name.
+fn admin_head(head: &str, capital: bool) -> bool {
+    matches!(
+        head,
+        "tỉnh"
+            | "thành phố"
+            | "tp"
+            | "tp."
+            | "huyện"
+            | "quận"
+            | "thị xã"
+            | "thị trấn"
+            | "xã"
+            | "phường"
+    ) || (capital && head == "thủ đô")
+}
+
+/// The head of an organization's name, as `org_head` reads it.
+struct OrgHead {
+    /// Tokens of the head.
+    len: usize,
+    /// The head is a known organization's acronym ("UBND").
+    acronym: bool,
+    /// The head is written in lower case ("hãng Sony").
+    lower: bool,
+    /// The token after the head and the lower-case words of its name.
+    after: usize,
+    /// The head names a body by itself ("Ủy ban nhân dân").
+    full: bool,
+}
+
 impl<'a, 'b> Scanner<'a, 'b> {
     fn push(&mut self, a: usize, b: usize, kind: EntityType, canonical: String) -> usize {
         self.out
@@ -840,20 +872,7 @@ impl<'a, 'b> Scanner<'a, 'b> {
             return None;
         }
         let (n, head) = self.g.place_heads.longest(t, i, e, false)?;
-        let admin = matches!(
-            t.span_text(i, i + n).to_lowercase().as_str(),
-            "tỉnh"
-                | "thành phố"
-                | "tp"
-                | "tp."
-                | "thủ đô"
-                | "huyện"
-                | "quận"
-                | "thị xã"
-                | "thị trấn"
-                | "xã"
-                | "phường"
-        );
+        let admin = admin_head(&t.span_text(i, i + n).to_lowercase(), true);
         if t.cap(i) && !admin {
             return None;
         }
@@ -912,6 +931,15 @@ impl<'a, 'b> Scanner<'a, 'b> {
     /// An organization named by a head noun at `i`: (end, canonical). `role`: after a title,
     /// where a person's name ends the organization.
     fn org_span(&self, i: usize, e: usize, role: bool) -> Option<(usize, String)> {
+        let head = self.org_head(i, e)?;
+        let (j, end, has_name) = self.org_name(e, role, &head);
+        let end = self.org_close(i, e, &head, j, end, has_name)?;
+        Some((end, self.org_canonical(i, end, head.acronym)))
+    }
+
+    /// The head of an organization's name at `i` ("Bộ", "Ủy ban nhân dân", "Công ty cổ
+    /// phần", a known acronym), with the lower-case words that belong to it.
+    fn org_head(&self, i: usize, e: usize) -> Option<OrgHead> {
         let t = self.t;
         if !t.word_start(i) && !t.cap(i) {
             return None;
@@ -942,6 +970,22 @@ impl<'a, 'b> Scanner<'a, 'b> {
                 break;
             }
         }
+        Some(OrgHead {
+            len: hn,
+            acronym: head_acronym,
+            lower: lower_head,
+            after: j,
+            full: full_head,
+        })
+    }
+
+    /// The name after the head: capitalized words, an administrative unit, a few lower-case
+    /// words closed by a known place, lists joined by "và", "&" or commas. Returns where the
+    /// scan stopped, where the name ends, and whether there is a name at all.
+    fn org_name(&self, e: usize, role: bool, head: &OrgHead) -> (usize, usize, bool) {
+        let t = self.t;
+        let (head_acronym, lower_head) = (head.acronym, head.lower);
+        let mut j = head.after;
         let mut end = j;
         let mut has_name = false;
         while j < e {
@@ -970,19 +1014,7 @@ impl<'a, 'b> Scanner<'a, 'b> {
                 continue;
             }
             if let Some((pn, ph)) = self.g.place_heads.longest(t, j, e, false) {
-                let admin = matches!(
-                    t.span_text(j, j + pn).to_lowercase().as_str(),
-                    "tỉnh"
-                        | "thành phố"
-                        | "tp"
-                        | "tp."
-                        | "huyện"
-                        | "quận"
-                        | "thị xã"
-                        | "thị trấn"
-                        | "xã"
-                        | "phường"
-                );
+                let admin = admin_head(&t.span_text(j, j + pn).to_lowercase(), false);
                 if admin {
                     let k = j + pn;
                     if t.capword(k) || ph.flag && t.kind(k) == Some(TokenKind::Number) {
@@ -1064,6 +1096,22 @@ impl<'a, 'b> Scanner<'a, 'b> {
             }
             break;
         }
+        (j, end, has_name)
+    }
+
+    /// Where the organization ends, with a closing number ("Bệnh viện Nhi Đồng 1"), or `None`
+    /// when what was read is no organization (a bare head, a person, a place).
+    fn org_close(
+        &self,
+        i: usize,
+        e: usize,
+        head: &OrgHead,
+        j: usize,
+        end: usize,
+        has_name: bool,
+    ) -> Option<usize> {
+        let t = self.t;
+        let (hn, full_head, lower_head) = (head.len, head.full, head.lower);
         if !has_name && !full_head {
             return None;
         }
@@ -1112,6 +1160,13 @@ impl<'a, 'b> Scanner<'a, 'b> {
                 return None;
             }
         }
+        Some(end)
+    }
+
+    /// The canonical name of the organization at `i..end`: a known name's, or the text with
+    /// a known acronym head expanded.
+    fn org_canonical(&self, i: usize, end: usize, head_acronym: bool) -> String {
+        let t = self.t;
         let text = t.span_text(i, end);
         let canonical = match self.g.names.longest(t, i, end, false) {
             Some((m, entry)) if i + m == end && entry.kind == EntityType::Org => {
@@ -1128,7 +1183,7 @@ impl<'a, 'b> Scanner<'a, 'b> {
                 }
             }
         };
-        Some((end, canonical))
+        canonical
     }
 
     /// An organization by head, or a known name, whichever is longer.
@@ -1236,94 +1291,17 @@ impl<'a, 'b> Scanner<'a, 'b> {
 
     fn cap_run(&mut self, i: usize, e: usize, start: bool) -> Option<usize> {
         let t = self.t;
-        let mut j = i;
-        while j < e {
-            if t.capword(j) {
-                j += 1;
-                while j < e && !t.word_start(j) && t.letters(j) {
-                    j += 1;
-                }
-                // An initial inside a name: "Alan J. Bank", "C. Zanetti".
-                if t.s(j) == "." && t.s(j - 1).chars().count() == 1 && t.capword(j + 1) {
-                    j += 1;
-                }
-            } else if j > i
-                && (PARTICLES.contains(&t.low(j))
-                    && t.capword(j + 1)
-                    && (i..j).any(|k| t.kind(k) == Some(TokenKind::Foreign))
-                    || t.glued_hyphen(j))
-            {
-                j += 1;
-            } else {
-                break;
-            }
-            // A known name, head or event inside the run starts a new one.
-            let event = matches!((t.low(j), t.low(j + 1)), ("đại", "hội") | ("hội", "nghị"));
-            if j < e
-                && t.capword(j)
-                && (event
-                    || self.g.org_heads.longest(t, j, e, false).is_some()
-                    || self.g.roles.longest(t, j, e, true).is_some())
-            {
-                break;
-            }
-        }
-        // A country before a foreign name ("người Pháp Robert Pires"): the place (or a
-        // nationality, left out), then the name on its own.
-        if let Some((m, x)) = self.g.names.longest(t, i, j, false) {
-            if x.kind == EntityType::Loc
-                && i + m < j
-                && t.word_start(i + m)
-                && (t.kind(i + m) == Some(TokenKind::Foreign)
-                    || self.g.foreign_first.contains(t.s(i + m)))
-            {
-                if !(i > 0 && NATIONALITY.contains(&t.low(i - 1))) {
-                    let c = x.canonical.to_string();
-                    self.push(i, i + m, EntityType::Loc, c);
-                }
-                return Some(i + m);
-            }
-        }
-        let text = t.span_text(i, j);
-        // What the document said before.
-        if let Some(full) = self.mem.persons.get(text).cloned() {
-            let idx = self.push(i, j, EntityType::Per, full.clone());
-            self.out[idx].inferred = full != text;
-            return Some(j);
-        }
-        if let Some(canon) = self.mem.orgs.get(text).cloned() {
-            self.push(i, j, EntityType::Org, canon);
-            return Some(j);
-        }
-        let first = t.s(i);
-        // Initials: "M.", "N.N.T.", "H.T.P".
-        let single_letter = first.chars().count() == 1 && t.s(i + 1) == ".";
-        let dotted = t.kind(i) == Some(TokenKind::Acronym)
-            && first.contains('.')
-            && first.split('.').all(|p| p.chars().count() == 1);
-        if j == i + 1 && (single_letter || dotted) {
-            let end = if t.s(i + 1) == "." { i + 2 } else { i + 1 };
-            self.person(i, end);
+        let j = self.cap_run_end(i, e);
+        if let Some(end) = self.country_before_name(i, j) {
             return Some(end);
         }
-        if j == i + 1 && t.kind(i) == Some(TokenKind::Acronym) {
-            if let Some(exp) = self.mem.acronyms.get(first).cloned() {
-                let idx = self.push(i, j, EntityType::Org, exp.clone());
-                self.out[idx].expansion = Some(exp);
-                return Some(j);
-            }
-            let letters = first.chars().filter(|c| c.is_alphabetic()).count();
-            let stem = first.split('-').next().unwrap_or(first);
-            // An acronym neither known nor defined in the text: an ACRONYM, not an ORG (on
-            // ner-dev, unknown acronyms are organizations less than half of the time).
-            if letters >= 2
-                && !NOT_ORG_ACRONYMS.contains(&first)
-                && !NOT_ORG_ACRONYMS.contains(&stem)
-                && roman(first).is_none()
-            {
-                self.push(i, j, EntityType::Acronym, first.to_owned());
-            }
-            return Some(j);
+        let text = t.span_text(i, j);
+        if let Some(end) = self.remembered(i, j, text) {
+            return Some(end);
+        }
+        let first = t.s(i);
+        if let Some(end) = self.initials_or_acronym(i, j) {
+            return Some(end);
         }
         // The first word of a sentence: a capital is no evidence by itself.
         let surname = self.g.surnames.contains(first);
@@ -1383,51 +1361,7 @@ impl<'a, 'b> Scanner<'a, 'b> {
             return Some(j);
         }
         if n_letters == 1 && t.word_start(i) && t.word_start(j) {
-            if first.chars().count() == 1
-                || crate::words::stopwords::Stopwords::builtin().contains(t.low(i))
-            {
-                return Some(j);
-            }
-            if foreign {
-                let prev = if i > 0 { t.low(i - 1) } else { "" };
-                if self.g.vocab.contains(t.low(i)) || first.chars().count() < 3 {
-                    return Some(j);
-                }
-                // After "ở", "tại", "đến": a place ("ở Montreal").
-                if PLACE_PREPS.contains(&prev) {
-                    self.push(i, j, EntityType::Loc, first.to_owned());
-                    return Some(j);
-                }
-                // After "hãng", "hiệu": a brand.
-                if ORG_CUES.contains(&prev) {
-                    self.push(i, j, EntityType::Org, first.to_owned());
-                    return Some(j);
-                }
-                // A foreign surname used alone: in a list of persons ("Vieri, Totti và Del
-                // Piero") or before what a person does ("Federer nói").
-                let after_person = i >= 2
-                    && matches!(prev, "," | "và" | "(" | "-")
-                    && self.out.last().is_some_and(|m| {
-                        m.kind == EntityType::Per && m.range.end == t.span(i - 2, i - 1).end
-                    });
-                if after_person || self.person_verb_after(j) {
-                    self.person(i, j);
-                }
-                return Some(j);
-            }
-            // A lone capitalized word inside a sentence: a foreign surname ("Federer") or a
-            // given name used alone ("chị Hà" … "Hà nói").
-            // Not the first syllable of a common word ("Rao vặt", "Ảnh chụp").
-            let word_start = all_vietnamese
-                && t.kind(j) == Some(TokenKind::Syllable)
-                && !t.cap(j)
-                && self
-                    .g
-                    .vocab
-                    .contains(format!("{} {}", t.low(i), t.low(j)).as_str());
-            if foreign || all_vietnamese && !SINGLE_NOT_NAMES.contains(&first) && !word_start {
-                self.person(i, j);
-            }
+            self.lone_word(i, j, all_vietnamese, foreign);
             return Some(j);
         }
         if n_letters >= 2 && (all_syllables || foreign) {
@@ -1441,5 +1375,168 @@ impl<'a, 'b> Scanner<'a, 'b> {
             return Some(j);
         }
         Some(j)
+    }
+
+    /// The end of a run of capitalized words at `i` (with initials, particles inside foreign
+    /// names, glued hyphens), stopping where a known head, title or event starts.
+    fn cap_run_end(&self, i: usize, e: usize) -> usize {
+        let t = self.t;
+        let mut j = i;
+        while j < e {
+            if t.capword(j) {
+                j += 1;
+                while j < e && !t.word_start(j) && t.letters(j) {
+                    j += 1;
+                }
+                // An initial inside a name: "Alan J. Bank", "C. Zanetti".
+                if t.s(j) == "." && t.s(j - 1).chars().count() == 1 && t.capword(j + 1) {
+                    j += 1;
+                }
+            } else if j > i
+                && (PARTICLES.contains(&t.low(j))
+                    && t.capword(j + 1)
+                    && (i..j).any(|k| t.kind(k) == Some(TokenKind::Foreign))
+                    || t.glued_hyphen(j))
+            {
+                j += 1;
+            } else {
+                break;
+            }
+            // A known name, head or event inside the run starts a new one.
+            let event = matches!((t.low(j), t.low(j + 1)), ("đại", "hội") | ("hội", "nghị"));
+            if j < e
+                && t.capword(j)
+                && (event
+                    || self.g.org_heads.longest(t, j, e, false).is_some()
+                    || self.g.roles.longest(t, j, e, true).is_some())
+            {
+                break;
+            }
+        }
+        j
+    }
+
+    /// A country before a foreign name ("người Pháp Robert Pires"): the place (or a
+    /// nationality, left out), then the name on its own. Returns where the place ends.
+    fn country_before_name(&mut self, i: usize, j: usize) -> Option<usize> {
+        let t = self.t;
+        if let Some((m, x)) = self.g.names.longest(t, i, j, false) {
+            if x.kind == EntityType::Loc
+                && i + m < j
+                && t.word_start(i + m)
+                && (t.kind(i + m) == Some(TokenKind::Foreign)
+                    || self.g.foreign_first.contains(t.s(i + m)))
+            {
+                if !(i > 0 && NATIONALITY.contains(&t.low(i - 1))) {
+                    let c = x.canonical.to_string();
+                    self.push(i, i + m, EntityType::Loc, c);
+                }
+                return Some(i + m);
+            }
+        }
+        None
+    }
+
+    /// A run the document named before, as a person (its full name) or an organization.
+    fn remembered(&mut self, i: usize, j: usize, text: &str) -> Option<usize> {
+        if let Some(full) = self.mem.persons.get(text).cloned() {
+            let idx = self.push(i, j, EntityType::Per, full.clone());
+            self.out[idx].inferred = full != text;
+            return Some(j);
+        }
+        if let Some(canon) = self.mem.orgs.get(text).cloned() {
+            self.push(i, j, EntityType::Org, canon);
+            return Some(j);
+        }
+        None
+    }
+
+    /// Initials as a person ("M.", "N.N.T."), or a lone acronym: the organization the text
+    /// defined, or an ACRONYM.
+    fn initials_or_acronym(&mut self, i: usize, j: usize) -> Option<usize> {
+        let t = self.t;
+        let first = t.s(i);
+        let single_letter = first.chars().count() == 1 && t.s(i + 1) == ".";
+        let dotted = t.kind(i) == Some(TokenKind::Acronym)
+            && first.contains('.')
+            && first.split('.').all(|p| p.chars().count() == 1);
+        if j == i + 1 && (single_letter || dotted) {
+            let end = if t.s(i + 1) == "." { i + 2 } else { i + 1 };
+            self.person(i, end);
+            return Some(end);
+        }
+        if j == i + 1 && t.kind(i) == Some(TokenKind::Acronym) {
+            if let Some(exp) = self.mem.acronyms.get(first).cloned() {
+                let idx = self.push(i, j, EntityType::Org, exp.clone());
+                self.out[idx].expansion = Some(exp);
+                return Some(j);
+            }
+            let letters = first.chars().filter(|c| c.is_alphabetic()).count();
+            let stem = first.split('-').next().unwrap_or(first);
+            // An acronym neither known nor defined in the text: an ACRONYM, not an ORG (on
+            // ner-dev, unknown acronyms are organizations less than half of the time).
+            if letters >= 2
+                && !NOT_ORG_ACRONYMS.contains(&first)
+                && !NOT_ORG_ACRONYMS.contains(&stem)
+                && roman(first).is_none()
+            {
+                self.push(i, j, EntityType::Acronym, first.to_owned());
+            }
+            return Some(j);
+        }
+        None
+    }
+
+    /// One capitalized word inside a sentence at `i..j`: a foreign name by what is around it
+    /// (a place after "ở", a brand after "hãng", a person in a list or before a verb), or a
+    /// Vietnamese given name used alone.
+    fn lone_word(&mut self, i: usize, j: usize, all_vietnamese: bool, foreign: bool) {
+        let t = self.t;
+        let first = t.s(i);
+        if first.chars().count() == 1
+            || crate::words::stopwords::Stopwords::builtin().contains(t.low(i))
+        {
+            return;
+        }
+        if foreign {
+            let prev = if i > 0 { t.low(i - 1) } else { "" };
+            if self.g.vocab.contains(t.low(i)) || first.chars().count() < 3 {
+                return;
+            }
+            // After "ở", "tại", "đến": a place ("ở Montreal").
+            if PLACE_PREPS.contains(&prev) {
+                self.push(i, j, EntityType::Loc, first.to_owned());
+                return;
+            }
+            // After "hãng", "hiệu": a brand.
+            if ORG_CUES.contains(&prev) {
+                self.push(i, j, EntityType::Org, first.to_owned());
+                return;
+            }
+            // A foreign surname used alone: in a list of persons ("Vieri, Totti và Del
+            // Piero") or before what a person does ("Federer nói").
+            let after_person = i >= 2
+                && matches!(prev, "," | "và" | "(" | "-")
+                && self.out.last().is_some_and(|m| {
+                    m.kind == EntityType::Per && m.range.end == t.span(i - 2, i - 1).end
+                });
+            if after_person || self.person_verb_after(j) {
+                self.person(i, j);
+            }
+            return;
+        }
+        // A lone capitalized word inside a sentence: a foreign surname ("Federer") or a
+        // given name used alone ("chị Hà" … "Hà nói").
+        // Not the first syllable of a common word ("Rao vặt", "Ảnh chụp").
+        let word_start = all_vietnamese
+            && t.kind(j) == Some(TokenKind::Syllable)
+            && !t.cap(j)
+            && self
+                .g
+                .vocab
+                .contains(format!("{} {}", t.low(i), t.low(j)).as_str());
+        if foreign || all_vietnamese && !SINGLE_NOT_NAMES.contains(&first) && !word_start {
+            self.person(i, j);
+        }
     }
 }
