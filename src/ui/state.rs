@@ -42,6 +42,20 @@ impl Tab {
         Tab::Entities,
         Tab::Reader,
     ];
+
+    /// Its id in the page (`data-tab`), which the browser tests and the stylesheet name.
+    pub fn id(self) -> &'static str {
+        match self {
+            Tab::Overview => "overview",
+            Tab::Normalization => "normalization",
+            Tab::Keywords => "keywords",
+            Tab::Trends => "trends",
+            Tab::Concordance => "concordance",
+            Tab::Collocates => "collocates",
+            Tab::Entities => "entities",
+            Tab::Reader => "reader",
+        }
+    }
 }
 
 /// A concordance hit to show marked in the Reader.

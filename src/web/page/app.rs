@@ -321,27 +321,16 @@ fn use_view_requests(state: &State, handle: &Handle) {
     }
 }
 
+/// The top bar: the name, adding files or text, the sample corpus, export and import, the
+/// interface language.
 #[component]
-fn App() -> Html {
-    let store = use_reducer(|| Store(State::new(browser_lang())));
-    let handle = use_memo((), |_| Handle(Rc::new(RefCell::new(None))));
-    let handle: Handle = (*handle).clone();
-    let dispatch: Callback<Action> = {
-        let store = store.clone();
-        Callback::from(move |a| store.dispatch(a))
-    };
-
-    use_page_listeners(&handle, &dispatch);
-
-    let state = &store.0;
+fn TopBar(p: &WithState) -> Html {
+    let state = &p.state;
     let lang = state.lang;
     let t = move |k| lang.t(k);
-    {
-        use_effect_with(lang, |lang| set_html_lang(*lang));
-    }
-
-    use_view_requests(state, &handle);
-
+    let (Some(handle), Some(dispatch)) = (p.handle.clone(), p.dispatch.clone()) else {
+        return html! {};
+    };
     let on_files = {
         let handle = handle.clone();
         let dispatch = dispatch.clone();
@@ -385,11 +374,6 @@ fn App() -> Html {
         let handle = handle.clone();
         Callback::from(move |_| handle.send(&Request::Export, None))
     };
-    let on_reload = Callback::from(|_| {
-        if let Ok(e) = web_sys::Event::new("soi-apply-update") {
-            let _ = gloo::utils::window().dispatch_event(&e);
-        }
-    });
     let toggle_paste = {
         let dispatch = dispatch.clone();
         let open = state.pasting;
@@ -397,31 +381,62 @@ fn App() -> Html {
     };
 
     html! {
+    <header class="topbar">
+        <div class="brand">
+            <h1>{"Soi"}</h1>
+            <p class="tagline">{t(Key::Tagline)}</p>
+        </div>
+        <div class="actions">
+            <label class="button primary" for="file-input">{t(Key::AddFiles)}</label>
+            <input id="file-input" class="visually-hidden" type="file" multiple=true
+                accept=".txt,.text,.md,.markdown,.html,.htm,.docx,.csv,.tsv,text/plain,text/markdown,text/html" onchange={on_files.clone()} />
+            <button class="button" onclick={toggle_paste} aria-expanded={state.pasting.to_string()}>{t(Key::PasteText)}</button>
+            <button class="button" onclick={on_reset}>{t(Key::ResetSample)}</button>
+            <button class="button" id="export" onclick={on_export}>{t(Key::Export)}</button>
+            <label class="button" for="import-input">{t(Key::Import)}</label>
+            <input id="import-input" class="visually-hidden" type="file" accept=".json,application/json"
+                onchange={on_files} />
+            <label class="lang">
+                <span class="visually-hidden">{t(Key::Language)}</span>
+                <select id="lang" onchange={on_lang} aria-label={t(Key::Language)}>
+                    <option value="vi" selected={lang == Lang::Vi}>{"Tiếng Việt"}</option>
+                    <option value="en" selected={lang == Lang::En}>{"English"}</option>
+                </select>
+            </label>
+        </div>
+    </header>
+    }
+}
+
+#[component]
+fn App() -> Html {
+    let store = use_reducer(|| Store(State::new(browser_lang())));
+    let handle = use_memo((), |_| Handle(Rc::new(RefCell::new(None))));
+    let handle: Handle = (*handle).clone();
+    let dispatch: Callback<Action> = {
+        let store = store.clone();
+        Callback::from(move |a| store.dispatch(a))
+    };
+
+    use_page_listeners(&handle, &dispatch);
+
+    let state = &store.0;
+    let lang = state.lang;
+    let t = move |k| lang.t(k);
+    {
+        use_effect_with(lang, |lang| set_html_lang(*lang));
+    }
+
+    use_view_requests(state, &handle);
+
+    let on_reload = Callback::from(|_| {
+        if let Ok(e) = web_sys::Event::new("soi-apply-update") {
+            let _ = gloo::utils::window().dispatch_event(&e);
+        }
+    });
+    html! {
         <div class={classes!("app", state.dragging.then_some("dragging"))}>
-            <header class="topbar">
-                <div class="brand">
-                    <h1>{"Soi"}</h1>
-                    <p class="tagline">{t(Key::Tagline)}</p>
-                </div>
-                <div class="actions">
-                    <label class="button primary" for="file-input">{t(Key::AddFiles)}</label>
-                    <input id="file-input" class="visually-hidden" type="file" multiple=true
-                        accept=".txt,.text,.md,.markdown,.html,.htm,.docx,.csv,.tsv,text/plain,text/markdown,text/html" onchange={on_files.clone()} />
-                    <button class="button" onclick={toggle_paste} aria-expanded={state.pasting.to_string()}>{t(Key::PasteText)}</button>
-                    <button class="button" onclick={on_reset}>{t(Key::ResetSample)}</button>
-                    <button class="button" id="export" onclick={on_export}>{t(Key::Export)}</button>
-                    <label class="button" for="import-input">{t(Key::Import)}</label>
-                    <input id="import-input" class="visually-hidden" type="file" accept=".json,application/json"
-                        onchange={on_files} />
-                    <label class="lang">
-                        <span class="visually-hidden">{t(Key::Language)}</span>
-                        <select id="lang" onchange={on_lang} aria-label={t(Key::Language)}>
-                            <option value="vi" selected={lang == Lang::Vi}>{"Tiếng Việt"}</option>
-                            <option value="en" selected={lang == Lang::En}>{"English"}</option>
-                        </select>
-                    </label>
-                </div>
-            </header>
+            <TopBar state={Rc::new(state.clone())} handle={handle.clone()} dispatch={dispatch.clone()} />
             if state.update_ready {
                 <div class="update-banner" role="alert">
                     <span>{t(Key::UpdateReady)}</span>
@@ -441,7 +456,7 @@ fn App() -> Html {
                             let selected = state.tab == tab;
                             html! {
                                 <button role="tab" class={classes!("tab", selected.then_some("active"))}
-                                    aria-selected={selected.to_string()} data-tab={format!("{tab:?}").to_lowercase()}
+                                    aria-selected={selected.to_string()} data-tab={tab.id()}
                                     onclick={Callback::from(move |_| dispatch.emit(Action::SetTab(tab)))}>
                                     {t(tab_key(tab))}
                                 </button>
