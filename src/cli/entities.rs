@@ -86,17 +86,9 @@ pub(super) fn entities_cmd(
     for path in &files {
         let name = path.to_string_lossy().into_owned();
         if lines {
-            let input: Box<dyn BufRead> = if path == "-" {
-                Box::new(std::io::BufReader::new(std::io::stdin()))
-            } else {
-                match std::fs::File::open(path) {
-                    Ok(h) => Box::new(std::io::BufReader::with_capacity(1 << 16, h)),
-                    Err(e) => {
-                        let _ = writeln!(err, "soi: {name}: {e}");
-                        failed = true;
-                        continue;
-                    }
-                }
+            let Some(input) = open_lines(path, err) else {
+                failed = true;
+                continue;
             };
             let mut input = input;
             let mut line = Vec::new();

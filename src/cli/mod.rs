@@ -25,7 +25,7 @@ use crate::corpus::Corpus;
 use crate::protocol::cli::{DocOut, EntityOut, LineOut, RefusedFile, StatsOutput};
 use crate::protocol::{views, RefuseReason};
 use std::ffi::OsString;
-use std::io::{Read, Write};
+use std::io::{BufRead, Read, Write};
 use std::process::ExitCode;
 
 pub(super) const HELP: &str = "\
@@ -258,6 +258,70 @@ pub(super) fn load(files: &[OsString], err: &mut dyn Write) -> (Corpus, bool) {
         }
     }
     (corpus, failed)
+}
+
+/// How much of a streamed input is looked at before deciding how to read it.
+const HEAD_BYTES: usize = 64 * 1024;
+
+/// Open `path` ('-': stdin) to be read line by line, through the same ingest as every other
+/// command: a binary file or an unsupported format is refused by name, HTML, DOCX, UTF-16
+/// and legacy encodings are decoded in full, and plain UTF-8 (the usual case) is streamed,
+/// so memory stays flat however long it is. Problems go to `err`; `None` when refused.
+pub(super) fn open_lines(path: &OsString, err: &mut dyn Write) -> Option<Box<dyn BufRead>> {
+    let name = path.to_string_lossy().into_owned();
+    let mut reader: Box<dyn Read> = if path == "-" {
+        Box::new(std::io::stdin())
+    } else {
+        match std::fs::File::open(path) {
+            Ok(h) => Box::new(h),
+            Err(e) => {
+                let _ = writeln!(err, "soi: {name}: {e}");
+                return None;
+            }
+        }
+    };
+    let mut head = Vec::with_capacity(HEAD_BYTES);
+    if let Err(e) = (&mut reader).take(HEAD_BYTES as u64).read_to_end(&mut head) {
+        let _ = writeln!(err, "soi: {name}: {e}");
+        return None;
+    }
+    let whole = head.len() < HEAD_BYTES;
+    // stdin has no name: it is read as text.
+    let ingest_name = if path == "-" { "stdin.txt" } else { &name };
+    let refuse = |err: &mut dyn Write, r: crate::ingest::Refusal| {
+        let _ = writeln!(err, "soi: {name}: refused: {r}");
+        None
+    };
+    let probe = match crate::ingest::decode_file(ingest_name, &head, None) {
+        Ok(d) => d,
+        Err(r) => return refuse(err, r),
+    };
+    let plain = matches!(
+        probe.encoding,
+        crate::ingest::Encoding::Utf8 | crate::ingest::Encoding::Utf8Bom
+    ) && probe.text.len() + 3 >= head.len()
+        && !probe.text.trim_start().starts_with('<');
+    if plain && !whole {
+        let body = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&head).to_vec();
+        let rest = std::io::BufReader::with_capacity(1 << 16, reader);
+        return Some(Box::new(std::io::Cursor::new(body).chain(rest)));
+    }
+    let mut bytes = head;
+    if !whole {
+        if let Err(e) = reader.read_to_end(&mut bytes) {
+            let _ = writeln!(err, "soi: {name}: {e}");
+            return None;
+        }
+    }
+    match crate::ingest::decode_file(ingest_name, &bytes, None) {
+        Ok(d) => {
+            for w in &d.warnings {
+                let _ = writeln!(err, "soi: warning: {name}: {w}");
+            }
+            Some(Box::new(std::io::Cursor::new(d.text.into_bytes())))
+        }
+        Err(r) => refuse(err, r),
+    }
 }
 
 pub(super) fn read_input(path: &OsString) -> std::io::Result<Vec<u8>> {

@@ -27,16 +27,9 @@ pub(super) fn segment_cmd(
             other => return Err(other.unexpected().into()),
         }
     }
-    let input: Box<dyn BufRead> = match &file {
-        None => Box::new(std::io::BufReader::new(std::io::stdin())),
-        Some(f) if f == "-" => Box::new(std::io::BufReader::new(std::io::stdin())),
-        Some(f) => match std::fs::File::open(f) {
-            Ok(h) => Box::new(std::io::BufReader::with_capacity(1 << 16, h)),
-            Err(e) => {
-                let _ = writeln!(err, "soi: {}: {e}", f.to_string_lossy());
-                return Ok(ExitCode::from(1));
-            }
-        },
+    let path = file.unwrap_or_else(|| "-".into());
+    let Some(input) = open_lines(&path, err) else {
+        return Ok(ExitCode::from(1));
     };
     let seg = crate::wordseg::Segmenter::embedded();
     let mut w = std::io::BufWriter::with_capacity(1 << 16, out);
