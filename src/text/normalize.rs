@@ -614,6 +614,9 @@ fn token_edits(
         if b.is_ascii_alphabetic() || b >= 0x80 {
             let c = text[i..].chars().next().unwrap_or(' ');
             if !is_letter(c) {
+                if opts.punctuation {
+                    quote_edit(text, i, c, edits);
+                }
                 i += c.len_utf8();
                 continue;
             }
@@ -661,41 +664,80 @@ fn token_edits(
             continue;
         }
         if opts.punctuation {
-            punctuation_edit(text, i, edits);
+            // A URL or an address keeps the space after it: "xem tại http://a.vn/b ." must
+            // not become a URL ending in a full stop.
+            let after_protected = p > 0 && protected[p - 1].end + 1 == i
+                || p < protected.len() && protected[p].end + 1 == i;
+            punctuation_edit(text, i, after_protected, edits);
         }
         i += 1;
     }
 }
 
+/// Characters that close what came before: a closing punctuation mark may hug them.
+fn closes(c: char) -> bool {
+    c.is_alphanumeric() || matches!(c, ')' | ']' | '"' | '”' | '»' | '%' | '…')
+}
+
+/// Opening quotation marks: no space after them, a space before them after a word.
+fn opening_quote(c: char) -> bool {
+    matches!(c, '“' | '«')
+}
+
+/// Closing quotation marks: no space before them, a space after them before a word.
+fn closing_quote(c: char) -> bool {
+    matches!(c, '”' | '»')
+}
+
+/// Where a sentence-final mark or an ellipsis may stand with no space before it: at the end,
+/// before a space, or before closing punctuation.
+fn ends_here(next: Option<char>) -> bool {
+    next.is_none_or(|c| c.is_whitespace() || matches!(c, ')' | ']' | '"' | '”' | '»' | ',' | ';'))
+}
+
 /// Spacing around the punctuation at byte `i` (ASCII).
-fn punctuation_edit(text: &str, i: usize, edits: &mut Vec<Edit>) {
+///
+/// Vietnamese typography as the press writes it: no space before `, ; : ! ? . ) ]` and the
+/// ellipsis, one space after `, ; :` before a word or an opening quotation mark ("nói: "…"),
+/// no space inside parentheses, a space before "(" after a word. Numbers ("3,5", "8:30",
+/// "1.000"), abbreviations ("TP.HCM", "v.v."), URLs and e-mails are left alone.
+fn punctuation_edit(text: &str, i: usize, after_protected: bool, edits: &mut Vec<Edit>) {
     let bytes = text.as_bytes();
     let b = bytes[i];
     let prev_char = |at: usize| text[..at].chars().next_back();
     let next_char = |at: usize| text[at..].chars().next();
+    let remove_space_before = |edits: &mut Vec<Edit>| {
+        // Only a single space after a word (the character pass collapsed runs), and not at
+        // a line start.
+        if i >= 2
+            && !after_protected
+            && bytes[i - 1] == b' '
+            && prev_char(i - 1).is_some_and(closes)
+            && edits.last().is_none_or(|e| e.range.end < i)
+        {
+            edits.push(Edit {
+                range: i - 1..i,
+                after: String::new(),
+                kind: ChangeKind::Punctuation,
+            });
+        }
+    };
     match b {
         b',' | b';' | b':' | b'!' | b'?' | b')' | b']' => {
-            // No space before: "việc ," → "việc,". Only single spaces after a word (the
-            // character pass already collapsed runs), and not at a line start.
-            if i >= 2
-                && bytes[i - 1] == b' '
-                && prev_char(i - 1).is_some_and(|c| {
-                    c.is_alphanumeric() || matches!(c, ')' | ']' | '"' | '”' | '%')
-                })
-                && !(b == b':' && bytes.get(i + 1) == Some(&b'/'))
-                && edits.last().is_none_or(|e| e.range.end < i)
-            {
-                edits.push(Edit {
-                    range: i - 1..i,
-                    after: String::new(),
-                    kind: ChangeKind::Punctuation,
-                });
+            if !(b == b':' && bytes.get(i + 1) == Some(&b'/')) {
+                remove_space_before(edits);
             }
-            // A space after when a letter follows directly: "việc,Đề" → "việc, Đề".
-            // Digits do not count: "3,5", "8:30".
-            if !matches!(b, b')' | b']') && next_char(i + 1).is_some_and(|c| c.is_alphabetic()) {
-                // "TP.HCM" has no such punctuation; "v.v" neither. A word character before
-                // the colon of "http:" is already protected.
+            // A space after when a word follows directly: "việc,Đề" → "việc, Đề". Digits
+            // do not count: "3,5", "8:30". After a comma, colon or semicolon an opening
+            // quotation mark counts too: "nói:“Chúng ta" → "nói: “Chúng ta"; a straight
+            // quote opens when a word follows it (`nói:"Chúng`), and closes before a space.
+            let next = next_char(i + 1);
+            let opens = matches!(b, b',' | b';' | b':')
+                && next.is_some_and(|c| {
+                    opening_quote(c)
+                        || (c == '"' && next_char(i + 2).is_some_and(char::is_alphabetic))
+                });
+            if !matches!(b, b')' | b']') && (next.is_some_and(char::is_alphabetic) || opens) {
                 edits.push(Edit {
                     range: i + 1..i + 1,
                     after: " ".into(),
@@ -703,17 +745,118 @@ fn punctuation_edit(text: &str, i: usize, edits: &mut Vec<Edit>) {
                 });
             }
         }
-        b'(' | b'['
+        // A full stop or an ellipsis ending a sentence: "kết quả ." → "kết quả.". Only
+        // before a space or the end, so ".NET", ".vn" and "TP. HCM" stay.
+        b'.' if prev_char(i) != Some('.') => {
+            let mut end = i;
+            while bytes.get(end) == Some(&b'.') {
+                end += 1;
+            }
+            if ends_here(next_char(end)) {
+                remove_space_before(edits);
+            }
+        }
+        b'(' | b'[' => {
             if bytes.get(i + 1) == Some(&b' ')
-                && next_char(i + 2).is_some_and(|c| !c.is_whitespace()) =>
-        {
+                && next_char(i + 2).is_some_and(|c| !c.is_whitespace())
+            {
+                edits.push(Edit {
+                    range: i + 1..i + 2,
+                    after: String::new(),
+                    kind: ChangeKind::Punctuation,
+                });
+            }
+            // "Thời đại(Đức)" → "Thời đại (Đức)": a word glued to an opening parenthesis.
+            // Only a Vietnamese word, or a longer word before a capital; code and formulas
+            // scraped with the text ("Trim(document", "Ca(ClO)2", "a(đ)") stay.
+            let word_start = text[..i]
+                .char_indices()
+                .rev()
+                .take_while(|(_, c)| c.is_alphabetic())
+                .last()
+                .map_or(i, |(k, _)| k);
+            let word = &text[word_start..i];
+            // What the parenthesis will hold once a space after it is gone (idempotence).
+            let next = match bytes.get(i + 1) {
+                Some(b' ') => next_char(i + 2),
+                _ => next_char(i + 1),
+            };
+            if b == b'('
+                && prev_char(i).is_some_and(|c| c.is_alphabetic() && c.is_lowercase())
+                && next.is_some_and(char::is_alphabetic)
+                && (!word.is_ascii()
+                    || (word.chars().count() >= 3 && next.is_some_and(char::is_uppercase)))
+            {
+                edits.push(Edit {
+                    range: i..i,
+                    after: " ".into(),
+                    kind: ChangeKind::Punctuation,
+                });
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Spacing around the non-ASCII mark `c` at byte `i`: curly quotes and guillemets hug what
+/// they quote (“Hòa bình”, «Hòa bình») and stand apart from the words outside them; the
+/// ellipsis "…" follows its word. The apostrophe ’ is left alone ("Xi’an").
+fn quote_edit(text: &str, i: usize, c: char, edits: &mut Vec<Edit>) {
+    let bytes = text.as_bytes();
+    let len = c.len_utf8();
+    let push = |edits: &mut Vec<Edit>, range: std::ops::Range<usize>, after: &str| {
+        if edits.last().is_none_or(|e| e.range.end <= range.start) {
             edits.push(Edit {
-                range: i + 1..i + 2,
-                after: String::new(),
+                range,
+                after: after.into(),
                 kind: ChangeKind::Punctuation,
             });
         }
-        _ => {}
+    };
+    // The neighbours as they will be once the spaces removed here are gone, so that a
+    // second pass changes nothing. A space is one byte: `i - 1` and `i + len + 1` are
+    // character boundaries when there is one.
+    let space_before = i >= 2 && bytes[i - 1] == b' ';
+    let space_after = bytes.get(i + len) == Some(&b' ');
+    let prev = text[..i].chars().next_back();
+    let next = text[i + len..].chars().next();
+    let before_space = if space_before {
+        text[..i - 1].chars().next_back()
+    } else {
+        None
+    };
+    let after_space = if space_after {
+        text[i + len + 1..].chars().next()
+    } else {
+        None
+    };
+    let hugged = |p: char| closes(p) || matches!(p, '.' | '!' | '?' | ',');
+    if opening_quote(c) {
+        let removes = space_after && after_space.is_some_and(|n| !n.is_whitespace());
+        let inner = if removes { after_space } else { next };
+        // Only when it opens something: "mình“." uses the mark to close.
+        if prev.is_some_and(char::is_alphanumeric) && inner.is_some_and(char::is_alphanumeric) {
+            push(edits, i..i, " ");
+        }
+        if removes {
+            push(edits, i + len..i + len + 1, "");
+        }
+    } else if closing_quote(c) {
+        let removes = space_before && before_space.is_some_and(hugged);
+        if removes {
+            push(edits, i - 1..i, "");
+        }
+        let inner = if removes { before_space } else { prev };
+        // Only when it closes something: "xác định: ”Phùng" uses the mark to open.
+        if next.is_some_and(char::is_alphabetic) && inner.is_some_and(hugged) {
+            push(edits, i + len..i + len, " ");
+        }
+    } else if c == '…'
+        && space_before
+        && before_space.is_some_and(char::is_alphanumeric)
+        && ends_here(next)
+    {
+        push(edits, i - 1..i, "");
     }
 }
 
@@ -845,6 +988,68 @@ mod tests {
             assert_eq!(normalize_with(s, &modern).text, s);
         }
         assert_eq!(norm("tóan học, qủa cam"), "toán học, quả cam");
+    }
+
+    #[test]
+    fn punctuation_spacing_from_real_typography() {
+        // Issue 20.4: sentences as the press writes them, with the slips copy-paste makes.
+        for (before, after) in [
+            (
+                "Tổng Bí thư nói:“Chúng ta phải đoàn kết”.",
+                "Tổng Bí thư nói: “Chúng ta phải đoàn kết”.",
+            ),
+            (
+                "Thủ tướng nhấn mạnh,\"không có vùng cấm\".",
+                "Thủ tướng nhấn mạnh, \"không có vùng cấm\".",
+            ),
+            ("“ Hòa bình ” là khát vọng", "“Hòa bình” là khát vọng"),
+            ("tinh thần « Đổi mới » đó", "tinh thần «Đổi mới» đó"),
+            ("khẩu hiệu“Đổi mới”của Đảng", "khẩu hiệu “Đổi mới” của Đảng"),
+            ("đạt kết quả tốt .", "đạt kết quả tốt."),
+            ("còn chờ đợi ... Nhưng", "còn chờ đợi... Nhưng"),
+            ("còn nữa … và", "còn nữa… và"),
+            (
+                "Ban Đối ngoại Trung ương(Ban Đối ngoại)",
+                "Ban Đối ngoại Trung ương (Ban Đối ngoại)",
+            ),
+            ("( xem Phụ lục 2 )", "(xem Phụ lục 2)"),
+            (
+                "trận Bordeaux - Valencia(Lượt đi)",
+                "trận Bordeaux - Valencia (Lượt đi)",
+            ),
+            ("“Ông ấy đến chưa ?” bà hỏi", "“Ông ấy đến chưa?” bà hỏi"),
+        ] {
+            assert_eq!(norm(before), after, "{before}");
+            assert_eq!(norm(after), after, "idempotent: {after}");
+        }
+        for keep in [
+            "giá 1.000.000 đồng, tăng 3,5% lúc 8:30",
+            "các tỉnh, thành v.v. đều",
+            "tại TP. HCM và TP.HCM",
+            "nền tảng .NET của hãng",
+            "thành phố Xi’an của Trung Quốc",
+            "\"Hòa bình,\" ông nói.",
+            "“Hòa bình”, ông nói.",
+            "... và thế là",
+            "COVID-19(SARS-CoV-2)",
+            "Trim(document.Contact) và Ca(ClO)2, a(đ)",
+            "xác định: ”Phùng Nguyên",
+            "cố gắng hết mình“.",
+            "xem tại http://www.oracle.com/soa .",
+        ] {
+            assert_eq!(norm(keep), keep, "{keep}");
+        }
+        // Spaces that one rule removes must not leave work for a second pass.
+        for s in [
+            "Đại hội( Đề xuất)",
+            "nói“ Chúng ta”",
+            "hòa bình ”Đề xuất",
+            "kết quả … ”",
+            "khẩu hiệu “ Đổi mới ” của Đảng",
+        ] {
+            let once = norm(s);
+            assert_eq!(norm(&once), once, "{s}");
+        }
     }
 
     #[test]
