@@ -1,4 +1,5 @@
-//! The browser side: the Yew page ([`page`]) and the analysis worker ([`worker`]).
+//! The browser side: the Yew page ([`page`]) and the analysis worker ([`worker`]), whose job
+//! queue ([`jobs`]) is plain Rust, built and tested natively too.
 //!
 //! Both are thin: the page renders [`crate::ui::state::State`] and forwards user actions as
 //! [`crate::protocol::Request`]s; the worker runs the engine and answers with views.
@@ -7,6 +8,7 @@
 
 #[cfg(target_arch = "wasm32")]
 pub mod console;
+pub mod jobs;
 #[cfg(target_arch = "wasm32")]
 pub mod page;
 #[cfg(target_arch = "wasm32")]

@@ -10,6 +10,7 @@
 //!   corpus was stored, so an emptied corpus stays empty after a reload).
 //! - `dictionaries`: reserved for user dictionaries.
 
+use crate::web::jobs::{Record, Source};
 use idb::{Database, DatabaseEvent, Factory, KeyPath, ObjectStoreParams, TransactionMode};
 use js_sys::{Object, Reflect};
 use wasm_bindgen::closure::Closure;
@@ -21,28 +22,11 @@ const DOCS: &str = "docs";
 const META: &str = "meta";
 const DICTIONARIES: &str = "dictionaries";
 
-/// A stored document's content.
-#[derive(Clone)]
-pub enum Content {
-    /// The file as dropped (original bytes).
-    Blob(web_sys::Blob),
-    /// Text that arrived as text.
-    Text(String),
-}
+/// A stored document's content: the `Blob` the user dropped, or the text.
+pub type Content = Source<web_sys::Blob>;
 
 /// One record of the `docs` store.
-pub struct StoredDoc {
-    /// Unique key, made by [`new_key`].
-    pub key: String,
-    /// The document's name.
-    pub name: String,
-    /// When it was added (ms since the epoch); restores keep this order.
-    pub added: f64,
-    /// The user's encoding override (a label), if any.
-    pub encoding: Option<String>,
-    /// Its content.
-    pub content: Content,
-}
+pub type StoredDoc = Record<web_sys::Blob>;
 
 /// Why a write failed.
 pub enum SaveError {
@@ -294,7 +278,7 @@ fn to_js(d: &StoredDoc) -> JsValue {
         set(&o, "encoding", &JsValue::from_str(e));
     }
     match &d.content {
-        Content::Blob(b) => set(&o, "blob", b),
+        Content::File(b) => set(&o, "blob", b),
         Content::Text(t) => set(&o, "text", &JsValue::from_str(t)),
     }
     o.into()
@@ -306,7 +290,7 @@ fn from_js(v: &JsValue) -> Option<StoredDoc> {
     let name = get("name")?.as_string().unwrap_or_default();
     let added = get("added").and_then(|a| a.as_f64()).unwrap_or(0.0);
     let content = if let Some(b) = get("blob").and_then(|b| b.dyn_into::<web_sys::Blob>().ok()) {
-        Content::Blob(b)
+        Content::File(b)
     } else {
         Content::Text(get("text")?.as_string()?)
     };
