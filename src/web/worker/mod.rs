@@ -23,7 +23,7 @@ use crate::words::UserDict;
 use std::cell::RefCell;
 use std::collections::HashSet;
 use std::rc::Rc;
-use store::{SaveError, Store, StoredDoc};
+use store::{MetaKey, SaveError, Store, StoredDoc};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::spawn_local;
@@ -159,11 +159,11 @@ impl Stored {
             return Stored::default();
         };
         let settings = s
-            .meta("settings")
+            .meta(MetaKey::Settings)
             .await
             .and_then(|v| v.as_string())
             .and_then(|j| serde_json::from_str::<Settings>(&j).ok());
-        let initialized = s.meta("initialized").await.is_some();
+        let initialized = s.meta(MetaKey::Initialized).await.is_some();
         let docs = if initialized {
             s.load_docs().await.unwrap_or_else(|e| {
                 console_error(&format!("soi worker: cannot read the stored corpus: {e}"));
@@ -175,8 +175,11 @@ impl Stored {
         Stored {
             settings,
             dictionary: s.dictionary().await,
-            stopwords: s.meta("stopwords").await.and_then(|v| v.as_string()),
-            entity_entries: s.meta("entity-entries").await.and_then(|v| v.as_string()),
+            stopwords: s.meta(MetaKey::Stopwords).await.and_then(|v| v.as_string()),
+            entity_entries: s
+                .meta(MetaKey::EntityEntries)
+                .await
+                .and_then(|v| v.as_string()),
             initialized,
             docs,
         }
@@ -433,7 +436,9 @@ fn save_settings(worker: &Shared, settings: Settings) {
     let store = worker.borrow().store.clone();
     if let (Some(store), Ok(json)) = (store, serde_json::to_string(&settings)) {
         spawn_local(async move {
-            let _ = store.set_meta("settings", &JsValue::from_str(&json)).await;
+            let _ = store
+                .set_meta(MetaKey::Settings, &JsValue::from_str(&json))
+                .await;
         });
     }
 }
@@ -450,7 +455,7 @@ fn set_entity_entries(worker: &Shared, lines: String) {
     if let Some(store) = store {
         spawn_local(async move {
             let _ = store
-                .set_meta("entity-entries", &JsValue::from_str(&lines))
+                .set_meta(MetaKey::EntityEntries, &JsValue::from_str(&lines))
                 .await;
         });
     }
@@ -472,7 +477,7 @@ fn set_stopwords(worker: &Shared, words: Option<Vec<String>>) {
         let value = words.map(|l| l.join("\n"));
         spawn_local(async move {
             let v = value.map_or(JsValue::NULL, |s| JsValue::from_str(&s));
-            let _ = store.set_meta("stopwords", &v).await;
+            let _ = store.set_meta(MetaKey::Stopwords, &v).await;
         });
     }
 }
@@ -521,7 +526,7 @@ fn reset_sample(worker: &Shared, job: JobId) {
     let worker = worker.clone();
     spawn_local(async move {
         let saved = store.replace_docs(&docs).await;
-        let _ = store.set_meta("initialized", &JsValue::TRUE).await;
+        let _ = store.set_meta(MetaKey::Initialized, &JsValue::TRUE).await;
         match saved {
             Ok(()) => announce(&worker),
             Err(e) => {
@@ -652,7 +657,7 @@ fn save(worker: &Shared, doc: StoredDoc) {
     spawn_local(async move {
         let result = store.put_doc(&doc).await;
         if result.is_ok() {
-            let _ = store.set_meta("initialized", &JsValue::TRUE).await;
+            let _ = store.set_meta(MetaKey::Initialized, &JsValue::TRUE).await;
         }
         {
             let w = &mut *worker.borrow_mut();

@@ -22,6 +22,31 @@ const DOCS: &str = "docs";
 const META: &str = "meta";
 const DICTIONARIES: &str = "dictionaries";
 
+/// The keys of the `meta` store: one place for what the worker keeps beside the documents.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MetaKey {
+    /// The page's settings (JSON of `protocol::Settings`).
+    Settings,
+    /// Set once the first corpus (the sample, or the user's) was stored.
+    Initialized,
+    /// The user's stopword list, one word a line (absent: the built-in list).
+    Stopwords,
+    /// The user's entity entries, one a line.
+    EntityEntries,
+}
+
+impl MetaKey {
+    /// The key as stored (existing databases hold these names).
+    pub fn id(self) -> &'static str {
+        match self {
+            MetaKey::Settings => "settings",
+            MetaKey::Initialized => "initialized",
+            MetaKey::Stopwords => "stopwords",
+            MetaKey::EntityEntries => "entity-entries",
+        }
+    }
+}
+
 /// A stored document's content: the `Blob` the user dropped, or the text.
 pub type Content = Source<web_sys::Blob>;
 
@@ -161,18 +186,23 @@ impl Store {
     }
 
     /// A value of the `meta` store.
-    pub async fn meta(&self, key: &str) -> Option<JsValue> {
+    pub async fn meta(&self, key: MetaKey) -> Option<JsValue> {
         let tx = self
             .db
             .transaction(&[META], TransactionMode::ReadOnly)
             .ok()?;
         let store = tx.object_store(META).ok()?;
-        store.get(JsValue::from_str(key)).ok()?.await.ok().flatten()
+        store
+            .get(JsValue::from_str(key.id()))
+            .ok()?
+            .await
+            .ok()
+            .flatten()
     }
 
     /// Set a value of the `meta` store.
-    pub async fn set_meta(&self, key: &str, value: &JsValue) -> Result<(), SaveError> {
-        let key = JsValue::from_str(key);
+    pub async fn set_meta(&self, key: MetaKey, value: &JsValue) -> Result<(), SaveError> {
+        let key = JsValue::from_str(key.id());
         self.write(META, |store| store.put(value, Some(&key)).map(|_| ()))
             .await
     }
