@@ -1,7 +1,7 @@
 //! The `soi` binary as a script user runs it: real files in, JSON out, exit codes and
 //! messages on stderr.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
 
 fn soi(args: &[&str]) -> Output {
@@ -30,15 +30,14 @@ fn soi_stdin(args: &[&str], input: &str) -> Output {
     child.wait_with_output().expect("soi output")
 }
 
+mod support;
+
+/// The sample corpus's full paths.
 fn sample_files() -> Vec<String> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("www/corpus");
-    let mut v: Vec<String> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().path().to_string_lossy().into_owned())
-        .filter(|p| p.ends_with(".txt"))
-        .collect();
-    v.sort();
-    v
+    support::sample_corpus()
+        .into_iter()
+        .map(|f| f.path.to_string_lossy().into_owned())
+        .collect()
 }
 
 fn tmp(name: &str, bytes: &[u8]) -> PathBuf {

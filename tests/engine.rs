@@ -8,24 +8,17 @@
 use soi::corpus::{AnalysisOptions, Corpus, DocBuilder};
 use soi::text::normalize::normalize;
 use soi::text::segment;
-use std::path::Path;
+use support::Rng;
 use unicode_normalization::UnicodeNormalization;
 
+mod support;
+
+/// The sample corpus as (file name, bytes).
 fn sample() -> Vec<(String, Vec<u8>)> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("www/corpus");
-    let mut v: Vec<(String, Vec<u8>)> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "txt"))
-        .map(|p| {
-            (
-                p.file_name().unwrap().to_string_lossy().into_owned(),
-                std::fs::read(&p).unwrap(),
-            )
-        })
-        .collect();
-    v.sort();
-    v
+    support::sample_corpus()
+        .into_iter()
+        .map(|f| (f.name, f.bytes))
+        .collect()
 }
 
 fn corpus_of(files: &[(String, Vec<u8>)]) -> Corpus {
@@ -139,20 +132,6 @@ fn sample_syllables_point_into_the_text() {
     }
 }
 
-/// xorshift64*: a small deterministic generator, so failures reproduce from the case number.
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-}
-
 fn generate(rng: &mut Rng, seed_text: &[u8]) -> Vec<u8> {
     const PIECES: &[&str] = &[
         "Đối ngoại",
@@ -215,7 +194,7 @@ fn robustness_no_panics_and_invariants_hold() {
         .and_then(|s| s.parse().ok())
         .unwrap_or(50_000);
     let seed_text: Vec<u8> = sample().into_iter().flat_map(|(_, b)| b).collect();
-    let mut rng = Rng(0x5EED_F0F0_5011);
+    let mut rng = Rng::new(0x5EED_F0F0_5011);
     let mut corpus = Corpus::new();
     let mut accepted = 0u64;
     let opts = AnalysisOptions::default();

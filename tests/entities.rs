@@ -3,30 +3,24 @@
 //! as `../shared/eval/ner_score.py` scores it, and random input that must never panic.
 //!
 //! The dev set is copyrighted news: it is read at run time from the shared folder and never
-//! copied here; when it is absent (a checkout without `../shared`) the test says so and passes.
+//! copied here; when it is absent (a checkout without `../shared`) the test says so on stderr
+//! (`support::restricted`) and passes.
 
 use soi::entities::{EntityType, Mention, Recognizer};
 use std::collections::HashSet;
 use std::io::Write;
-use std::path::Path;
 use std::process::{Command, Stdio};
+use support::Rng;
 
+mod support;
+
+/// The sample corpus as (file name, normalized text).
 fn sample() -> Vec<(String, String)> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("www/corpus");
-    let mut files: Vec<_> = std::fs::read_dir(dir)
-        .expect("www/corpus")
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|e| e == "txt"))
-        .collect();
-    files.sort();
-    files
+    support::sample_corpus()
         .into_iter()
-        .map(|p| {
-            let raw = std::fs::read_to_string(&p).expect("UTF-8 sample");
-            (
-                p.display().to_string(),
-                soi::text::normalize::normalize(&raw),
-            )
+        .map(|f| {
+            let text = soi::text::normalize::normalize(f.text());
+            (f.name, text)
         })
         .collect()
 }
@@ -225,14 +219,12 @@ impl Score {
 
 #[test]
 fn ner_dev_meets_the_accuracy_targets() {
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../shared/data/ner-dev/dev.jsonl"
-    );
-    let Ok(gold_text) = std::fs::read_to_string(path) else {
-        println!("{path} is missing: ner-dev not scored");
+    let Some(path) = support::restricted("ner_dev_meets_the_accuracy_targets", "ner-dev/dev.jsonl")
+    else {
         return;
     };
+    let gold_text =
+        std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     let gold: Vec<serde_json::Value> = gold_text
         .lines()
         .filter(|l| !l.trim().is_empty())
@@ -277,20 +269,6 @@ fn ner_dev_meets_the_accuracy_targets() {
     }
     assert!(exact >= 0.78, "exact-span F1 {exact:.3} below 0.78");
     assert!(overlap >= 0.83, "overlap F1 {overlap:.3} below 0.83");
-}
-
-/// xorshift64*: a small deterministic generator, so failures reproduce from the case number.
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
 }
 
 #[test]
@@ -344,7 +322,7 @@ fn random_input_never_panics_and_mentions_stay_in_bounds() {
         "ĐH ",
     ];
     let corpus: Vec<String> = sample().into_iter().map(|(_, t)| t).collect();
-    let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
+    let mut rng = Rng::new(0x9E37_79B9_7F4A_7C15);
     let r = Recognizer::embedded();
     for case in 0..3000 {
         let mut s = String::new();

@@ -1,8 +1,9 @@
 //! The word segmenter: accuracy on held-out data, the shipped model, real-text cases, and
 //! hostile input.
 //!
-//! The accuracy and reproducibility tests read the shared data set at
-//! `../shared/data/ud-vtb` (next to the crate) and train a model each: run them with
+//! The accuracy and reproducibility tests read UD_Vietnamese-VTB, vendored in
+//! `tests/data/ud-vtb/` (CC BY-SA 4.0, see `tests/data/README.md`), and train a model each:
+//! run them with
 //! `cargo test --release` (a few seconds; in a debug build, a minute or two). The
 //! robustness test is a deterministic fuzzer: `SOI_FUZZ_CASES=1000000 cargo test --release
 //! --test wordseg robustness` runs it longer.
@@ -11,14 +12,14 @@ use soi::wordseg::{
     format_seg, read_seg, score, train, vnvocab_entries, Scores, Segmenter, Sentence, TrainOptions,
     MODEL,
 };
-use std::path::Path;
 
+mod support;
+use support::Rng;
+
+/// A .seg.txt file of the data vendored in `tests/data/`.
 fn data(name: &str) -> Vec<Sentence> {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared/data")
-        .join(name);
-    let text = std::fs::read_to_string(&path)
-        .unwrap_or_else(|e| panic!("{}: {e} (the shared data set is needed)", path.display()));
+    let path = support::vendored(name);
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     read_seg(&text)
 }
 
@@ -197,21 +198,6 @@ fn scorer_counts_words_like_ws_score() {
     assert_eq!(Scores::default().f1(), 0.0);
 }
 
-/// xorshift64*: a fixed, dependency-free sequence.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
-}
-
 /// A random token: real syllables in any case, numbers, punctuation, foreign words,
 /// emoji, combining marks, control characters, odd Unicode, empty strings.
 fn token(rng: &mut Rng, pool: &[&str]) -> String {
@@ -315,7 +301,7 @@ fn robustness() {
         .flat_map(str::split_whitespace)
         .chain([",", ".", "(", ")", "\"", "Nguyễn", "TTXVN", "XIII"])
         .collect();
-    let mut rng = Rng(0x5eed_1234_abcd_0001);
+    let mut rng = Rng::new(0x5eed_1234_abcd_0001);
     let mut starts = Vec::new();
     for case in 0..cases {
         // Mostly short sentences; every 1,000th case is thousands of tokens long.
@@ -349,7 +335,7 @@ fn damaged_model_files_are_refused_without_panicking() {
     assert!(Segmenter::from_bytes(&[]).is_err());
     assert!(Segmenter::from_bytes(b"SOI-WSEG").is_err());
     assert!(Segmenter::from_bytes(&MODEL[..MODEL.len() / 2]).is_err());
-    let mut rng = Rng(7);
+    let mut rng = Rng::new(7);
     // Raw damage: the checksum catches it.
     for _ in 0..2000 {
         let mut b = MODEL.to_vec();

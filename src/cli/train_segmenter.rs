@@ -10,16 +10,26 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
 
+/// The training data when no `--train` or `--model` is given: UD_Vietnamese-VTB's train and
+/// dev splits as vendored in the repository, relative to the crate's root (the shipped
+/// model's recipe in `src/data/README.md`).
+pub const DEFAULT_TRAIN: [&str; 2] = [
+    "tests/data/ud-vtb/train.seg.txt",
+    "tests/data/ud-vtb/dev.seg.txt",
+];
+
 const HELP: &str = "\
 train-segmenter — train and evaluate Soi's word segmenter
 
 USAGE:
-    train-segmenter --train FILE... [--lexicon FILE] [--out FILE] [--eval FILE...]
+    train-segmenter [--train FILE...] [--lexicon FILE] [--out FILE] [--eval FILE...]
     train-segmenter --model FILE [--eval FILE...] [--predict FILE]
 
 OPTIONS:
     --train FILE      Training data (.seg.txt: words separated by spaces, syllables of a word
-                      joined by '_'). Repeat to train on several files.
+                      joined by '_'). Repeat to train on several files. Without --train and
+                      --model: the UD_Vietnamese-VTB train and dev splits vendored in
+                      tests/data/ud-vtb/ (paths from the crate's root).
     --lexicon FILE    Multi-syllable words, one a line, syllables separated by spaces.
     --out FILE        Write the trained model here.
     --model FILE      Load this model instead of training ('embedded': the built-in one).
@@ -46,7 +56,16 @@ pub fn main() -> ExitCode {
 }
 
 fn read(path: &PathBuf) -> Result<String, String> {
-    std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))
+    std::fs::read_to_string(path).map_err(|e| {
+        if DEFAULT_TRAIN.iter().any(|d| path.as_os_str() == *d) {
+            format!(
+                "{}: {e} (the default training data: run from the crate's root or give --train)",
+                path.display()
+            )
+        } else {
+            format!("{}: {e}", path.display())
+        }
+    })
 }
 
 fn run(args: Vec<OsString>) -> Result<(), String> {
@@ -84,6 +103,9 @@ fn run(args: Vec<OsString>) -> Result<(), String> {
             }
             _ => return Err(format!("{}\n\n{HELP}", arg.unexpected())),
         }
+    }
+    if model.is_none() && train_files.is_empty() {
+        train_files = DEFAULT_TRAIN.iter().map(PathBuf::from).collect();
     }
     let segmenter = match (&model, train_files.is_empty()) {
         (Some(path), true) if path.as_os_str() == "embedded" => Segmenter::embedded().clone(),
