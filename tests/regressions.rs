@@ -437,3 +437,72 @@ fn reanalysis_gave_documents_new_ids_at_the_end() {
     assert_eq!(after, before);
     assert_eq!(*corpus.totals(), totals);
 }
+
+/// Issue 20.1, fixed in the commit "Ingest: text that is mostly well-formed UTF-8 is UTF-8":
+/// three bad bytes in a short line of UTF-8 Vietnamese made the detector pick Windows-1258,
+/// and `soi normalize` printed "Bá»™ Ngoáº¡i giao ÿ₫ư Vía»‡t Nam".
+#[test]
+fn a_few_bad_bytes_made_utf8_decode_as_a_code_page() {
+    let dir = std::env::temp_dir().join(format!("soi-regress-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("bad-bytes.txt");
+    let mut bytes = "Bộ Ngoại giao ".as_bytes().to_vec();
+    bytes.extend_from_slice(&[0xFF, 0xFE, 0xFD]);
+    bytes.extend_from_slice(" Việt Nam\n".as_bytes());
+    std::fs::write(&path, &bytes).unwrap();
+    let out = soi(&["normalize", path.to_str().unwrap()]);
+    assert_eq!(
+        stdout(&out),
+        "Bộ Ngoại giao \u{FFFD}\u{FFFD}\u{FFFD} Việt Nam\n"
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("3 invalid byte sequence(s)") && err.contains("byte 18"),
+        "the bad bytes are reported with their position: {err}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Issue 20.3, fixed in the commit "soi segment and soi entities --lines read through the
+/// same ingest": both read a PNG as text and printed nothing on stderr.
+#[test]
+fn segment_and_entity_lines_read_a_png_as_text() {
+    for args in [
+        &["segment", "www/icon-512.png"][..],
+        &["entities", "--lines", "www/icon-512.png"],
+    ] {
+        let out = soi(args);
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        assert!(out.stdout.is_empty(), "{args:?} printed the PNG's 'lines'");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.contains("www/icon-512.png") && err.contains("PNG"),
+            "{args:?}: refused by name: {err}"
+        );
+    }
+    // A legacy encoding goes through the same decoding as the other commands.
+    let dir = std::env::temp_dir().join(format!("soi-regress-seg-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("utf16.txt");
+    let mut utf16 = vec![0xFF, 0xFE];
+    for u in "Bộ Ngoại giao Việt Nam\n".encode_utf16() {
+        utf16.extend_from_slice(&u.to_le_bytes());
+    }
+    std::fs::write(&path, &utf16).unwrap();
+    assert_eq!(
+        stdout(&soi(&["segment", path.to_str().unwrap()])),
+        "Bộ Ngoại_giao Việt_Nam\n"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Issue 20.4, fixed in the commit "Normalization: punctuation spacing from real
+/// typography": the space before a full stop and inside quotation marks stayed, and none
+/// was put after a colon before an opening quotation mark.
+#[test]
+fn spaces_stayed_before_a_full_stop_and_inside_quotes() {
+    assert_eq!(
+        normalize("Tổng Bí thư nói:“ Chúng ta phải đoàn kết ”, kết quả tốt ."),
+        "Tổng Bí thư nói: “Chúng ta phải đoàn kết”, kết quả tốt."
+    );
+}
