@@ -123,8 +123,10 @@ EXIT CODES:
 pub enum CliError {
     /// A flag or value lexopt could not take.
     Args(lexopt::Error),
-    /// Arguments that do not make a command.
+    /// Arguments that do not make a command, or an input a command cannot go on without.
     Usage(String),
+    /// Writing the output failed.
+    Io(std::io::Error),
 }
 
 impl std::fmt::Display for CliError {
@@ -132,6 +134,7 @@ impl std::fmt::Display for CliError {
         match self {
             CliError::Args(e) => write!(f, "{e}"),
             CliError::Usage(m) => f.write_str(m),
+            CliError::Io(e) => write!(f, "{e}"),
         }
     }
 }
@@ -141,6 +144,12 @@ impl std::error::Error for CliError {}
 impl From<lexopt::Error> for CliError {
     fn from(e: lexopt::Error) -> Self {
         CliError::Args(e)
+    }
+}
+
+impl From<std::io::Error> for CliError {
+    fn from(e: std::io::Error) -> Self {
+        CliError::Io(e)
     }
 }
 
@@ -159,7 +168,10 @@ impl From<String> for CliError {
 impl CliError {
     /// The exit code for it.
     pub fn exit_code(&self) -> ExitCode {
-        ExitCode::from(2)
+        match self {
+            CliError::Io(_) => ExitCode::from(1),
+            _ => ExitCode::from(2),
+        }
     }
 }
 

@@ -1,6 +1,7 @@
 //! The `train-segmenter` command: trains, evaluates and applies word segmentation models.
 //! Flags and glue only; the work is in the parent module.
 
+use super::CliError;
 use crate::wordseg::{
     format_seg, lexicon_entries, read_seg, score, train, Segmenter, TrainOptions,
 };
@@ -48,9 +49,9 @@ OPTIONS:
 pub fn main() -> ExitCode {
     match run(std::env::args_os().skip(1).collect()) {
         Ok(()) => ExitCode::SUCCESS,
-        Err(msg) => {
-            let _ = writeln!(std::io::stderr(), "train-segmenter: {msg}");
-            ExitCode::from(2)
+        Err(e) => {
+            let _ = writeln!(std::io::stderr(), "train-segmenter: {e}");
+            e.exit_code()
         }
     }
 }
@@ -68,23 +69,23 @@ fn read(path: &PathBuf) -> Result<String, String> {
     })
 }
 
-fn run(args: Vec<OsString>) -> Result<(), String> {
+fn run(args: Vec<OsString>) -> Result<(), CliError> {
     use lexopt::prelude::*;
     let mut p = lexopt::Parser::from_args(args);
     let (mut train_files, mut evals) = (Vec::<PathBuf>::new(), Vec::<PathBuf>::new());
     let (mut lexicon, mut out, mut model, mut predict) = (None, None, None, None);
     let mut source = None;
     let mut options = TrainOptions::default();
-    let num = |v: OsString| -> Result<u64, String> {
-        let s = v.string().map_err(|e| e.to_string())?;
+    let num = |v: OsString| -> Result<u64, CliError> {
+        let s = v.string()?;
         let s = s.trim();
         match s.strip_prefix("0x") {
             Some(h) => u64::from_str_radix(h, 16),
             None => s.parse(),
         }
-        .map_err(|e| format!("{s}: {e}"))
+        .map_err(|e| CliError::Usage(format!("{s}: {e}")))
     };
-    while let Some(arg) = p.next().map_err(|e| e.to_string())? {
+    while let Some(arg) = p.next()? {
         match arg {
             Long("train") => train_files.push(value(&mut p)?.into()),
             Long("eval") => evals.push(value(&mut p)?.into()),
@@ -92,7 +93,7 @@ fn run(args: Vec<OsString>) -> Result<(), String> {
             Long("out") => out = Some(PathBuf::from(value(&mut p)?)),
             Long("model") => model = Some(PathBuf::from(value(&mut p)?)),
             Long("predict") => predict = Some(PathBuf::from(value(&mut p)?)),
-            Long("source") => source = Some(value(&mut p)?.string().map_err(|e| e.to_string())?),
+            Long("source") => source = Some(value(&mut p)?.string()?),
             Long("epochs") => options.epochs = num(value(&mut p)?)? as u32,
             Long("folds") => options.folds = num(value(&mut p)?)? as u32,
             Long("bags") => options.bags = num(value(&mut p)?)? as u32,
@@ -101,7 +102,7 @@ fn run(args: Vec<OsString>) -> Result<(), String> {
                 print!("{HELP}");
                 return Ok(());
             }
-            _ => return Err(format!("{}\n\n{HELP}", arg.unexpected())),
+            _ => return Err(format!("{}\n\n{HELP}", arg.unexpected()).into()),
         }
     }
     if model.is_none() && train_files.is_empty() {
@@ -140,7 +141,7 @@ fn run(args: Vec<OsString>) -> Result<(), String> {
             );
             m
         }
-        _ => return Err(format!("give either --train or --model\n\n{HELP}")),
+        _ => return Err(format!("give either --train or --model\n\n{HELP}").into()),
     };
     if let Some(path) = &out {
         let bytes = segmenter.to_bytes();
@@ -167,14 +168,14 @@ fn run(args: Vec<OsString>) -> Result<(), String> {
         for line in text.lines() {
             let tokens: Vec<&str> = line.split_whitespace().collect();
             segmenter.segment_into(&tokens, &mut starts);
-            writeln!(o, "{}", format_seg(&tokens, &starts)).map_err(|e| e.to_string())?;
+            writeln!(o, "{}", format_seg(&tokens, &starts))?;
         }
     }
     Ok(())
 }
 
-fn value(p: &mut lexopt::Parser) -> Result<OsString, String> {
-    p.value().map_err(|e| e.to_string())
+fn value(p: &mut lexopt::Parser) -> Result<OsString, CliError> {
+    Ok(p.value()?)
 }
 
 fn lexicon_name(lexicon: &[String]) -> String {
