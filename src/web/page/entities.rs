@@ -47,10 +47,7 @@ pub fn EntitiesView(p: &ViewProps) -> Html {
     let s = &p.state;
     let lang = s.lang;
     let q = s.ent_query.clone();
-    let set = {
-        let dispatch = p.dispatch.clone();
-        move |q: EntitiesQuery| dispatch.emit(Action::Entities(q))
-    };
+    let set = p.dispatch.reform(Action::Entities);
     let on_filter = {
         let set = set.clone();
         let q = q.clone();
@@ -58,7 +55,7 @@ pub fn EntitiesView(p: &ViewProps) -> Html {
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
             if let Some(el) = input.cast::<HtmlInputElement>() {
-                set(EntitiesQuery {
+                set.emit(EntitiesQuery {
                     filter: el.value(),
                     page: 0,
                     ..q.clone()
@@ -75,114 +72,18 @@ pub fn EntitiesView(p: &ViewProps) -> Html {
             </div>
         };
     };
-    let chip = |kind: Option<EntityType>, label: String| {
-        let set = set.clone();
-        let q = q.clone();
-        let on = q.kind == kind;
-        let id = kind.map_or("", EntityType::id);
-        html! {
-            <button class={classes!("chip", on.then_some("on"))} aria-pressed={on.to_string()} data-kind={id}
-                onclick={Callback::from(move |_| set(EntitiesQuery { kind, page: 0, ..q.clone() }))}>
-                if kind.is_some() {
-                    <span class="swatch" data-type={id}></span>
-                }
-                {label}
-            </button>
-        }
-    };
-    let names_total: u64 = v
-        .types
-        .iter()
-        .filter(|t| NAME_TYPES.contains(&t.kind))
-        .map(|t| t.entities)
-        .sum();
-    let sort_by = |col: EntColumn| {
-        let set = set.clone();
-        let q = q.clone();
-        Callback::from(move |_| {
-            // Pressing the active column turns the order round.
-            let ascending = if q.sort == col {
-                !q.ascending
-            } else {
-                matches!(col, EntColumn::Name | EntColumn::Type)
-            };
-            set(EntitiesQuery {
-                sort: col,
-                ascending,
-                page: 0,
-                ..q.clone()
-            })
-        })
-    };
-    let head = |label: &str, col: EntColumn, id: &'static str| {
-        sort_header(label, id, q.sort == col, q.ascending, sort_by(col))
-    };
     let select = |id: Option<u32>| {
         let set = set.clone();
         let q = q.clone();
         Callback::from(move |_| {
-            set(EntitiesQuery {
+            set.emit(EntitiesQuery {
                 selected: id,
                 mentions_page: 0,
                 ..q.clone()
             })
         })
     };
-    let go = |page: usize| {
-        let set = set.clone();
-        let q = q.clone();
-        Callback::from(move |_| set(EntitiesQuery { page, ..q.clone() }))
-    };
-    let table = if v.rows.is_empty() {
-        html! { <p class="empty" id="ent-none">{lang.t(Key::NoEntities)}</p> }
-    } else {
-        html! {
-            <>
-            <div class="table-wrap">
-            <table class="data" id="ent-table">
-                <thead><tr>
-                    {head(lang.t(Key::EntityTypeCol), EntColumn::Type, "type")}
-                    {head(lang.t(Key::EntityName), EntColumn::Name, "name")}
-                    <th>{lang.t(Key::Variants)}</th>
-                    {head(lang.t(Key::MentionsCol), EntColumn::Mentions, "mentions")}
-                    {head(lang.t(Key::Documents), EntColumn::Docs, "docs")}
-                    <th>{lang.t(Key::RolesCol)}</th>
-                    <th></th>
-                </tr></thead>
-                <tbody>
-                    { for v.rows.iter().map(|r| {
-                        let label = format!("{}: {}", lang.t(Key::ShowMentions), r.canonical);
-                        let selected = v.query.selected == Some(r.id);
-                        let explore = {
-                            let dispatch = p.dispatch.clone();
-                            let term = r.canonical.clone();
-                            Callback::from(move |_| dispatch.emit(Action::Explore(Tab::Concordance, term.clone())))
-                        };
-                        html! {
-                            <tr data-id={r.id.to_string()} data-kind={r.kind.id()} class={classes!(selected.then_some("selected"))}>
-                                <td><span class="type-tag" data-type={r.kind.id()}>{lang.entity_type(r.kind)}</span></td>
-                                <td class="term">
-                                    <button class="link ent-name" title={label.clone()} aria-label={label} aria-pressed={selected.to_string()}
-                                        onclick={select(Some(r.id))}>{r.canonical.clone()}</button>
-                                    if let Some(e) = r.expansion.as_ref().filter(|e| **e != r.canonical) {
-                                        <span class="expansion">{format!(" = {e}")}</span>
-                                    }
-                                </td>
-                                <td class="variants">{ r.variants.iter().map(|(t, n)| format!("{t} ×{n}")).collect::<Vec<_>>().join(" · ") }</td>
-                                <td class="num" data-col="mentions">{lang.num(r.mentions)}</td>
-                                <td class="num" data-col="docs">{lang.num(r.docs)}</td>
-                                <td class="roles">{ r.roles.iter().map(|(t, n)| format!("{t} ×{n}")).collect::<Vec<_>>().join(" · ") }</td>
-                                <td><button class="link to-kwic" onclick={explore}>{lang.t(Key::Concordance)}</button></td>
-                            </tr>
-                        }
-                    }) }
-                </tbody>
-            </table>
-            </div>
-            {pager(lang, v.query.page, v.pages, go)}
-            </>
-        }
-    };
+    let table = entity_table(lang, v, &q, &set, &p.dispatch);
     let on_unit = {
         let set = set.clone();
         let q = q.clone();
@@ -193,7 +94,7 @@ pub fn EntitiesView(p: &ViewProps) -> Html {
             } else {
                 PairUnit::Sentence
             };
-            set(EntitiesQuery { unit, ..q.clone() })
+            set.emit(EntitiesQuery { unit, ..q.clone() })
         })
     };
     let to_period = {
@@ -203,7 +104,7 @@ pub fn EntitiesView(p: &ViewProps) -> Html {
             let set = set.clone();
             let q = q.clone();
             Callback::from(move |_| {
-                set(EntitiesQuery {
+                set.emit(EntitiesQuery {
                     kind: Some(EntityType::Date),
                     filter: period.clone(),
                     sort: EntColumn::Name,
@@ -217,8 +118,7 @@ pub fn EntitiesView(p: &ViewProps) -> Html {
     html! {
         <div class="entities">
             <div class="chips" role="group" aria-label={lang.t(Key::EntityTypeCol)} id="ent-types">
-                {chip(None, format!("{} ({})", lang.t(Key::NameTypes), lang.num(names_total)))}
-                { for v.types.iter().map(|t| chip(Some(t.kind), format!("{} ({})", lang.entity_type(t.kind), lang.num(t.entities)))) }
+                {type_chips(lang, v, &q, &set)}
             </div>
             <form class="controls" onsubmit={on_filter}>
                 <label class="check wide">{lang.t(Key::Filter)}
@@ -262,6 +162,139 @@ pub fn EntitiesView(p: &ViewProps) -> Html {
             </div>
             {entries}
         </div>
+    }
+}
+/// The type chips: the names (PER, ORG, LOC, DATE, EVENT, ACRONYM) or one type.
+fn type_chips(
+    lang: Lang,
+    v: &crate::protocol::EntitiesView,
+    q: &EntitiesQuery,
+    set: &Callback<EntitiesQuery>,
+) -> Html {
+    let chip = |kind: Option<EntityType>, label: String| {
+        let set = set.clone();
+        let q = q.clone();
+        let on = q.kind == kind;
+        let id = kind.map_or("", EntityType::id);
+        html! {
+            <button class={classes!("chip", on.then_some("on"))} aria-pressed={on.to_string()} data-kind={id}
+                onclick={Callback::from(move |_| set.emit(EntitiesQuery { kind, page: 0, ..q.clone() }))}>
+                if kind.is_some() {
+                    <span class="swatch" data-type={id}></span>
+                }
+                {label}
+            </button>
+        }
+    };
+    let names_total: u64 = v
+        .types
+        .iter()
+        .filter(|t| NAME_TYPES.contains(&t.kind))
+        .map(|t| t.entities)
+        .sum();
+    html! {
+        <>
+                {chip(None, format!("{} ({})", lang.t(Key::NameTypes), lang.num(names_total)))}
+                { for v.types.iter().map(|t| chip(Some(t.kind), format!("{} ({})", lang.entity_type(t.kind), lang.num(t.entities)))) }
+        </>
+    }
+}
+
+/// The entity table: sortable by type, name, mentions and documents, one page, each name
+/// a button that shows its mentions.
+fn entity_table(
+    lang: Lang,
+    v: &crate::protocol::EntitiesView,
+    q: &EntitiesQuery,
+    set: &Callback<EntitiesQuery>,
+    dispatch: &Callback<Action>,
+) -> Html {
+    let sort_by = |col: EntColumn| {
+        let set = set.clone();
+        let q = q.clone();
+        Callback::from(move |_| {
+            // Pressing the active column turns the order round.
+            let ascending = if q.sort == col {
+                !q.ascending
+            } else {
+                matches!(col, EntColumn::Name | EntColumn::Type)
+            };
+            set.emit(EntitiesQuery {
+                sort: col,
+                ascending,
+                page: 0,
+                ..q.clone()
+            })
+        })
+    };
+    let head = |label: &str, col: EntColumn, id: &'static str| {
+        sort_header(label, id, q.sort == col, q.ascending, sort_by(col))
+    };
+    let select = |id: Option<u32>| {
+        let set = set.clone();
+        let q = q.clone();
+        Callback::from(move |_| {
+            set.emit(EntitiesQuery {
+                selected: id,
+                mentions_page: 0,
+                ..q.clone()
+            })
+        })
+    };
+    let go = |page: usize| {
+        let set = set.clone();
+        let q = q.clone();
+        Callback::from(move |_| set.emit(EntitiesQuery { page, ..q.clone() }))
+    };
+    if v.rows.is_empty() {
+        html! { <p class="empty" id="ent-none">{lang.t(Key::NoEntities)}</p> }
+    } else {
+        html! {
+            <>
+            <div class="table-wrap">
+            <table class="data" id="ent-table">
+                <thead><tr>
+                    {head(lang.t(Key::EntityTypeCol), EntColumn::Type, "type")}
+                    {head(lang.t(Key::EntityName), EntColumn::Name, "name")}
+                    <th>{lang.t(Key::Variants)}</th>
+                    {head(lang.t(Key::MentionsCol), EntColumn::Mentions, "mentions")}
+                    {head(lang.t(Key::Documents), EntColumn::Docs, "docs")}
+                    <th>{lang.t(Key::RolesCol)}</th>
+                    <th></th>
+                </tr></thead>
+                <tbody>
+                    { for v.rows.iter().map(|r| {
+                        let label = format!("{}: {}", lang.t(Key::ShowMentions), r.canonical);
+                        let selected = v.query.selected == Some(r.id);
+                        let explore = {
+                            let dispatch = dispatch.clone();
+                            let term = r.canonical.clone();
+                            Callback::from(move |_| dispatch.emit(Action::Explore(Tab::Concordance, term.clone())))
+                        };
+                        html! {
+                            <tr data-id={r.id.to_string()} data-kind={r.kind.id()} class={classes!(selected.then_some("selected"))}>
+                                <td><span class="type-tag" data-type={r.kind.id()}>{lang.entity_type(r.kind)}</span></td>
+                                <td class="term">
+                                    <button class="link ent-name" title={label.clone()} aria-label={label} aria-pressed={selected.to_string()}
+                                        onclick={select(Some(r.id))}>{r.canonical.clone()}</button>
+                                    if let Some(e) = r.expansion.as_ref().filter(|e| **e != r.canonical) {
+                                        <span class="expansion">{format!(" = {e}")}</span>
+                                    }
+                                </td>
+                                <td class="variants">{ r.variants.iter().map(|(t, n)| format!("{t} ×{n}")).collect::<Vec<_>>().join(" · ") }</td>
+                                <td class="num" data-col="mentions">{lang.num(r.mentions)}</td>
+                                <td class="num" data-col="docs">{lang.num(r.docs)}</td>
+                                <td class="roles">{ r.roles.iter().map(|(t, n)| format!("{t} ×{n}")).collect::<Vec<_>>().join(" · ") }</td>
+                                <td><button class="link to-kwic" onclick={explore}>{lang.t(Key::Concordance)}</button></td>
+                            </tr>
+                        }
+                    }) }
+                </tbody>
+            </table>
+            </div>
+            {pager(lang, v.query.page, v.pages, go)}
+            </>
+        }
     }
 }
 
