@@ -24,18 +24,30 @@ const TYPES = {
   '.png': 'image/png',
 };
 
-/** Serve `dir` on 127.0.0.1 at a free port. Resolves to { url, close }. */
-export function serve(dir = DIST) {
+/**
+ * Serve `dir` on 127.0.0.1 at a free port, under `prefix` (a project site such as "/soi/" is
+ * served the way GitHub or GitLab Pages serve one: nothing outside the prefix exists).
+ * Resolves to { url, close, misses } — `misses` lists the paths asked for and not found.
+ */
+export function serve(dir = DIST, prefix = '/') {
+  const misses = [];
   const server = http.createServer((req, res) => {
     const url = new URL(req.url, 'http://127.0.0.1');
-    let file = path.normalize(path.join(dir, decodeURIComponent(url.pathname)));
+    if (!url.pathname.startsWith(prefix)) {
+      misses.push(url.pathname);
+      res.writeHead(404).end('not found');
+      return;
+    }
+    const rel = '/' + url.pathname.slice(prefix.length);
+    let file = path.normalize(path.join(dir, decodeURIComponent(rel)));
     if (!file.startsWith(dir)) {
       res.writeHead(403).end();
       return;
     }
-    if (url.pathname.endsWith('/')) file = path.join(file, 'index.html');
+    if (rel.endsWith('/')) file = path.join(file, 'index.html');
     fs.readFile(file, (err, data) => {
       if (err) {
+        misses.push(url.pathname);
         res.writeHead(404).end('not found');
         return;
       }
@@ -49,7 +61,11 @@ export function serve(dir = DIST) {
   return new Promise((resolve) => {
     server.listen(0, '127.0.0.1', () => {
       const { port } = server.address();
-      resolve({ url: `http://127.0.0.1:${port}/`, close: () => new Promise((r) => server.close(r)) });
+      resolve({
+        url: `http://127.0.0.1:${port}${prefix}`,
+        misses,
+        close: () => new Promise((r) => server.close(r)),
+      });
     });
   });
 }

@@ -215,6 +215,26 @@ test('after one visit the app loads and works offline', async () => {
   await context.setOffline(false);
 });
 
+test('deployed under a path (a project site), the page is styled, works and works offline', async () => {
+  // Issue 20.2: served under /soi/, dist/index.html linked /style.css, which is not there.
+  const site = await serve(DIST, '/soi/');
+  cleanups.push(() => site.close());
+  const { page, context } = await open(site.url);
+  // The stylesheet applies: the top bar is laid out by it (a flex row, not a block).
+  assert.equal(await page.$eval('.topbar', (el) => getComputedStyle(el).display), 'flex');
+  assert.equal(await stat(page, 'documents'), 5, 'the worker started and analyzed the sample');
+  await waitControlled(page);
+  const scope = await page.evaluate(() => navigator.serviceWorker.getRegistration().then((r) => r.scope));
+  assert.equal(new URL(scope).pathname, '/soi/', 'the service worker is scoped to the site');
+  assert.deepEqual(site.misses, [], 'every file the page asked for is under /soi/ and there');
+  await context.setOffline(true);
+  await page.reload();
+  await waitIdle(page, 5);
+  assert.equal(await page.$eval('.topbar', (el) => getComputedStyle(el).display), 'flex');
+  assert.equal(await stat(page, 'documents'), 5);
+  await context.setOffline(false);
+});
+
 test('a new deployment is offered as an update and replaces the old cache', async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'soi-deploy-'));
   fs.cpSync(DIST, dir, { recursive: true });
