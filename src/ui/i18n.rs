@@ -628,33 +628,72 @@ impl Lang {
         }
     }
 
-    /// The line shown when a job ends.
+    /// The line shown when a job ends: how many documents, how much text and how long;
+    /// the speed only for inputs large enough for it to mean something.
     pub fn job_done(self, added: u32, bytes: u64, elapsed_ms: f64, cancelled: bool) -> String {
         let secs = elapsed_ms / 1000.0;
-        let mbps = if elapsed_ms > 0.0 {
-            bytes as f64 / (1u64 << 20) as f64 / secs
-        } else {
-            0.0
-        };
-        let (secs, mbps) = (self.dec(secs, 2), self.dec(mbps, 1));
-        match (self, cancelled) {
-            (Lang::Vi, false) => format!(
-                "Đã phân tích {added} tài liệu ({}) trong {secs} giây — {mbps} MB/giây.",
-                self.size(bytes)
-            ),
-            (Lang::En, false) => format!(
-                "Analyzed {added} document(s) ({}) in {secs} s — {mbps} MB/s.",
-                self.size(bytes)
-            ),
-            (Lang::Vi, true) => format!("Đã hủy. {added} tài liệu đã xong vẫn được giữ."),
-            (Lang::En, true) => format!("Cancelled. {added} finished document(s) were kept."),
+        let time = self.dec(secs, if secs < 10.0 { 2 } else { 1 });
+        let speed = (bytes >= SPEED_MIN_BYTES && secs >= 0.5).then(|| {
+            let mbps = self.dec(bytes as f64 / (1u64 << 20) as f64 / secs, 1);
+            match self {
+                Lang::Vi => format!(" — {mbps} MB/giây"),
+                Lang::En => format!(" — {mbps} MB/s"),
+            }
+        });
+        let speed = speed.unwrap_or_default();
+        let n = self.num(u64::from(added));
+        let size = self.size(bytes);
+        match (self, cancelled, added) {
+            (Lang::Vi, false, 0) => "Không có tài liệu nào được thêm.".into(),
+            (Lang::En, false, 0) => "No document was added.".into(),
+            (Lang::Vi, false, _) => {
+                format!("Đã phân tích {n} tài liệu ({size}) trong {time} giây{speed}.")
+            }
+            (Lang::En, false, 1) => format!("Analyzed 1 document ({size}) in {time} s{speed}."),
+            (Lang::En, false, _) => format!("Analyzed {n} documents ({size}) in {time} s{speed}."),
+            (Lang::Vi, true, 0) => "Đã hủy; không có tài liệu nào được thêm.".into(),
+            (Lang::En, true, 0) => "Cancelled; nothing was added.".into(),
+            (Lang::Vi, true, _) => format!("Đã hủy. {n} tài liệu đã xong vẫn được giữ."),
+            (Lang::En, true, 1) => "Cancelled. The 1 finished document was kept.".into(),
+            (Lang::En, true, _) => format!("Cancelled. The {n} finished documents were kept."),
         }
     }
 }
 
+/// Inputs from this size on are told with their speed (below it the figure is noise).
+const SPEED_MIN_BYTES: u64 = 5 << 20;
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_finished_job_reads_like_the_interface() {
+        // Issue 20.8: "Analyzed 1 document(s) (264 B) in 0.02 s — 0.0 MB/s."
+        assert_eq!(
+            Lang::En.job_done(1, 264, 20.0, false),
+            "Analyzed 1 document (264 B) in 0.02 s."
+        );
+        assert_eq!(
+            Lang::En.job_done(3, 2048, 31.0, false),
+            "Analyzed 3 documents (2.0 KB) in 0.03 s."
+        );
+        let big = Lang::En.job_done(99, 50 << 20, 12_500.0, false);
+        assert_eq!(big, "Analyzed 99 documents (50.0 MB) in 12.5 s — 4.0 MB/s.");
+        assert_eq!(
+            Lang::Vi.job_done(1, 264, 20.0, false),
+            "Đã phân tích 1 tài liệu (264 B) trong 0,02 giây."
+        );
+        assert_eq!(
+            Lang::En.job_done(0, 0, 5.0, false),
+            "No document was added."
+        );
+        assert_eq!(
+            Lang::En.job_done(1, 10, 5.0, true),
+            "Cancelled. The 1 finished document was kept."
+        );
+        assert!(!Lang::En.job_done(2, 1 << 20, 900.0, false).contains("MB/s"));
+    }
 
     #[test]
     fn browser_language_picks_first() {

@@ -278,6 +278,12 @@ impl State {
     }
 
     fn notify(&mut self, n: Notice) {
+        // A finished job replaces the last one's line: what was added is in the document
+        // list; the notices keep what still needs reading (refusals, warnings).
+        if matches!(n, Notice::JobDone { .. }) {
+            self.notices
+                .retain(|(_, x)| !matches!(x, Notice::JobDone { .. }));
+        }
         self.next_notice += 1;
         self.notices.push((self.next_notice, n));
         if self.notices.len() > MAX_NOTICES {
@@ -656,6 +662,45 @@ mod tests {
         let id = s.notices[0].0;
         s.reduce(Action::Dismiss(id));
         assert!(s.notices.is_empty());
+    }
+
+    #[test]
+    fn a_finished_job_replaces_the_last_ones_notice_and_keeps_the_refusals() {
+        // Issue 20.8: one banner stacked up per job.
+        let mut s = State::new(Lang::En);
+        let done = |job, added| {
+            Action::Worker(Response::JobDone {
+                job,
+                cancelled: false,
+                added,
+                bytes: 264,
+                elapsed_ms: 20.0,
+                prepare_ms: 1.0,
+            })
+        };
+        s.reduce(done(1, 1));
+        s.reduce(Action::Worker(Response::Refused {
+            job: 2,
+            name: "scan.pdf".into(),
+            reason: RefuseReason::Binary {
+                format: "PDF".into(),
+            },
+        }));
+        s.reduce(done(2, 2));
+        s.reduce(done(3, 3));
+        let finished: Vec<u32> = s
+            .notices
+            .iter()
+            .filter_map(|(_, n)| match n {
+                Notice::JobDone { added, .. } => Some(*added),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(finished, [3], "only the last job's line");
+        assert!(s
+            .notices
+            .iter()
+            .any(|(_, n)| matches!(n, Notice::Refused { name, .. } if name == "scan.pdf")));
     }
 
     #[test]

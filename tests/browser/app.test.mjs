@@ -71,6 +71,19 @@ test('adds a file with the "Add files" picker and counts it', async () => {
   assert.equal(await last.locator('.doc-title').textContent(), 'Bộ trưởng Ngoại giao Bùi Thanh Sơn tiếp Đại sứ Nhật Bản tại Hà Nội.');
 });
 
+test('a finished job is told in plain words, once: the next one replaces it', async () => {
+  // Issue 20.8: "Analyzed 1 document(s) (264 B) in 0.02 s — 0.0 MB/s.", one banner per job.
+  const page = await open({ locale: 'en-US' });
+  for (const [i, name] of ['one.txt', 'two.txt'].entries()) {
+    await page.setInputFiles('#file-input', { name, mimeType: 'text/plain', buffer: Buffer.from(NEW_DOC + i) });
+    await waitIdle(page, 6 + i);
+  }
+  const done = await page.$$eval('.notice.done span', (els) => els.map((e) => e.textContent));
+  assert.equal(done.length, 1, `one line for finished jobs: ${JSON.stringify(done)}`);
+  assert.match(done[0], /^Analyzed 1 document \([\d.,]+ (B|KB)\) in [\d.]+ s\./);
+  assert.doesNotMatch(done[0], /\(s\)|MB\/s/, 'no log-style plural, no speed for a small file');
+});
+
 test('adds dropped files anywhere on the page; refuses a binary one by name and keeps the rest', async () => {
   const page = await open();
   const png = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52];

@@ -606,7 +606,7 @@ fn Status(p: &WithState) -> Html {
                 let dispatch = dispatch.clone();
                 let id = *id;
                 html! {
-                    <div class={class} data-bytes={bytes} data-ms={ms}>
+                    <div key={id.to_string()} class={class} data-bytes={bytes} data-ms={ms}>
                         <span>{text}</span>
                         <button class="link" aria-label={lang.t(Key::Dismiss)} onclick={Callback::from(move |_| dispatch.emit(Action::Dismiss(id)))}>{"×"}</button>
                     </div>
