@@ -174,6 +174,39 @@ test('Trends: a word across the documents, lines or bars, from the data', async 
   assert.match(label, /đối ngoại — .+: \d/);
 });
 
+test('Trends: the legend and the document labels never overlap; labels are titles', async () => {
+  // Issue 20.7: rotated file names ran into the legend row below the axis.
+  const page = await suite.open();
+  await page.click('[data-tab="trends"]');
+  await page.waitForSelector('#trend-svg g.series');
+  await page.fill('#trend-terms', 'đối ngoại, ngoại giao, hội nhập quốc tế, quan hệ đối tác chiến lược, Đảng');
+  await page.press('#trend-terms', 'Enter');
+  await page.waitForFunction(() => document.querySelectorAll('#trend-svg g.series').length === 5);
+  const boxes = await page.evaluate(() => {
+    const box = (el) => { const r = el.getBoundingClientRect(); return { l: r.left, t: r.top, r: r.right, b: r.bottom }; };
+    return {
+      svg: box(document.querySelector('#trend-svg')),
+      legend: [...document.querySelectorAll('#trend-svg g.legend')].map(box),
+      labels: [...document.querySelectorAll('#trend-svg .axis-label')].map(box),
+      texts: [...document.querySelectorAll('#trend-svg .axis-label')].map((t) => t.childNodes[t.childNodes.length - 1].textContent),
+      titles: [...document.querySelectorAll('#doc-list .doc-title')].map((t) => t.textContent),
+    };
+  });
+  assert.equal(boxes.legend.length, 5);
+  assert.equal(boxes.labels.length, 5);
+  const meet = (a, b) => a.l < b.r && b.l < a.r && a.t < b.b && b.t < a.b;
+  for (const [i, g] of boxes.legend.entries()) {
+    for (const [j, l] of boxes.labels.entries()) assert.ok(!meet(g, l), `legend ${i} overlaps label ${j}`);
+  }
+  const inside = (a) => a.l >= boxes.svg.l - 1 && a.r <= boxes.svg.r + 1 && a.t >= boxes.svg.t - 1 && a.b <= boxes.svg.b + 1;
+  for (const b of [...boxes.legend, ...boxes.labels]) assert.ok(inside(b), `inside the chart: ${JSON.stringify(b)}`);
+  // The documents are named by their titles (cut to fit), not their file names.
+  for (const [i, t] of boxes.texts.entries()) {
+    const title = boxes.titles[i];
+    assert.ok(title.startsWith(t.replace(/…$/, '')), `label ${i} "${t}" is the title "${title}"`);
+  }
+});
+
 test('Concordance: search, accents, sorting, dispersion, and a hit opens in the Reader', async () => {
   const page = await suite.open();
   await page.click('[data-tab="concordance"]');

@@ -468,7 +468,7 @@ pub fn TrendsView(p: &ViewProps) -> Html {
             {controls}
             <figure class="chart">
                 <figcaption>{format!("{} ({})", lang.t(Key::Trends), lang.t(Key::Per10k))}{chart_buttons(lang, "trend-svg", "soi-trends")}</figcaption>
-                {trend_chart(lang, v, bars)}
+                {trend_chart(lang, v, &s.corpus.docs, bars)}
             </figure>
             <div class="table-head">
                 <span></span>
@@ -498,12 +498,26 @@ pub fn TrendsView(p: &ViewProps) -> Html {
     }
 }
 
-fn trend_chart(lang: Lang, v: &crate::protocol::TrendsView, bars: bool) -> Html {
+/// The Trends chart. The legend sits in rows above the plot and the document labels below
+/// it, so they never meet; labels are documents' titles where there are any, thinned to
+/// one every few documents when there are more than fit.
+fn trend_chart(
+    lang: Lang,
+    v: &crate::protocol::TrendsView,
+    docs: &[crate::protocol::DocSummary],
+    bars: bool,
+) -> Html {
     const W: f64 = 720.0;
-    const H: f64 = 320.0;
-    let (left, right, top, bottom) = (56.0, 16.0, 16.0, 70.0);
+    const LEGEND_ITEM: f64 = 170.0;
+    const LEGEND_ROW: f64 = 18.0;
+    // Rotated labels of up to 18 characters need about 60 px below the axis.
+    let (left, right, bottom) = (56.0, 16.0, 74.0);
+    let per_row = ((W - left - right) / LEGEND_ITEM).floor().max(1.0) as usize;
+    let rows = v.terms.len().div_ceil(per_row).max(1);
+    let top = 12.0 + LEGEND_ROW * rows as f64;
+    let h: f64 = 300.0 + top;
     let pw = W - left - right;
-    let ph = H - top - bottom;
+    let ph = h - top - bottom;
     let n = v.docs.len().max(1);
     let max = v
         .docs
@@ -515,9 +529,11 @@ fn trend_chart(lang: Lang, v: &crate::protocol::TrendsView, bars: bool) -> Html 
     let y = |val: f64| top + ph - ph * val / ymax;
     let band = pw / n as f64;
     let cx = |i: usize| left + band * (i as f64 + 0.5);
+    // A rotated label needs about 14 px of axis: show one every `every` documents.
+    let every = (14.0 / band).ceil().max(1.0) as usize;
     let series = v.terms.len().max(1);
     html! {
-        <svg id="trend-svg" xmlns="http://www.w3.org/2000/svg" viewBox={format!("0 0 {W} {H}")} width={W.to_string()} height={H.to_string()}
+        <svg id="trend-svg" xmlns="http://www.w3.org/2000/svg" viewBox={format!("0 0 {W} {h}")} width={W.to_string()} height={h.to_string()}
             role="group" aria-label={lang.t(Key::Trends)} font-family={FONT} font-size="11">
             <rect width="100%" height="100%" fill="#ffffff" />
             { for ticks.iter().map(|&t| html! {
@@ -526,12 +542,16 @@ fn trend_chart(lang: Lang, v: &crate::protocol::TrendsView, bars: bool) -> Html 
                     <text x={(left - 6.0).to_string()} y={format!("{:.1}", y(t) + 4.0)} text-anchor="end" fill="#555555">{lang.dec(t, if t.fract() == 0.0 { 0 } else { 1 })}</text>
                 </g>
             }) }
-            { for v.docs.iter().enumerate().map(|(i, d)| html! {
-                <text x={format!("{:.1}", cx(i))} y={(H - bottom + 14.0).to_string()} text-anchor="end" fill="#333333"
-                    transform={format!("rotate(-30 {:.1} {})", cx(i), H - bottom + 14.0)}>
-                    <title>{d.name.clone()}</title>
-                    {short(&d.name, 18)}
-                </text>
+            { for v.docs.iter().enumerate().filter(|(i, _)| i % every == 0).map(|(i, d)| {
+                let title = docs.iter().find(|x| x.id == d.doc).map(|x| x.title.clone()).filter(|t| !t.is_empty());
+                let shown = title.as_deref().unwrap_or(&d.name);
+                html! {
+                    <text class="axis-label" x={format!("{:.1}", cx(i))} y={(h - bottom + 14.0).to_string()} text-anchor="end" fill="#333333"
+                        transform={format!("rotate(-30 {:.1} {})", cx(i), h - bottom + 14.0)}>
+                        <title>{title.as_ref().map_or(d.name.clone(), |t| format!("{t} ({})", d.name))}</title>
+                        {short_text(shown, 18)}
+                    </text>
+                }
             }) }
             { for v.terms.iter().enumerate().map(|(k, term)| {
                 let color = PALETTE[k % PALETTE.len()];
@@ -562,11 +582,15 @@ fn trend_chart(lang: Lang, v: &crate::protocol::TrendsView, bars: bool) -> Html 
                     </g>
                 }
             }) }
-            { for v.terms.iter().enumerate().map(|(k, term)| html! {
-                <g class="legend">
-                    <rect x={format!("{:.0}", left + 8.0 + 150.0 * k as f64)} y={(H - 18.0).to_string()} width="12" height="12" fill={PALETTE[k % PALETTE.len()]} />
-                    <text x={format!("{:.0}", left + 24.0 + 150.0 * k as f64)} y={(H - 8.0).to_string()} fill="#222222">{term.clone()}</text>
-                </g>
+            { for v.terms.iter().enumerate().map(|(k, term)| {
+                let (col, row) = ((k % per_row) as f64, (k / per_row) as f64);
+                let (x, y0) = (left + LEGEND_ITEM * col, 8.0 + LEGEND_ROW * row);
+                html! {
+                    <g class="legend">
+                        <rect x={format!("{x:.0}")} y={format!("{y0:.0}")} width="12" height="12" fill={PALETTE[k % PALETTE.len()]} />
+                        <text x={format!("{:.0}", x + 16.0)} y={format!("{:.0}", y0 + 10.0)} fill="#222222">{short_text(term, 24)}</text>
+                    </g>
+                }
             }) }
         </svg>
     }

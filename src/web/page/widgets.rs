@@ -285,12 +285,20 @@ pub(crate) fn show_in(lang: Lang, dispatch: &Callback<Action>, term: &str) -> Ht
     }
 }
 
+/// A file name without its extension, cut to `n` characters.
 pub(crate) fn short(name: &str, n: usize) -> String {
-    let stem = name.rsplit_once('.').map_or(name, |(s, _)| s);
-    if stem.chars().count() > n {
-        format!("{}…", stem.chars().take(n - 1).collect::<String>())
+    short_text(name.rsplit_once('.').map_or(name, |(s, _)| s), n)
+}
+
+/// `text` cut to `n` characters, with an ellipsis when cut.
+pub(crate) fn short_text(text: &str, n: usize) -> String {
+    if text.chars().count() > n {
+        format!(
+            "{}…",
+            text.chars().take(n.saturating_sub(1)).collect::<String>()
+        )
     } else {
-        stem.to_owned()
+        text.to_owned()
     }
 }
 
