@@ -625,7 +625,9 @@ fn DocList(p: &WithState) -> Html {
     };
     html! {
         <aside class="sidebar">
-            <h2>{format!("{} ({})", lang.t(Key::Documents), s.corpus.docs.len())}</h2>
+            // Open by default; on a phone the list folds away above the views.
+            <details class="sidebar-box" id="doc-box" open=true>
+            <summary><h2>{format!("{} ({})", lang.t(Key::Documents), s.corpus.docs.len())}</h2></summary>
             <p class="hint">{lang.t(Key::DropHint)}</p>
             if let Some((usage, quota)) = s.storage {
                 <p class="hint storage">{lang.storage(usage, quota)}</p>
@@ -666,6 +668,7 @@ fn DocList(p: &WithState) -> Html {
                     }
                 }) }
             </ul>
+            </details>
         </aside>
     }
 }

@@ -325,7 +325,7 @@ pub(crate) fn kwic_rows(
             html! {
                 <tr data-doc={l.doc.to_string()} data-para={l.para.to_string()}>
                     <td class="doc-name">{name_of(l.doc)}</td>
-                    <td class="left">{l.left.clone()}</td>
+                    <td class="left"><div class="ctx">{l.left.clone()}</div></td>
                     <td class="match">
                         <button class="link hit" title={label.clone()} aria-label={label}
                             onclick={Callback::from(move |_| dispatch.emit(Action::OpenHit(mark)))}>{l.matched.clone()}</button>
