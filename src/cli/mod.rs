@@ -318,22 +318,24 @@ pub(super) fn open_lines(path: &OsString, err: &mut dyn Write) -> Option<Box<dyn
         let rest = std::io::BufReader::with_capacity(1 << 16, reader);
         return Some(Box::new(std::io::Cursor::new(body).chain(rest)));
     }
-    let mut bytes = head;
-    if !whole {
+    // A file shorter than the probe was decoded whole already.
+    let decoded = if whole {
+        probe
+    } else {
+        let mut bytes = head;
         if let Err(e) = reader.read_to_end(&mut bytes) {
             let _ = writeln!(err, "soi: {name}: {e}");
             return None;
         }
-    }
-    match crate::ingest::decode_file(ingest_name, &bytes, None) {
-        Ok(d) => {
-            for w in &d.warnings {
-                let _ = writeln!(err, "soi: warning: {name}: {w}");
-            }
-            Some(Box::new(std::io::Cursor::new(d.text.into_bytes())))
+        match crate::ingest::decode_file(ingest_name, &bytes, None) {
+            Ok(d) => d,
+            Err(r) => return refuse(err, r),
         }
-        Err(r) => refuse(err, r),
+    };
+    for w in &decoded.warnings {
+        let _ = writeln!(err, "soi: warning: {name}: {w}");
     }
+    Some(Box::new(std::io::Cursor::new(decoded.text.into_bytes())))
 }
 
 pub(super) fn read_input(path: &OsString) -> std::io::Result<Vec<u8>> {

@@ -666,8 +666,7 @@ fn token_edits(
         if opts.punctuation {
             // A URL or an address keeps the space after it: "xem tại http://a.vn/b ." must
             // not become a URL ending in a full stop.
-            let after_protected = p > 0 && protected[p - 1].end + 1 == i
-                || p < protected.len() && protected[p].end + 1 == i;
+            let after_protected = p > 0 && protected[p - 1].end + 1 == i;
             punctuation_edit(text, i, after_protected, edits);
         }
         i += 1;

@@ -72,17 +72,7 @@ pub fn EntitiesView(p: &ViewProps) -> Html {
             </div>
         };
     };
-    let select = |id: Option<u32>| {
-        let set = set.clone();
-        let q = q.clone();
-        Callback::from(move |_| {
-            set.emit(EntitiesQuery {
-                selected: id,
-                mentions_page: 0,
-                ..q.clone()
-            })
-        })
-    };
+    let select = |id: Option<u32>| select_entity(&set, &q, id);
     let table = entity_table(lang, v, &q, &set, &p.dispatch);
     let on_unit = {
         let set = set.clone();
@@ -164,6 +154,20 @@ pub fn EntitiesView(p: &ViewProps) -> Html {
         </div>
     }
 }
+/// Show the mentions of entity `id` (or close them: `None`).
+fn select_entity(
+    set: &Callback<EntitiesQuery>,
+    q: &EntitiesQuery,
+    id: Option<u32>,
+) -> Callback<MouseEvent> {
+    let q = q.clone();
+    set.reform(move |_| EntitiesQuery {
+        selected: id,
+        mentions_page: 0,
+        ..q.clone()
+    })
+}
+
 /// The type chips: the names (PER, ORG, LOC, DATE, EVENT, ACRONYM) or one type.
 fn type_chips(
     lang: Lang,
@@ -230,17 +234,7 @@ fn entity_table(
     let head = |label: &str, col: EntColumn, id: &'static str| {
         sort_header(label, id, q.sort == col, q.ascending, sort_by(col))
     };
-    let select = |id: Option<u32>| {
-        let set = set.clone();
-        let q = q.clone();
-        Callback::from(move |_| {
-            set.emit(EntitiesQuery {
-                selected: id,
-                mentions_page: 0,
-                ..q.clone()
-            })
-        })
-    };
+    let select = |id: Option<u32>| select_entity(set, q, id);
     let go = |page: usize| {
         let set = set.clone();
         let q = q.clone();
