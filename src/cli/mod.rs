@@ -255,20 +255,21 @@ fn dispatch(
 /// Read and analyze `files` as one corpus; problems go to `err`. Returns the corpus and
 /// whether any file failed.
 pub(super) fn load(files: &[OsString], err: &mut dyn Write) -> (Corpus, bool) {
+    use crate::corpus::batch::{Input, Source};
     let mut corpus = Corpus::new();
     let mut failed = false;
-    for path in files {
-        let name = path.to_string_lossy().into_owned();
-        let added = read_input(path).map_err(|e| e.to_string()).and_then(|b| {
-            corpus
-                .add_bytes(name.clone(), &b)
-                .map_err(|r| r.to_string())
-        });
-        if let Err(e) = added {
+    let inputs = files.iter().map(|path| Input {
+        name: path.to_string_lossy().into_owned(),
+        source: Source::Bytes(read_input(path).map_err(|e| e.to_string())),
+        tag: (),
+    });
+    let opts = crate::corpus::AnalysisOptions::default();
+    corpus.add_each(inputs, 1, &opts, |_, (), name, outcome| {
+        if let Err(e) = outcome {
             let _ = writeln!(err, "soi: {name}: {e}");
             failed = true;
         }
-    }
+    });
     (corpus, failed)
 }
 

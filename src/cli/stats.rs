@@ -8,24 +8,20 @@ pub(super) fn stats(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> ExitCode {
+    use crate::corpus::batch::{Failure, Input, Source};
     let mut corpus = Corpus::new();
     let mut refused = Vec::new();
-    for path in files {
-        let name = path.to_string_lossy().into_owned();
-        let bytes = match read_input(path) {
-            Ok(b) => b,
-            Err(e) => {
-                let _ = writeln!(err, "soi: {name}: {e}");
-                refused.push(RefusedFile {
-                    name,
-                    reason: RefuseReason::Unreadable {
-                        detail: e.to_string(),
-                    },
-                });
-                continue;
-            }
-        };
-        match corpus.add_bytes(name.clone(), &bytes) {
+    let inputs = files.iter().map(|path| Input {
+        name: path.to_string_lossy().into_owned(),
+        source: Source::Bytes(read_input(path).map_err(|e| e.to_string())),
+        tag: (),
+    });
+    let opts = crate::corpus::AnalysisOptions::default();
+    corpus.add_each(
+        inputs,
+        1,
+        &opts,
+        |corpus, (), name, outcome| match outcome {
             Ok(id) => {
                 for w in corpus
                     .doc(id)
@@ -35,15 +31,21 @@ pub(super) fn stats(
                     let _ = writeln!(err, "soi: warning: {name}: {w}");
                 }
             }
-            Err(r) => {
-                let _ = writeln!(err, "soi: {name}: refused: {r}");
+            Err(f) => {
+                let _ = writeln!(err, "soi: {name}: {f}");
+                let reason = match &f {
+                    Failure::Unreadable(detail) => RefuseReason::Unreadable {
+                        detail: detail.clone(),
+                    },
+                    Failure::Refused(r) => RefuseReason::from(r),
+                };
                 refused.push(RefusedFile {
-                    name,
-                    reason: RefuseReason::from(&r),
+                    name: name.to_owned(),
+                    reason,
                 });
             }
-        }
-    }
+        },
+    );
     let output = StatsOutput {
         corpus: views::corpus_view(&corpus, top),
         refused,

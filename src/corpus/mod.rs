@@ -5,6 +5,7 @@
 //! into the totals. Removing a document subtracts them. Terms are interned once for the
 //! whole corpus so every table holds `u32` ids instead of strings.
 
+pub mod batch;
 pub mod counts;
 pub mod index;
 pub mod mentions;
