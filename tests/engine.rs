@@ -214,7 +214,7 @@ fn robustness_no_panics_and_invariants_hold() {
             normalize(&text),
             text,
             "case {case}: normalization is idempotent; original {:?}",
-            doc.original
+            doc.original()
         );
         // Counted in bounded steps = counted paragraph by paragraph, less the ones left out.
         let excluded: Vec<usize> = doc.flags.iter().filter(|f| f.2).map(|f| f.0).collect();
@@ -230,7 +230,7 @@ fn robustness_no_panics_and_invariants_hold() {
         // Every change points at what it replaced in the original.
         for c in &doc.normalization.changes {
             assert_eq!(
-                doc.original.get(c.range.clone()),
+                doc.original().get(c.range.clone()),
                 Some(c.before.as_str()),
                 "case {case}: {c:?}"
             );

@@ -44,11 +44,7 @@ impl DocIndex {
         let mut lower = String::new();
         let mut low = |s: &str, lower: &mut String| {
             lower.clear();
-            if s.bytes().all(|b| !b.is_ascii_uppercase() && b < 0x80) {
-                lower.push_str(s);
-            } else {
-                lower.extend(s.chars().map(crate::text::syllable::to_lower));
-            }
+            crate::text::syllable::push_lower(s, lower);
             intern(lower)
         };
         for t in &layout.tokens {

@@ -18,54 +18,86 @@ use crate::text::segment;
 use rustc_hash::FxHashMap;
 
 /// Interned strings: each distinct term stored once, addressed by a dense id.
-#[derive(Debug, Default)]
+///
+/// The strings sit end to end in one buffer and the table holds only ids, so a term costs
+/// its bytes plus 8: a document's own interner (one per document analyzed) is one growing
+/// buffer instead of an allocation per term, and the corpus's holds each term once.
+#[derive(Debug, Default, Clone)]
 pub struct Interner {
-    ids: FxHashMap<Box<str>, TermId>,
-    strings: Vec<Box<str>>,
+    table: hashbrown::HashTable<TermId>,
+    text: String,
+    /// Where each string ends in `text`; string `i` starts where `i - 1` ends.
+    ends: Vec<u32>,
+}
+
+fn term_hash(s: &str) -> u64 {
+    use std::hash::BuildHasher;
+    rustc_hash::FxBuildHasher.hash_one(s)
 }
 
 impl Interner {
     /// The id of `s`, adding it if new.
     pub fn intern(&mut self, s: &str) -> TermId {
-        if let Some(&id) = self.ids.get(s) {
+        let hash = term_hash(s);
+        let (text, ends) = (&self.text, &self.ends);
+        if let Some(&id) = self.table.find(hash, |&id| slice(text, ends, id) == s) {
             return id;
         }
-        // OK to truncate: 4 billion distinct terms would not fit in a browser tab anyway.
-        let id = self.strings.len() as TermId;
-        self.strings.push(s.into());
-        self.ids.insert(s.into(), id);
+        // OK to truncate: 4 billion distinct terms, or 4 GB of them, would not fit in a
+        // browser tab anyway.
+        let id = self.ends.len() as TermId;
+        self.text.push_str(s);
+        self.ends.push(self.text.len() as u32);
+        let (text, ends) = (&self.text, &self.ends);
+        self.table
+            .insert_unique(hash, id, |&id| term_hash(slice(text, ends, id)));
         id
     }
 
     /// The string of `id`, if it was interned here.
     pub fn resolve(&self, id: TermId) -> Option<&str> {
-        self.strings.get(id as usize).map(|s| &**s)
+        ((id as usize) < self.ends.len()).then(|| slice(&self.text, &self.ends, id))
     }
 
     /// The id of `s` without adding it.
     pub fn get(&self, s: &str) -> Option<TermId> {
-        self.ids.get(s).copied()
+        let (text, ends) = (&self.text, &self.ends);
+        self.table
+            .find(term_hash(s), |&id| slice(text, ends, id) == s)
+            .copied()
     }
 
     /// Every interned string; its position is its id.
     pub fn strings(&self) -> impl Iterator<Item = &str> + Clone {
-        self.strings.iter().map(|s| &**s)
+        (0..self.ends.len() as TermId).map(|id| slice(&self.text, &self.ends, id))
     }
 
     /// How many strings are interned.
     pub fn len(&self) -> usize {
-        self.strings.len()
+        self.ends.len()
     }
 
     /// Whether nothing is interned.
     pub fn is_empty(&self) -> bool {
-        self.strings.is_empty()
+        self.ends.is_empty()
     }
 
-    /// Bytes held, roughly: each string twice (map key and list) plus the tables.
+    /// Bytes held: the strings, their ends and the table.
     pub fn heap_bytes(&self) -> usize {
-        self.strings.iter().map(|s| 2 * s.len() + 40).sum()
+        self.text.capacity() + self.ends.capacity() * 4 + self.table.capacity() * 5
     }
+}
+
+/// String `id` of an interner's buffer (empty if out of range: never, for ids it gave).
+fn slice<'a>(text: &'a str, ends: &[u32], id: TermId) -> &'a str {
+    let i = id as usize;
+    let end = ends.get(i).map_or(0, |&e| e as usize);
+    let start = if i == 0 {
+        0
+    } else {
+        ends.get(i - 1).map_or(end, |&e| e as usize)
+    };
+    text.get(start..end).unwrap_or("")
 }
 
 /// A document's stable id within one corpus.
@@ -111,8 +143,9 @@ pub struct Document {
     pub name: String,
     /// The first meaningful line (see [`title_of`]).
     pub title: String,
-    /// The decoded text, as the user wrote it (offsets of changes point here).
-    pub original: String,
+    /// The decoded text, as the user wrote it (offsets of changes point here); `None` when
+    /// normalization changed nothing, so a clean text is held once (see [`Self::original`]).
+    original: Option<String>,
     /// The normalized text the statistics are built on.
     pub text: String,
     /// What normalization changed (its `text` is empty: see [`Document::text`]).
@@ -136,6 +169,18 @@ pub struct Document {
     pub entities: crate::corpus::mentions::DocEntities,
     /// Fingerprints of the paragraphs this document contributed to the corpus.
     fingerprints: Vec<u64>,
+}
+
+impl Document {
+    /// The decoded text, as the user wrote it (offsets of changes point here).
+    pub fn original(&self) -> &str {
+        self.original.as_deref().unwrap_or(&self.text)
+    }
+
+    /// Bytes of text held: the canonical text, and the original only where it differs.
+    pub fn text_bytes(&self) -> usize {
+        self.text.len() + self.original.as_ref().map_or(0, String::len)
+    }
 }
 
 /// A document being analyzed, step by step.
@@ -377,12 +422,7 @@ impl DocBuilder {
             for (_, syl) in segment::syllables(para) {
                 self.counts.syllables += 1;
                 self.lower.clear();
-                if syl.bytes().all(|b| b.is_ascii_lowercase()) {
-                    self.lower.push_str(syl);
-                } else {
-                    self.lower
-                        .extend(syl.chars().map(crate::text::syllable::to_lower));
-                }
+                crate::text::syllable::push_lower(syl, &mut self.lower);
                 let id = self.terms.intern(&self.lower);
                 *self.counts.syllable_freq.entry(id).or_insert(0) += 1;
             }
@@ -466,7 +506,7 @@ impl DocBuilder {
             id,
             title: title_of(&text).unwrap_or_else(|| self.name.clone()),
             name: self.name,
-            original: self.original,
+            original: (self.original != text).then_some(self.original),
             text,
             normalization: self.normalized,
             encoding: self.encoding,

@@ -845,15 +845,15 @@ pub mod views {
             let mut utf16 = 0u64;
             let mut at = 0usize;
             for ch in slice {
-                utf16 += d.original[at..ch.range.start].encode_utf16().count() as u64;
+                utf16 += d.original()[at..ch.range.start].encode_utf16().count() as u64;
                 at = ch.range.start;
                 changes.push(ChangeView {
                     doc: d.id,
                     kind: ch.kind.id().to_owned(),
-                    context_before: tail_chars(&d.original[..ch.range.start], 40),
+                    context_before: tail_chars(&d.original()[..ch.range.start], 40),
                     before: ch.before.clone(),
                     after: ch.after.clone(),
-                    context_after: head_chars(&d.original[ch.range.end..], 40),
+                    context_after: head_chars(&d.original()[ch.range.end..], 40),
                     start_utf16: utf16,
                 });
             }

@@ -205,7 +205,7 @@ pub fn context_line(d: &Document, s: usize, e: usize, width: usize) -> KwicLine 
         para,
         start: s.saturating_sub(pstart) as u32,
         end: e.saturating_sub(pstart) as u32,
-        offset: d.original.get(..orig).map_or(0, |p| p.chars().count()) as u64,
+        offset: d.original().get(..orig).map_or(0, |p| p.chars().count()) as u64,
         left: text[left_start..s].to_owned(),
         matched: text[s..e].to_owned(),
         right: text[e..right_end].to_owned(),

@@ -598,7 +598,35 @@ fn token_edits(
     unknown: &mut FxHashMap<String, (UnknownKind, u64)>,
 ) {
     let protected = protected_spans(text);
-    let mut cache: FxHashMap<&str, Verdict> = FxHashMap::default();
+    VERDICTS.with(|cache| {
+        let mut cache = cache.borrow_mut();
+        if cache.0 != Some(*opts) || cache.1.len() > MAX_VERDICTS {
+            *cache = (Some(*opts), FxHashMap::default());
+        }
+        token_edits_with(text, opts, &protected, &mut cache.1, edits, unknown);
+    });
+}
+
+/// Verdicts kept between texts on this thread: a news corpus is many short documents that
+/// share most of their words, and a verdict (tone placement, validity) costs far more than
+/// a lookup. A pure function of the token and the options, so keeping them changes nothing.
+type VerdictCache = (Option<Options>, FxHashMap<Box<str>, Verdict>);
+
+/// Tokens remembered at most before the cache starts again (about 10 MB).
+const MAX_VERDICTS: usize = 200_000;
+
+thread_local! {
+    static VERDICTS: std::cell::RefCell<VerdictCache> = Default::default();
+}
+
+fn token_edits_with(
+    text: &str,
+    opts: &Options,
+    protected: &[std::ops::Range<usize>],
+    cache: &mut FxHashMap<Box<str>, Verdict>,
+    edits: &mut Vec<Edit>,
+    unknown: &mut FxHashMap<String, (UnknownKind, u64)>,
+) {
     let bytes = text.as_bytes();
     let mut p = 0; // index into `protected`
     let mut i = 0;
@@ -640,9 +668,13 @@ fn token_edits(
             let next_digit = bytes.get(end).is_some_and(u8::is_ascii_digit);
             let prev_digit = i > 0 && bytes[i - 1].is_ascii_digit();
             if !(next_digit || prev_digit) {
-                let verdict = cache
-                    .entry(token)
-                    .or_insert_with(|| token_verdict(token, opts));
+                if !cache.contains_key(token) {
+                    cache.insert(token.into(), token_verdict(token, opts));
+                }
+                let Some(verdict) = cache.get(token) else {
+                    i = end;
+                    continue;
+                };
                 match verdict {
                     Verdict::Keep => {}
                     Verdict::Replace(after, kind) => edits.push(Edit {

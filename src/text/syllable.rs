@@ -193,6 +193,22 @@ pub fn to_lower(c: char) -> char {
     char::from_u32(l).unwrap_or(c)
 }
 
+/// Append `s` in lower case ([`to_lower`] on each character) to `out`, copying the runs
+/// that are lower case already as they are: most of a text is, and pushing it character by
+/// character cost more than the rest of counting a syllable.
+pub fn push_lower(s: &str, out: &mut String) {
+    let mut from = 0;
+    for (i, c) in s.char_indices() {
+        let l = to_lower(c);
+        if l != c {
+            out.push_str(&s[from..i]);
+            out.push(l);
+            from = i + c.len_utf8();
+        }
+    }
+    out.push_str(&s[from..]);
+}
+
 fn is_vowel(c: char) -> bool {
     matches!(
         c,
@@ -396,6 +412,27 @@ pub fn retone(s: &str, style: ToneStyle) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn push_lower_is_to_lower_on_every_character() {
+        for s in [
+            "Hà Nội",
+            "ĐẢNG",
+            "đảng",
+            "ƯƠNG",
+            "İstanbul",
+            "ǅ",
+            "ΣΟΦΙΑ",
+            "",
+            "abc",
+        ] {
+            let mut out = String::from(">");
+            push_lower(s, &mut out);
+            let want: String = s.chars().map(to_lower).collect();
+            assert_eq!(out, format!(">{want}"), "{s}");
+        }
+    }
+
     use super::*;
 
     #[test]

@@ -87,11 +87,11 @@ fn main() {
         analysis.as_secs_f64()
     );
     let docs = corpus.docs();
-    let text_bytes: usize = docs.iter().map(|d| d.text.len() + d.original.len()).sum();
+    let text_bytes: usize = docs.iter().map(|d| d.text_bytes()).sum();
     let index_bytes: usize = docs.iter().map(|d| d.index.heap_bytes()).sum();
     let tokens: usize = docs.iter().map(|d| d.index.tokens.len()).sum();
     println!(
-        "memory: texts {:.0} MB (original + normalized), index {:.0} MB ({tokens} tokens), interner {:.0} MB ({} terms)",
+        "memory: texts {:.0} MB (normalized, and the original where it differs), index {:.0} MB ({tokens} tokens), interner {:.0} MB ({} terms)",
         text_bytes as f64 / 1e6,
         index_bytes as f64 / 1e6,
         corpus.interner().heap_bytes() as f64 / 1e6,
