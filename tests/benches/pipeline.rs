@@ -99,6 +99,51 @@ fn bench_input(label: &str, bytes: &[u8], rounds: usize) {
     report(&format!("{label}: soi pipeline (stats)"), bytes.len(), d);
 }
 
+/// The news one article a document, as a newsroom's files are: the whole pipeline one by
+/// one, then through [`Corpus::add_each`] on one and on two threads (the same corpus each
+/// time; the ratio is what `-j 2` buys on two cores).
+fn bench_documents(bytes: &[u8], rounds: usize) {
+    use soi::corpus::batch::{Input, Source};
+    use soi::corpus::AnalysisOptions;
+    let text = std::str::from_utf8(bytes).expect("UTF-8 input");
+    let docs: Vec<&str> = text
+        .split("\n\n")
+        .filter(|a| !a.trim().is_empty())
+        .collect();
+    let label = format!("vntc, {} documents", docs.len());
+    let d = time(rounds, || {
+        let mut c = Corpus::new();
+        for (i, a) in docs.iter().enumerate() {
+            let _ = black_box(c.add_bytes(format!("{i}.txt"), a.as_bytes()));
+        }
+        black_box(c.overview(50));
+    });
+    report(&format!("{label}: one by one"), bytes.len(), d);
+    let each = |jobs: usize| {
+        let d = time(rounds, || {
+            let mut c = Corpus::new();
+            let inputs = docs.iter().enumerate().map(|(i, a)| Input {
+                name: format!("{i}.txt"),
+                source: Source::Bytes(Ok(a.as_bytes().to_vec())),
+                tag: (),
+            });
+            c.add_each(inputs, jobs, &AnalysisOptions::default(), |_, _, _, o| {
+                black_box(o.is_ok());
+            });
+            black_box(c.overview(50));
+        });
+        report(&format!("{label}: add_each -j {jobs}"), bytes.len(), d);
+        d
+    };
+    let one = each(1);
+    let two = each(2);
+    println!(
+        "{label}: -j 2 is {:.2}x -j 1 ({} cores here)",
+        one.as_secs_f64() / two.as_secs_f64(),
+        std::thread::available_parallelism().map_or(1, |n| n.get())
+    );
+}
+
 fn main() {
     let quick = std::env::args().any(|a| a == "--quick");
     let rounds = if quick { 1 } else { 5 };
@@ -109,7 +154,10 @@ fn main() {
     bench_input("sample corpus ×50 MB", &sample_corpus(), rounds);
     let vntc = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data/vntc/dev.sample.txt");
     match std::fs::read(&vntc) {
-        Ok(bytes) => bench_input("vntc dev.sample (real news)", &bytes, rounds),
+        Ok(bytes) => {
+            bench_input("vntc dev.sample (real news)", &bytes, rounds);
+            bench_documents(&bytes, rounds);
+        }
         Err(_) => println!("(skipped vntc: {} not found)", vntc.display()),
     }
 }
