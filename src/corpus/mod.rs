@@ -26,8 +26,8 @@ use rustc_hash::FxHashMap;
 pub struct Interner {
     table: hashbrown::HashTable<TermId>,
     text: String,
-    /// Where each string ends in `text`; string `i` starts where `i - 1` ends.
-    ends: Vec<u32>,
+    /// Where each string starts and ends in `text`.
+    spans: Vec<(u32, u32)>,
 }
 
 fn term_hash(s: &str) -> u64 {
@@ -39,65 +39,71 @@ impl Interner {
     /// The id of `s`, adding it if new.
     pub fn intern(&mut self, s: &str) -> TermId {
         let hash = term_hash(s);
-        let (text, ends) = (&self.text, &self.ends);
-        if let Some(&id) = self.table.find(hash, |&id| slice(text, ends, id) == s) {
+        let (text, spans) = (&self.text, &self.spans);
+        if let Some(&id) = self
+            .table
+            .find(hash, |&id| bytes(text, spans, id) == s.as_bytes())
+        {
             return id;
         }
         // OK to truncate: 4 billion distinct terms, or 4 GB of them, would not fit in a
         // browser tab anyway.
-        let id = self.ends.len() as TermId;
+        let id = self.spans.len() as TermId;
+        let start = self.text.len() as u32;
         self.text.push_str(s);
-        self.ends.push(self.text.len() as u32);
-        let (text, ends) = (&self.text, &self.ends);
+        self.spans.push((start, self.text.len() as u32));
+        let (text, spans) = (&self.text, &self.spans);
         self.table
-            .insert_unique(hash, id, |&id| term_hash(slice(text, ends, id)));
+            .insert_unique(hash, id, |&id| term_hash(slice(text, spans, id)));
         id
     }
 
     /// The string of `id`, if it was interned here.
     pub fn resolve(&self, id: TermId) -> Option<&str> {
-        ((id as usize) < self.ends.len()).then(|| slice(&self.text, &self.ends, id))
+        ((id as usize) < self.spans.len()).then(|| slice(&self.text, &self.spans, id))
     }
 
     /// The id of `s` without adding it.
     pub fn get(&self, s: &str) -> Option<TermId> {
-        let (text, ends) = (&self.text, &self.ends);
+        let (text, spans) = (&self.text, &self.spans);
         self.table
-            .find(term_hash(s), |&id| slice(text, ends, id) == s)
+            .find(term_hash(s), |&id| bytes(text, spans, id) == s.as_bytes())
             .copied()
     }
 
     /// Every interned string; its position is its id.
     pub fn strings(&self) -> impl Iterator<Item = &str> + Clone {
-        (0..self.ends.len() as TermId).map(|id| slice(&self.text, &self.ends, id))
+        (0..self.spans.len() as TermId).map(|id| slice(&self.text, &self.spans, id))
     }
 
     /// How many strings are interned.
     pub fn len(&self) -> usize {
-        self.ends.len()
+        self.spans.len()
     }
 
     /// Whether nothing is interned.
     pub fn is_empty(&self) -> bool {
-        self.ends.is_empty()
+        self.spans.is_empty()
     }
 
     /// Bytes held: the strings, their ends and the table.
     pub fn heap_bytes(&self) -> usize {
-        self.text.capacity() + self.ends.capacity() * 4 + self.table.capacity() * 5
+        self.text.capacity() + self.spans.capacity() * 8 + self.table.capacity() * 5
     }
 }
 
 /// String `id` of an interner's buffer (empty if out of range: never, for ids it gave).
-fn slice<'a>(text: &'a str, ends: &[u32], id: TermId) -> &'a str {
-    let i = id as usize;
-    let end = ends.get(i).map_or(0, |&e| e as usize);
-    let start = if i == 0 {
-        0
-    } else {
-        ends.get(i - 1).map_or(end, |&e| e as usize)
-    };
-    text.get(start..end).unwrap_or("")
+fn slice<'a>(text: &'a str, spans: &[(u32, u32)], id: TermId) -> &'a str {
+    let (start, end) = spans.get(id as usize).copied().unwrap_or((0, 0));
+    text.get(start as usize..end as usize).unwrap_or("")
+}
+
+/// [`slice`] as bytes: comparing needs no character boundary check.
+fn bytes<'a>(text: &'a str, spans: &[(u32, u32)], id: TermId) -> &'a [u8] {
+    let (start, end) = spans.get(id as usize).copied().unwrap_or((0, 0));
+    text.as_bytes()
+        .get(start as usize..end as usize)
+        .unwrap_or_default()
 }
 
 /// A document's stable id within one corpus.

@@ -601,7 +601,7 @@ fn token_edits(
     VERDICTS.with(|cache| {
         let mut cache = cache.borrow_mut();
         if cache.0 != Some(*opts) || cache.1.len() > MAX_VERDICTS {
-            *cache = (Some(*opts), FxHashMap::default());
+            *cache = (Some(*opts), Verdicts::default());
         }
         token_edits_with(text, opts, &protected, &mut cache.1, edits, unknown);
     });
@@ -610,7 +610,8 @@ fn token_edits(
 /// Verdicts kept between texts on this thread: a news corpus is many short documents that
 /// share most of their words, and a verdict (tone placement, validity) costs far more than
 /// a lookup. A pure function of the token and the options, so keeping them changes nothing.
-type VerdictCache = (Option<Options>, FxHashMap<Box<str>, Verdict>);
+type VerdictCache = (Option<Options>, Verdicts);
+type Verdicts = hashbrown::HashMap<String, Verdict, rustc_hash::FxBuildHasher>;
 
 /// Tokens remembered at most before the cache starts again (about 10 MB).
 const MAX_VERDICTS: usize = 200_000;
@@ -623,7 +624,7 @@ fn token_edits_with(
     text: &str,
     opts: &Options,
     protected: &[std::ops::Range<usize>],
-    cache: &mut FxHashMap<Box<str>, Verdict>,
+    cache: &mut Verdicts,
     edits: &mut Vec<Edit>,
     unknown: &mut FxHashMap<String, (UnknownKind, u64)>,
 ) {
@@ -668,13 +669,9 @@ fn token_edits_with(
             let next_digit = bytes.get(end).is_some_and(u8::is_ascii_digit);
             let prev_digit = i > 0 && bytes[i - 1].is_ascii_digit();
             if !(next_digit || prev_digit) {
-                if !cache.contains_key(token) {
-                    cache.insert(token.into(), token_verdict(token, opts));
-                }
-                let Some(verdict) = cache.get(token) else {
-                    i = end;
-                    continue;
-                };
+                let verdict = cache
+                    .entry_ref(token)
+                    .or_insert_with(|| token_verdict(token, opts));
                 match verdict {
                     Verdict::Keep => {}
                     Verdict::Replace(after, kind) => edits.push(Edit {

@@ -77,7 +77,12 @@ pub fn tokenize(text: &str, out: &mut Vec<Token>) {
     out.clear();
     let b = text.as_bytes();
     // URLs and addresses are rare: look for them only when a sign of one is there.
-    let protected = if b.contains(&b'@') || text.contains("://") || text.contains("www.") {
+    // memchr's searchers: std's `str::contains` sets up a two-way searcher on every call,
+    // and this runs once a sentence.
+    let protected = if b.contains(&b'@')
+        || memchr::memmem::find(b, b"://").is_some()
+        || memchr::memmem::find(b, b"www.").is_some()
+    {
         crate::text::normalize::protected_spans(text)
     } else {
         Vec::new()
