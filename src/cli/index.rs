@@ -9,7 +9,7 @@
 //! `*.parquet.tmp` and renamed when complete; `manifest.json` is written last (and removed
 //! first), so a folder with a manifest is a complete shard.
 
-use super::parquet::{Kind, Table, V};
+use super::parquet::{ByteArray, Kind, Table, V};
 use super::*;
 use crate::corpus::batch::{Input, Source};
 use crate::corpus::Document;
@@ -481,6 +481,8 @@ impl Writers {
             format!("{h:016x}-{n}")
         };
         let id = id.as_str();
+        // One buffer for the id on every row of the document (a clone shares it).
+        let shared = ByteArray::from(id.as_bytes().to_vec());
         let date = meta.date_raw.as_deref().and_then(iso_date);
         let year = date
             .as_deref()
@@ -520,7 +522,7 @@ impl Writers {
         words.sort_unstable();
         for (word, n) in words {
             self.terms.row(&[
-                V::T(id),
+                V::Shared(&shared),
                 V::T(word),
                 int(n),
                 V::B(c.stopwords.contains(word)),
@@ -534,13 +536,14 @@ impl Writers {
             .collect();
         syllables.sort_unstable();
         for (syl, n) in syllables {
-            self.syllables.row(&[V::T(id), V::T(syl), int(n)])?;
+            self.syllables
+                .row(&[V::Shared(&shared), V::T(syl), int(n)])?;
         }
-        self.mentions(c, d, id)?;
-        self.pairs(c, d, id)
+        self.mentions(c, d, &shared)?;
+        self.pairs(c, d, &shared)
     }
 
-    fn mentions(&mut self, c: &Corpus, d: &Document, id: &str) -> std::io::Result<()> {
+    fn mentions(&mut self, c: &Corpus, d: &Document, id: &ByteArray) -> std::io::Result<()> {
         if d.entities.mentions.is_empty() {
             return Ok(());
         }
@@ -570,7 +573,7 @@ impl Writers {
             let r = d.normalization.range_to_original(m.range());
             let r = r.start.min(d.original.len())..r.end.min(d.original.len());
             self.entities.row(&[
-                V::T(id),
+                V::Shared(id),
                 V::I(k as i64),
                 V::T(info.kind.id()),
                 V::T(&info.canonical),
@@ -585,7 +588,7 @@ impl Writers {
         Ok(())
     }
 
-    fn pairs(&mut self, c: &Corpus, d: &Document, id: &str) -> std::io::Result<()> {
+    fn pairs(&mut self, c: &Corpus, d: &Document, id: &ByteArray) -> std::io::Result<()> {
         let table = c.entities();
         let mut rows: Vec<(&str, &str, &str, &str, &str, u64)> = Vec::new();
         for (unit, pairs) in [
@@ -604,7 +607,7 @@ impl Writers {
         rows.sort_unstable();
         for (unit, ta, ca, tb, cb, n) in rows {
             self.pairs.row(&[
-                V::T(id),
+                V::Shared(id),
                 V::T(unit),
                 V::T(ta),
                 V::T(ca),

@@ -1,7 +1,7 @@
 //! Parquet tables for `soi index`, written a row group at a time so memory stays bounded.
 //!
 //! Rows are buffered column by column and written as one row group every [`ROW_GROUP`]
-//! rows with parquet's low-level column writer (no arrow: the tables are flat columns of
+//! rows or 16 MB, whichever comes first, with parquet's low-level column writer (no arrow: the tables are flat columns of
 //! text, integers and booleans, and arrow's arrays and kernels would roughly double the
 //! build for nothing). A table is written to `NAME.parquet.tmp` and renamed to
 //! `NAME.parquet` only once closed, so an interrupted run never leaves a file that looks
@@ -9,8 +9,9 @@
 //! same bytes.
 
 use parquet::basic::Compression;
-use parquet::data_type::{BoolType, ByteArray, ByteArrayType, Int64Type};
-use parquet::file::properties::WriterProperties;
+pub(super) use parquet::data_type::ByteArray;
+use parquet::data_type::{BoolType, ByteArrayType, Int64Type};
+use parquet::file::properties::{EnabledStatistics, WriterProperties};
 use parquet::file::writer::SerializedFileWriter;
 use parquet::schema::parser::parse_message_type;
 use std::fs::File;
@@ -18,9 +19,17 @@ use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-/// Rows per row group: large enough for good column encoding, small enough that a group of
-/// the largest table (terms, ~40 bytes a row buffered) stays near 10 MB.
+/// Rows per row group at most: large enough for good column encoding.
 pub(super) const ROW_GROUP: usize = 256 * 1024;
+
+/// Buffered bytes per table at most (roughly: each text value costs its length plus its
+/// handle): a group of `documents`, 20 columns of paths and titles, is flushed long before
+/// [`ROW_GROUP`] rows, so five tables never hold more than ~80 MB between them.
+const GROUP_BYTES: usize = 16 << 20;
+
+/// What a buffered text value costs besides its bytes (the `ByteArray` handle and its
+/// allocation).
+const TEXT_OVERHEAD: usize = 48;
 
 /// A column's type.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -42,6 +51,9 @@ pub(super) enum Kind {
 pub(super) enum V<'a> {
     /// For [`Kind::Text`].
     T(&'a str),
+    /// For [`Kind::Text`], already made (a document id repeated on each of its rows is
+    /// shared, not copied).
+    Shared(&'a ByteArray),
     /// For [`Kind::OptText`].
     OT(Option<&'a str>),
     /// For [`Kind::Int`].
@@ -68,6 +80,7 @@ pub(super) struct Table {
     kinds: Vec<Kind>,
     bufs: Vec<Buf>,
     pending: usize,
+    pending_bytes: usize,
     /// Rows written so far.
     pub rows: u64,
 }
@@ -97,6 +110,7 @@ impl Table {
         let props = WriterProperties::builder()
             .set_compression(Compression::SNAPPY)
             .set_max_row_group_size(ROW_GROUP)
+            .set_statistics_enabled(EnabledStatistics::None)
             .build();
         let path = dir.join(format!("{name}.parquet"));
         let tmp = dir.join(format!("{name}.parquet.tmp"));
@@ -119,6 +133,7 @@ impl Table {
             kinds: columns.iter().map(|c| c.1).collect(),
             bufs,
             pending: 0,
+            pending_bytes: 0,
             rows: 0,
         })
     }
@@ -138,9 +153,16 @@ impl Table {
                 self.bufs.len()
             )));
         }
+        let mut bytes = 0;
         for ((buf, &v), kind) in self.bufs.iter_mut().zip(values).zip(&self.kinds) {
+            bytes += match v {
+                V::T(s) | V::OT(Some(s)) => s.len() + TEXT_OVERHEAD,
+                V::Shared(_) => TEXT_OVERHEAD,
+                _ => 8,
+            };
             match (buf, v, kind) {
                 (Buf::Text(vals, _), V::T(s), Kind::Text) => vals.push(s.as_bytes().into()),
+                (Buf::Text(vals, _), V::Shared(b), Kind::Text) => vals.push(b.clone()),
                 (Buf::Text(vals, defs), V::OT(s), Kind::OptText) => {
                     defs.push(i16::from(s.is_some()));
                     if let Some(s) = s {
@@ -164,8 +186,9 @@ impl Table {
             }
         }
         self.pending += 1;
+        self.pending_bytes += bytes;
         self.rows += 1;
-        if self.pending >= ROW_GROUP {
+        if self.pending >= ROW_GROUP || self.pending_bytes >= GROUP_BYTES {
             self.flush()?;
         }
         Ok(())
@@ -216,6 +239,7 @@ impl Table {
         }
         group.close().map_err(err)?;
         self.pending = 0;
+        self.pending_bytes = 0;
         Ok(())
     }
 
