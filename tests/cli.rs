@@ -484,3 +484,79 @@ fn collocates_follow_the_formulas() {
         Some(1)
     );
 }
+
+/// Every command that reads many documents prints the same bytes whatever `-j` is: the
+/// sample corpus plus copies (cross-document duplicates), a refused binary in the middle
+/// (its message keeps its place), and, where `../shared` is present, 600 news articles.
+#[test]
+fn output_is_the_same_whatever_the_number_of_threads() {
+    let mut files = sample_files();
+    let sample: Vec<String> = files.clone();
+    files.insert(
+        2,
+        tmp("binary.txt", b"\x00\x01\x02PK\x03\x04 not text")
+            .to_string_lossy()
+            .into_owned(),
+    );
+    let copy = tmp("copy.txt", &std::fs::read(&sample[0]).unwrap());
+    files.push(copy.to_string_lossy().into_owned());
+    let mut sets = vec![("sample", files)];
+    if let Some(vntc) = support::restricted(
+        "output_is_the_same_whatever_the_number_of_threads (news part)",
+        "vntc/dev.sample.txt",
+    ) {
+        let text = std::fs::read_to_string(vntc).unwrap();
+        let news: Vec<String> = text
+            .split("\n\n")
+            .filter(|a| !a.trim().is_empty())
+            .take(600)
+            .enumerate()
+            .map(|(i, a)| {
+                tmp(&format!("news-{i:03}.txt"), a.as_bytes())
+                    .to_string_lossy()
+                    .into_owned()
+            })
+            .collect();
+        sets.push(("news", news));
+    }
+    for (set, files) in &sets {
+        let f: Vec<&str> = files.iter().map(String::as_str).collect();
+        let commands: Vec<Vec<&str>> = vec![
+            [&["stats"][..], &f].concat(),
+            [&["keywords", "--top", "0"][..], &f].concat(),
+            [&["keywords", "--ngrams", "2"][..], &f].concat(),
+            [&["keywords", "--keyness", f[0], "--against"][..], &f[1..]].concat(),
+            [&["kwic", "Việt*"][..], &f].concat(),
+            [&["collocates", "Việt Nam"][..], &f].concat(),
+            [&["entities"][..], &f].concat(),
+            [&["entities", "--lines"][..], &f].concat(),
+        ];
+        for args in commands {
+            let with = |j: &str| {
+                let mut a = vec![args[0], "-j", j];
+                a.extend(&args[1..]);
+                soi(&a)
+            };
+            let (one, three) = (with("1"), with("3"));
+            assert!(!one.stdout.is_empty(), "{set}: {} printed nothing", args[0]);
+            assert_eq!(one.status.code(), three.status.code(), "{set}: {args:?}");
+            assert!(
+                one.stdout == three.stdout,
+                "{set}: {} -j 3 differs from -j 1",
+                args[..2].join(" ")
+            );
+            assert_eq!(
+                String::from_utf8_lossy(&one.stderr),
+                String::from_utf8_lossy(&three.stderr),
+                "{set}: {args:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn jobs_must_be_a_positive_number() {
+    let out = soi(&["stats", "-j", "0", "x.txt"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--jobs needs a number"));
+}

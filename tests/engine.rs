@@ -206,7 +206,7 @@ fn robustness_no_panics_and_invariants_hold() {
         accepted += 1;
         // Odd step budgets cut anywhere, including inside multi-byte characters.
         let budget = 1 + rng.below(64);
-        while !b.step(&mut corpus, budget) {}
+        while !b.step(&corpus, budget) {}
         let id = corpus.add(b);
         let doc = corpus.doc(id).unwrap();
         let text = doc.text.clone();
@@ -257,4 +257,138 @@ fn robustness_no_panics_and_invariants_hold() {
         "the generator must reach the analysis ({accepted}/{cases})"
     );
     eprintln!("robustness: {cases} cases, {accepted} analyzed");
+}
+
+/// A corpus as its questions see it: every document's name, counts, flags, index and
+/// mentions resolved to strings, and the entity table; what must not depend on threads.
+fn fingerprint(c: &Corpus) -> String {
+    use std::fmt::Write;
+    let mut s = String::new();
+    let term = |id| c.term(id).unwrap_or("<break>").to_owned();
+    for d in c.docs() {
+        let mut words: Vec<(String, u64)> = d
+            .counts
+            .word_freq
+            .iter()
+            .map(|(&k, &n)| (term(k), n))
+            .collect();
+        words.sort();
+        let mut syllables: Vec<(String, u64)> = d
+            .counts
+            .syllable_freq
+            .iter()
+            .map(|(&k, &n)| (term(k), n))
+            .collect();
+        syllables.sort();
+        let tokens: Vec<String> = d.index.tokens.iter().map(|&t| term(t)).collect();
+        let mentions: Vec<String> = d
+            .entities
+            .mentions
+            .iter()
+            .map(|m| {
+                let info = c.entities().info(m.entity).unwrap();
+                format!("{:?} {} {}..{}", info.kind, info.canonical, m.start, m.end)
+            })
+            .collect();
+        let _ = writeln!(
+            s,
+            "{} {} {:?} {words:?} {syllables:?} {tokens:?} {mentions:?} {} {}",
+            d.id, d.name, d.flags, d.counts.sentences, d.counts.paragraphs
+        );
+    }
+    let t = c.entities();
+    for id in 0..t.len() as u32 {
+        let _ = writeln!(
+            s,
+            "{:?} {} {}",
+            t.info(id),
+            t.mentions[id as usize],
+            t.docs[id as usize]
+        );
+    }
+    let mut pairs: Vec<_> = t
+        .sentence_pairs
+        .iter()
+        .map(|(&(a, b), &n)| {
+            (
+                t.info(a).unwrap().canonical.clone(),
+                t.info(b).unwrap().canonical.clone(),
+                n,
+            )
+        })
+        .collect();
+    pairs.sort();
+    let _ = writeln!(s, "{pairs:?} {:?}", c.overview(50));
+    s
+}
+
+#[test]
+fn a_batch_on_many_threads_is_the_corpus_added_one_by_one() {
+    use soi::corpus::batch::{Failure, Input, Source};
+    // Copies of documents (duplicates across documents, some in flight at the same time),
+    // a binary file and an unreadable one in the middle.
+    let mut files = sample();
+    files.push(("copy.txt".into(), files[1].1.clone()));
+    files.insert(
+        3,
+        (
+            "image.txt".into(),
+            b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR".to_vec(),
+        ),
+    );
+    let mut joined = files[0].1.clone();
+    joined.extend_from_slice(b"\n\n");
+    joined.extend_from_slice(&files[2].1);
+    files.push(("joined.txt".into(), joined));
+    let one_by_one = {
+        let mut c = Corpus::new();
+        for (name, bytes) in &files {
+            let _ = c.add_bytes(name.clone(), bytes);
+        }
+        c
+    };
+    for jobs in [1, 2, 4] {
+        let mut c = Corpus::new();
+        let mut outcomes = Vec::new();
+        let inputs = files
+            .iter()
+            .enumerate()
+            .map(|(i, (name, bytes))| Input {
+                name: name.clone(),
+                source: Source::Bytes(Ok(bytes.clone())),
+                tag: i,
+            })
+            .chain(std::iter::once(Input {
+                name: "gone.txt".into(),
+                source: Source::Bytes(Err("No such file".into())),
+                tag: files.len(),
+            }));
+        c.add_each(
+            inputs,
+            jobs,
+            &AnalysisOptions::default(),
+            |_, tag, name, outcome| {
+                outcomes.push((tag, name.to_owned(), outcome));
+            },
+        );
+        let tags: Vec<usize> = outcomes.iter().map(|o| o.0).collect();
+        assert_eq!(
+            tags,
+            (0..=files.len()).collect::<Vec<_>>(),
+            "jobs {jobs}: input order"
+        );
+        assert!(
+            matches!(outcomes[3].2, Err(Failure::Refused(_))),
+            "jobs {jobs}"
+        );
+        assert!(matches!(
+            outcomes[files.len()].2,
+            Err(Failure::Unreadable(_))
+        ));
+        assert!(c.docs().iter().any(|d| d
+            .flags
+            .iter()
+            .any(|f| matches!(f.1, soi::corpus::ParaFlag::InOtherDocument(_)))));
+        assert_eq!(fingerprint(&c), fingerprint(&one_by_one), "jobs {jobs}");
+    }
 }

@@ -427,7 +427,7 @@ fn reanalysis_gave_documents_new_ids_at_the_end() {
     let opts = AnalysisOptions::default();
     let mut b =
         DocBuilder::from_bytes(files[1].name.clone(), &files[1].bytes, &opts).expect("sample file");
-    while !b.step(&mut corpus, usize::MAX) {}
+    while !b.step(&corpus, usize::MAX) {}
     assert_eq!(corpus.add_as(b, id), id);
     let after: Vec<(soi::corpus::DocId, String)> = corpus
         .docs()

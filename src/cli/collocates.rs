@@ -16,8 +16,10 @@ pub(super) fn collocates_cmd(
     let num = |p: &mut lexopt::Parser| -> Result<usize, CliError> {
         p.value()?.parse().map_err(CliError::from)
     };
+    let mut jobs = super::par::default_jobs();
     while let Some(arg) = p.next()? {
         match arg {
+            Long("jobs") | Short('j') => jobs = super::par::jobs_value(p.value()?)?,
             Long("window") => window = num(p)?,
             Long("min") => min = num(p)? as u64,
             Long("top") => top = num(p)?,
@@ -56,7 +58,7 @@ pub(super) fn collocates_cmd(
     if files.is_empty() {
         return Err("collocates needs FILEs".into());
     }
-    let (corpus, failed) = load(&files, err);
+    let (corpus, failed) = load(&files, jobs, err);
     if corpus.term_id(&crate::query::word_key(&word)).is_none() {
         let _ = writeln!(err, "soi: '{word}' does not occur as a word in these files");
         return Ok(ExitCode::from(1));

@@ -34,6 +34,9 @@ pub(super) fn entities_out<'a>(
         .collect()
 }
 
+/// Lines handed to a thread at a time by `--lines`: enough to outweigh the hand-over.
+const LINES_PER_CHUNK: usize = 256;
+
 pub(super) fn entities_cmd(
     p: &mut lexopt::Parser,
     out: &mut dyn Write,
@@ -49,8 +52,10 @@ pub(super) fn entities_cmd(
     let mut files: Vec<OsString> = Vec::new();
     let mut user: Option<Recognizer> = None;
     let mut table = false;
+    let mut jobs = super::par::default_jobs();
     while let Some(arg) = p.next()? {
         match arg {
+            Long("jobs") | Short('j') => jobs = super::par::jobs_value(p.value()?)?,
             Long("lines") => lines = true,
             Long("table") => table = true,
             Long("year") => year = Some(p.value()?.parse()?),
@@ -76,80 +81,53 @@ pub(super) fn entities_cmd(
         files.push("-".into());
     }
     if table {
-        return Ok(entity_table(&files, out, err));
+        return Ok(entity_table(&files, jobs, out, err));
     }
     let rec = user.as_ref().unwrap_or_else(|| Recognizer::embedded());
     let seg = crate::wordseg::Segmenter::embedded();
     let dict = UserDict::default();
     let opts = Options::default();
-    let mut memory = DocMemory::new();
-    let mut scratch = Scratch::default();
-    let mut words = Vec::new();
-    let mut mentions = Vec::new();
     let mut w = std::io::BufWriter::with_capacity(1 << 16, out);
     let mut failed = false;
-    for path in &files {
-        let name = path.to_string_lossy().into_owned();
-        if lines {
-            let Some(input) = open_lines(path, err) else {
-                failed = true;
-                continue;
+    let mut closed = false;
+    // Each line alone: the output of a chunk of lines as one string.
+    let lines_json = |chunk: Vec<String>| {
+        let mut memory = DocMemory::new();
+        let mut scratch = Scratch::default();
+        let mut words = Vec::new();
+        let mut mentions = Vec::new();
+        let mut json = String::new();
+        for text in &chunk {
+            let n = normalize_with(text, &opts);
+            memory.clear();
+            if let Some(y) = year {
+                memory = DocMemory::with_year(y);
+            }
+            words_into(&n.text, seg, &dict, &mut scratch, &mut words);
+            rec.paragraph(&n.text, &words, &mut memory, &mut mentions);
+            let o = LineOut {
+                entities: entities_out(text, &n, &mentions, false),
             };
-            let mut input = input;
-            let mut line = Vec::new();
-            // Line by line with reused buffers: memory stays flat however long the input is.
-            loop {
-                line.clear();
-                match input.read_until(b'\n', &mut line) {
-                    Ok(0) => break,
-                    Ok(_) => {}
-                    Err(e) => {
-                        let _ = writeln!(err, "soi: {name}: read error: {e}");
-                        failed = true;
-                        break;
-                    }
-                }
-                let text = String::from_utf8_lossy(&line);
-                let text = text.trim_end_matches(['\n', '\r']);
-                let n = normalize_with(text, &opts);
-                memory.clear();
-                if let Some(y) = year {
-                    memory = DocMemory::with_year(y);
-                }
-                words_into(&n.text, seg, &dict, &mut scratch, &mut words);
-                rec.paragraph(&n.text, &words, &mut memory, &mut mentions);
-                let o = LineOut {
-                    entities: entities_out(text, &n, &mentions, false),
-                };
-                let json = crate::protocol::cli::line(&o);
-                if writeln!(w, "{json}").is_err() {
-                    return Ok(ExitCode::from(1));
-                }
-            }
-            continue;
+            json.push_str(&crate::protocol::cli::line(&o));
+            json.push('\n');
         }
-        let bytes = match read_input(path) {
-            Ok(b) => b,
-            Err(e) => {
-                let _ = writeln!(err, "soi: {name}: {e}");
-                failed = true;
-                continue;
-            }
-        };
-        let decoded = match crate::ingest::decode_file(&name, &bytes, None) {
-            Ok(d) => d,
-            Err(r) => {
-                let _ = writeln!(err, "soi: {name}: refused: {r}");
-                failed = true;
-                continue;
-            }
-        };
+        json
+    };
+    // A whole file as one document: its JSON line, or why it was skipped.
+    let file_json = |path: &OsString| -> Result<String, String> {
+        let name = path.to_string_lossy().into_owned();
+        let bytes = read_input(path).map_err(|e| format!("soi: {name}: {e}"))?;
+        let decoded = crate::ingest::decode_file(&name, &bytes, None)
+            .map_err(|r| format!("soi: {name}: refused: {r}"))?;
         let n = normalize_with(&decoded.text, &opts);
         // Without --year, a file's dates without a year take its dateline's, as in the app.
-        memory = match year.or_else(|| crate::entities::year::document_year(&n.text)) {
+        let mut memory = match year.or_else(|| crate::entities::year::document_year(&n.text)) {
             Some(y) => DocMemory::with_year(y),
             None => DocMemory::new(),
         };
+        let mut scratch = Scratch::default();
+        let mut words = Vec::new();
+        let mut mentions = Vec::new();
         let mut all = Vec::new();
         for (range, para) in crate::text::segment::paragraphs(&n.text) {
             words_into(para, seg, &dict, &mut scratch, &mut words);
@@ -165,8 +143,64 @@ pub(super) fn entities_cmd(
             file: &name,
             entities: entities_out(&decoded.text, &n, &all, true),
         };
-        let json = crate::protocol::cli::line(&o);
-        if writeln!(w, "{json}").is_err() {
+        Ok(crate::protocol::cli::line(&o))
+    };
+    if lines {
+        for path in &files {
+            let name = path.to_string_lossy().into_owned();
+            let Some(mut input) = open_lines(path, err) else {
+                failed = true;
+                continue;
+            };
+            let mut read_error = None;
+            // Chunks of lines read here, analyzed on the threads, written in order: memory
+            // stays flat however long the input is.
+            let chunks = std::iter::from_fn(|| {
+                if read_error.is_some() {
+                    return None;
+                }
+                let mut chunk = Vec::new();
+                let mut line = Vec::new();
+                while chunk.len() < LINES_PER_CHUNK {
+                    line.clear();
+                    match input.read_until(b'\n', &mut line) {
+                        Ok(0) => break,
+                        Ok(_) => {}
+                        Err(e) => {
+                            read_error = Some(e);
+                            break;
+                        }
+                    }
+                    let text = String::from_utf8_lossy(&line);
+                    chunk.push(text.trim_end_matches(['\n', '\r']).to_owned());
+                }
+                (!chunk.is_empty()).then_some(chunk)
+            });
+            super::par::ordered(chunks, jobs, lines_json, |json| {
+                closed = w.write_all(json.as_bytes()).is_err();
+                !closed
+            });
+            if closed {
+                return Ok(ExitCode::from(1));
+            }
+            if let Some(e) = read_error {
+                let _ = writeln!(err, "soi: {name}: read error: {e}");
+                failed = true;
+            }
+        }
+    } else {
+        super::par::ordered(files.iter(), jobs, file_json, |r| match r {
+            Ok(json) => {
+                closed = writeln!(w, "{json}").is_err();
+                !closed
+            }
+            Err(message) => {
+                let _ = writeln!(err, "{message}");
+                failed = true;
+                true
+            }
+        });
+        if closed {
             return Ok(ExitCode::from(1));
         }
     }
@@ -183,8 +217,13 @@ pub(super) fn entities_cmd(
 /// `soi entities --table`: the corpus's entity table (every type), as the shards' SQL
 /// rebuilds it: type, canonical name, mentions, documents; most mentioned first, then by
 /// type and name.
-fn entity_table(files: &[OsString], out: &mut dyn Write, err: &mut dyn Write) -> ExitCode {
-    let (corpus, failed) = load(files, err);
+fn entity_table(
+    files: &[OsString],
+    jobs: usize,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> ExitCode {
+    let (corpus, failed) = load(files, jobs, err);
     let t = corpus.entities();
     let mut rows: Vec<(&str, &str, u64, u64)> = (0..t.len())
         .filter_map(|i| {

@@ -105,13 +105,13 @@ pub(super) fn index_cmd(
 ) -> Result<ExitCode, CliError> {
     use lexopt::prelude::*;
     let mut dir: Option<PathBuf> = None;
-    let mut jobs = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let mut jobs = super::par::default_jobs();
     let mut text_column: Option<String> = None;
     let mut inputs: Vec<PathBuf> = Vec::new();
     while let Some(arg) = p.next()? {
         match arg {
             Long("out") | Short('o') => dir = Some(p.value()?.into()),
-            Long("jobs") | Short('j') => jobs = p.value()?.parse()?,
+            Long("jobs") | Short('j') => jobs = super::par::jobs_value(p.value()?)?,
             Long("text-column") => text_column = Some(p.value()?.string()?),
             Long("help") | Short('h') => {
                 let _ = out.write_all(HELP.as_bytes());

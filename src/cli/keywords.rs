@@ -16,8 +16,10 @@ pub(super) fn keywords_cmd(
     let mut target: Option<OsString> = None;
     let mut against = false;
     let mut files: Vec<OsString> = Vec::new();
+    let mut jobs = super::par::default_jobs();
     while let Some(arg) = p.next()? {
         match arg {
+            Long("jobs") | Short('j') => jobs = super::par::jobs_value(p.value()?)?,
             Long("top") | Short('n') => top = p.value()?.parse()?,
             Long("ngrams") => {
                 ngrams = p.value()?.parse()?;
@@ -47,7 +49,7 @@ pub(super) fn keywords_cmd(
             "keywords needs FILEs (and --keyness needs at least one FILE --against)".into(),
         );
     }
-    let (corpus, failed) = load(&inputs, err);
+    let (corpus, failed) = load(&inputs, jobs, err);
     let unit = match ngrams {
         1 => Unit::Words,
         n => Unit::Ngrams(n as u8),

@@ -15,8 +15,10 @@ pub(super) fn kwic_cmd(
     let mut order: Option<bool> = None;
     let mut query: Option<String> = None;
     let mut files: Vec<OsString> = Vec::new();
+    let mut jobs = super::par::default_jobs();
     while let Some(arg) = p.next()? {
         match arg {
+            Long("jobs") | Short('j') => jobs = super::par::jobs_value(p.value()?)?,
             Long("accents") => opts.ignore_accents = true,
             Long("case") => opts.case_sensitive = true,
             Long("width") => width = p.value()?.parse()?,
@@ -51,7 +53,7 @@ pub(super) fn kwic_cmd(
     if files.is_empty() {
         return Err("kwic needs FILEs".into());
     }
-    let (corpus, failed) = load(&files, err);
+    let (corpus, failed) = load(&files, jobs, err);
     let mut rows = Vec::new();
     for doc in corpus.docs() {
         let chars = CharOffsets::new(&doc.original);

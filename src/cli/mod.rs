@@ -10,6 +10,7 @@ mod keywords;
 mod kwic;
 mod normalize;
 mod offsets;
+mod par;
 mod parquet;
 mod segment;
 mod stats;
@@ -124,6 +125,9 @@ COMMANDS:
     help                       Print this help.
 
 OPTIONS:
+    -j, --jobs N               Threads for the commands that read many files or lines
+                               (stats, keywords, kwic, collocates, entities, index); default: one
+                               per core. The output is the same whatever N is.
     -h, --help                 Print this help.
     -V, --version              Print the version.
 
@@ -242,9 +246,11 @@ fn dispatch(
         }
         "stats" => {
             let mut top = crate::protocol::TOP_N;
+            let mut jobs = par::default_jobs();
             let mut files: Vec<OsString> = Vec::new();
             while let Some(arg) = p.next()? {
                 match arg {
+                    Long("jobs") | Short('j') => jobs = par::jobs_value(p.value()?)?,
                     Long("top") | Short('n') => {
                         top = p.value()?.parse()?;
                     }
@@ -259,7 +265,7 @@ fn dispatch(
             if files.is_empty() {
                 return Err("stats needs at least one FILE ('-' for stdin)".into());
             }
-            Ok(stats(&files, top, out, err))
+            Ok(stats(&files, top, jobs, out, err))
         }
         "normalize" => normalize_cmd(&mut p, out, err),
         "segment" => segment_cmd(&mut p, out, err),
@@ -274,7 +280,7 @@ fn dispatch(
 
 /// Read and analyze `files` as one corpus; problems go to `err`. Returns the corpus and
 /// whether any file failed.
-pub(super) fn load(files: &[OsString], err: &mut dyn Write) -> (Corpus, bool) {
+pub(super) fn load(files: &[OsString], jobs: usize, err: &mut dyn Write) -> (Corpus, bool) {
     use crate::corpus::batch::{Input, Source};
     let mut corpus = Corpus::new();
     let mut failed = false;
@@ -284,7 +290,7 @@ pub(super) fn load(files: &[OsString], err: &mut dyn Write) -> (Corpus, bool) {
         tag: (),
     });
     let opts = crate::corpus::AnalysisOptions::default();
-    corpus.add_each(inputs, 1, &opts, |_, (), name, outcome| {
+    corpus.add_each(inputs, jobs, &opts, |_, (), name, outcome| {
         if let Err(e) = outcome {
             let _ = writeln!(err, "soi: {name}: {e}");
             failed = true;

@@ -5,6 +5,7 @@ use super::*;
 pub(super) fn stats(
     files: &[OsString],
     top: usize,
+    jobs: usize,
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> ExitCode {
@@ -19,7 +20,7 @@ pub(super) fn stats(
     let opts = crate::corpus::AnalysisOptions::default();
     corpus.add_each(
         inputs,
-        1,
+        jobs,
         &opts,
         |corpus, (), name, outcome| match outcome {
             Ok(id) => {
@@ -38,6 +39,7 @@ pub(super) fn stats(
                         detail: detail.clone(),
                     },
                     Failure::Refused(r) => RefuseReason::from(r),
+                    Failure::Crashed => RefuseReason::Crashed,
                 };
                 refused.push(RefusedFile {
                     name: name.to_owned(),

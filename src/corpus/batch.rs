@@ -35,6 +35,8 @@ pub enum Failure {
     Unreadable(String),
     /// Ingest refused it (binary, empty, unsupported format, …).
     Refused(Refusal),
+    /// Its analysis failed (a bug); the other inputs are not affected.
+    Crashed,
 }
 
 impl std::fmt::Display for Failure {
@@ -42,12 +44,37 @@ impl std::fmt::Display for Failure {
         match self {
             Failure::Unreadable(e) => f.write_str(e),
             Failure::Refused(r) => write!(f, "refused: {r}"),
+            Failure::Crashed => f.write_str("the analysis failed (a bug in Soi); skipped"),
         }
     }
 }
 
 /// How one input ended: the new document's id, or why there is none.
 pub type Outcome = Result<DocId, Failure>;
+
+/// Where a settled input stands in a threaded batch.
+enum Slot {
+    /// Being analyzed; it will have this id.
+    Analyzing(DocId),
+    /// Analyzed (or failed), waiting for the inputs before it.
+    Done(Result<Box<DocBuilder>, Failure>, DocId),
+}
+
+/// Decode and normalize one input.
+fn prepare(name: &str, source: Source, opts: &AnalysisOptions) -> Result<Box<DocBuilder>, Failure> {
+    let built = match source {
+        Source::Bytes(Ok(bytes)) => DocBuilder::from_bytes(name.to_owned(), &bytes, opts),
+        Source::Bytes(Err(e)) => return Err(Failure::Unreadable(e)),
+        Source::Text(text) => DocBuilder::from_text(name.to_owned(), &text, opts),
+    };
+    built.map(Box::new).map_err(Failure::Refused)
+}
+
+/// `f`, with a panic (a bug: the engine does not panic on any input) turned into a
+/// [`Failure::Crashed`] for that one input, so the rest of the batch goes on.
+fn guarded<R>(f: impl FnOnce() -> Result<R, Failure>) -> Result<R, Failure> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).unwrap_or(Err(Failure::Crashed))
+}
 
 impl Corpus {
     /// Analyze `inputs` and add each to the corpus in input order; after each one, `each`
@@ -61,24 +88,157 @@ impl Corpus {
         I: Iterator<Item = Input<T>>,
         F: FnMut(&mut Corpus, T, &str, Outcome),
     {
-        let _ = jobs;
-        for input in inputs {
-            let built = match input.source {
-                Source::Bytes(Ok(bytes)) => {
-                    DocBuilder::from_bytes(input.name.clone(), &bytes, opts)
-                        .map_err(Failure::Refused)
-                }
-                Source::Bytes(Err(e)) => Err(Failure::Unreadable(e)),
-                Source::Text(text) => {
-                    DocBuilder::from_text(input.name.clone(), &text, opts).map_err(Failure::Refused)
-                }
-            };
-            let outcome = built.map(|mut b| {
-                while !b.step(self, usize::MAX) {}
-                self.add(b)
-            });
-            each(self, input.tag, &input.name, outcome);
+        if jobs <= 1 || cfg!(target_arch = "wasm32") {
+            for input in inputs {
+                let outcome = prepare(&input.name, input.source, opts).map(|mut b| {
+                    while !b.step(self, usize::MAX) {}
+                    self.add(*b)
+                });
+                each(self, input.tag, &input.name, outcome);
+            }
+            return;
         }
+        self.add_threaded(inputs, jobs, opts, each);
+    }
+
+    /// [`Corpus::add_each`] on `jobs` threads. This thread reads the inputs, settles each
+    /// document's duplicates against the documents before it (cheap, and it must go in
+    /// order) and merges finished documents in input order; the threads decode, normalize
+    /// and analyze. At most a few documents per thread are in flight, so memory stays
+    /// bounded however many inputs there are.
+    fn add_threaded<T, I, F>(&mut self, inputs: I, jobs: usize, opts: &AnalysisOptions, mut each: F)
+    where
+        I: Iterator<Item = Input<T>>,
+        F: FnMut(&mut Corpus, T, &str, Outcome),
+    {
+        use std::collections::BTreeMap;
+        use std::sync::{mpsc, Arc, Mutex};
+
+        enum Task {
+            Prepare(usize, String, Source),
+            Analyze(usize, Box<DocBuilder>),
+        }
+        enum Done {
+            Prepared(usize, Result<Box<DocBuilder>, Failure>),
+            Analyzed(usize, Result<Box<DocBuilder>, Failure>),
+        }
+
+        let dictionary = self.dictionary.clone();
+        let own = self.recognizer.clone();
+        let recognizer: &crate::entities::Recognizer = own
+            .as_deref()
+            .unwrap_or_else(|| crate::entities::Recognizer::embedded());
+        let window = jobs * 4;
+        let mut inputs = inputs.enumerate();
+        std::thread::scope(|scope| {
+            let (task_tx, task_rx) = mpsc::channel::<Task>();
+            let task_rx = Arc::new(Mutex::new(task_rx));
+            let (done_tx, done_rx) = mpsc::channel::<Done>();
+            for _ in 0..jobs {
+                let task_rx = Arc::clone(&task_rx);
+                let done_tx = done_tx.clone();
+                let dictionary = &dictionary;
+                scope.spawn(move || loop {
+                    let task = match task_rx.lock() {
+                        Ok(rx) => rx.recv(),
+                        Err(_) => return,
+                    };
+                    let done = match task {
+                        Err(_) => return,
+                        Ok(Task::Prepare(seq, name, source)) => {
+                            Done::Prepared(seq, guarded(|| prepare(&name, source, opts)))
+                        }
+                        Ok(Task::Analyze(seq, mut b)) => Done::Analyzed(
+                            seq,
+                            guarded(move || {
+                                while !b.analyze(dictionary, recognizer, usize::MAX) {}
+                                Ok(b)
+                            }),
+                        ),
+                    };
+                    if done_tx.send(done).is_err() {
+                        return;
+                    }
+                });
+            }
+            drop(done_tx);
+
+            // Each input from when it is read to when its outcome is given: its tag, its
+            // name and where it stands.
+            let mut waiting: BTreeMap<usize, (T, String)> = BTreeMap::new();
+            let mut prepared: BTreeMap<usize, Result<Box<DocBuilder>, Failure>> = BTreeMap::new();
+            let mut slots: BTreeMap<usize, Slot> = BTreeMap::new();
+            let (mut next_settle, mut next_merge) = (0, 0);
+            let mut next_id = self.next_id;
+            let mut exhausted = false;
+            loop {
+                while !exhausted && waiting.len() < window {
+                    match inputs.next() {
+                        Some((seq, input)) => {
+                            waiting.insert(seq, (input.tag, input.name.clone()));
+                            // A closed channel means every thread is gone: the receive
+                            // below finds that out and reports what is left.
+                            let _ = task_tx.send(Task::Prepare(seq, input.name, input.source));
+                        }
+                        None => exhausted = true,
+                    }
+                }
+                if waiting.is_empty() {
+                    break;
+                }
+                let Ok(done) = done_rx.recv() else {
+                    for (_, (tag, name)) in std::mem::take(&mut waiting) {
+                        each(self, tag, &name, Err(Failure::Crashed));
+                    }
+                    break;
+                };
+                match done {
+                    Done::Prepared(seq, r) => {
+                        prepared.insert(seq, r);
+                    }
+                    Done::Analyzed(seq, r) => {
+                        if let Some(Slot::Analyzing(id)) = slots.get(&seq) {
+                            let id = *id;
+                            slots.insert(seq, Slot::Done(r, id));
+                        }
+                    }
+                }
+                // Settle in input order: a document's duplicates are the paragraphs of the
+                // documents before it, including those still being analyzed.
+                while let Some(r) = prepared.remove(&next_settle) {
+                    let seq = next_settle;
+                    next_settle += 1;
+                    match r {
+                        Ok(mut b) => {
+                            let owners = &mut self.paragraph_owner;
+                            b.settle(|fp| owners.get(&fp).copied());
+                            for fp in b.claims() {
+                                owners.entry(fp).or_insert(next_id);
+                            }
+                            slots.insert(seq, Slot::Analyzing(next_id));
+                            next_id += 1;
+                            let _ = task_tx.send(Task::Analyze(seq, b));
+                        }
+                        Err(f) => {
+                            slots.insert(seq, Slot::Done(Err(f), DocId::MAX));
+                        }
+                    }
+                }
+                // Merge in input order.
+                while matches!(slots.get(&next_merge), Some(Slot::Done(..))) {
+                    let Some(Slot::Done(r, id)) = slots.remove(&next_merge) else {
+                        break;
+                    };
+                    let Some((tag, name)) = waiting.remove(&next_merge) else {
+                        break;
+                    };
+                    next_merge += 1;
+                    let outcome = r.map(|b| self.add_as(*b, id));
+                    each(self, tag, &name, outcome);
+                }
+            }
+            drop(task_tx);
+        });
     }
 
     /// Take a document's text, index and mentions out of the corpus while the corpus keeps

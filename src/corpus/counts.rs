@@ -65,7 +65,24 @@ pub fn top_of<K: Ord>(
     all
 }
 
+/// `map` with its keys replaced by `ids[key]` (a key with no new id is dropped).
+pub(crate) fn remap_keys(map: &mut FxHashMap<TermId, u64>, ids: &[TermId]) {
+    let old = std::mem::take(map);
+    map.reserve(old.len());
+    for (k, n) in old {
+        if let Some(&id) = ids.get(k as usize) {
+            *map.entry(id).or_insert(0) += n;
+        }
+    }
+}
+
 impl Counts {
+    /// Replace every term id `t` by `ids[t]` (a document's own ids by the corpus's).
+    pub fn remap(&mut self, ids: &[TermId]) {
+        remap_keys(&mut self.syllable_freq, ids);
+        remap_keys(&mut self.word_freq, ids);
+    }
+
     /// Add `other` into `self`.
     pub fn merge(&mut self, other: &Counts) {
         self.documents += other.documents;

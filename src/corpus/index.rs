@@ -73,6 +73,15 @@ impl DocIndex {
         }
     }
 
+    /// Replace every term id `t` by `ids[t]` (a document's own ids by the corpus's).
+    pub fn remap(&mut self, ids: &[TermId]) {
+        for t in self.tokens.iter_mut().chain(self.words.iter_mut()) {
+            if *t != BREAK {
+                *t = ids.get(*t as usize).copied().unwrap_or(BREAK);
+            }
+        }
+    }
+
     /// Give back the memory vectors grew into.
     pub fn shrink(&mut self) {
         self.tokens.shrink_to_fit();

@@ -75,12 +75,35 @@ pub(crate) fn networked(kind: EntityType) -> bool {
 }
 
 fn count_unit(ids: &mut Vec<EntityId>, pairs: &mut Pairs) {
+    // The first entities of the unit in text order (not the lowest ids), so the pairs do
+    // not depend on the order entities were interned in.
+    let mut kept = 0;
+    for i in 0..ids.len() {
+        let id = ids[i];
+        if !ids[..kept].contains(&id) {
+            ids[kept] = id;
+            kept += 1;
+            if kept == MAX_PER_UNIT {
+                break;
+            }
+        }
+    }
+    ids.truncate(kept);
     ids.sort_unstable();
-    ids.dedup();
-    ids.truncate(MAX_PER_UNIT);
     for (i, &a) in ids.iter().enumerate() {
         for &b in &ids[i + 1..] {
             *pairs.entry((a, b)).or_insert(0) += 1;
+        }
+    }
+}
+
+/// `pairs` with both ids replaced by `ids[id]`, the lower one first again.
+fn remap_pairs(pairs: &mut Pairs, ids: &[EntityId]) {
+    let old = std::mem::take(pairs);
+    pairs.reserve(old.len());
+    for ((a, b), n) in old {
+        if let (Some(&a), Some(&b)) = (ids.get(a as usize), ids.get(b as usize)) {
+            *pairs.entry((a.min(b), a.max(b))).or_insert(0) += n;
         }
     }
 }
@@ -141,6 +164,27 @@ impl DocEntities {
                 .map(|m| m.entity),
         );
         count_unit(&mut ids, &mut self.paragraph_pairs);
+    }
+
+    /// Replace every entity id `e` by `ids[e]` (a document's own ids by the corpus's).
+    pub fn remap(&mut self, ids: &[EntityId]) {
+        let map = |e: EntityId| {
+            if e == NONE {
+                NONE
+            } else {
+                ids.get(e as usize).copied().unwrap_or(NONE)
+            }
+        };
+        for m in &mut self.mentions {
+            m.entity = map(m.entity);
+            m.org = map(m.org);
+        }
+        let old = std::mem::take(&mut self.counts);
+        for (e, n) in old {
+            *self.counts.entry(map(e)).or_insert(0) += n;
+        }
+        remap_pairs(&mut self.sentence_pairs, ids);
+        remap_pairs(&mut self.paragraph_pairs, ids);
     }
 
     /// Drop spare capacity once the document is complete.

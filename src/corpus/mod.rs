@@ -165,6 +165,16 @@ pub struct DocBuilder {
     flags: Vec<(usize, ParaFlag, bool)>,
     fingerprints: Vec<u64>,
     lower: String,
+    /// For each paragraph, the earlier document that holds the same paragraph; filled once
+    /// by [`DocBuilder::settle`], before the first paragraph is analyzed.
+    owners: Option<Vec<Option<DocId>>>,
+    /// This document's own terms; their ids become the corpus's when it is added, so a
+    /// document can be analyzed on any thread and merged later.
+    terms: Interner,
+    /// This document's own entities, remapped the same way.
+    table: crate::corpus::mentions::EntityTable,
+    /// Terms (local ids) seen as acronyms.
+    acronyms: Vec<TermId>,
 }
 
 impl DocBuilder {
@@ -255,7 +265,43 @@ impl DocBuilder {
             flags: Vec::new(),
             fingerprints: Vec::new(),
             lower: String::new(),
+            owners: None,
+            terms: Interner::default(),
+            table: Default::default(),
+            acronyms: Vec::new(),
         }
+    }
+
+    /// The fingerprint of each paragraph and whether the paragraph is flagged within the
+    /// document; a paragraph with no flag is one another document may repeat.
+    fn own_paragraphs(&self) -> impl Iterator<Item = (u64, bool)> + '_ {
+        self.paragraph_fps
+            .iter()
+            .zip(&self.own_flags)
+            .map(|(&fp, f)| (fp, f.is_some()))
+    }
+
+    /// Decide which paragraphs repeat an earlier document's: `owner` says which document
+    /// holds a paragraph with that fingerprint. Done once; later calls do nothing.
+    pub fn settle(&mut self, owner: impl Fn(u64) -> Option<DocId>) {
+        if self.owners.is_some() {
+            return;
+        }
+        let owners = self
+            .own_paragraphs()
+            .map(|(fp, flagged)| if flagged { None } else { owner(fp) })
+            .collect();
+        self.owners = Some(owners);
+    }
+
+    /// The fingerprints this document gives the corpus once added (its paragraphs that are
+    /// neither flagged nor copies of an earlier document's). Only after [`Self::settle`].
+    pub fn claims(&self) -> impl Iterator<Item = u64> + '_ {
+        let owners = self.owners.as_deref().unwrap_or_default();
+        self.own_paragraphs()
+            .zip(owners)
+            .filter(|((_, flagged), owner)| !flagged && owner.is_none())
+            .map(|((fp, _), _)| fp)
     }
 
     /// The document's name.
@@ -274,7 +320,25 @@ impl DocBuilder {
 
     /// Analyze about `budget` more bytes (whole paragraphs). `corpus` gives the interner
     /// and the paragraphs earlier documents hold. Returns `true` when the text is done.
-    pub fn step(&mut self, corpus: &mut Corpus, budget: usize) -> bool {
+    pub fn step(&mut self, corpus: &Corpus, budget: usize) -> bool {
+        self.settle(|fp| corpus.paragraph_owner.get(&fp).copied());
+        let recognizer = corpus
+            .recognizer
+            .as_deref()
+            .unwrap_or_else(|| crate::entities::Recognizer::embedded());
+        self.analyze(&corpus.dictionary, recognizer, budget)
+    }
+
+    /// Analyze the next paragraphs, about `budget` bytes of them, with the user's
+    /// dictionary and recognizer; `true` when every paragraph is done. Settles against no
+    /// other document if [`Self::settle`] was not called.
+    pub fn analyze(
+        &mut self,
+        dictionary: &crate::words::UserDict,
+        recognizer: &crate::entities::Recognizer,
+        budget: usize,
+    ) -> bool {
+        self.settle(|_| None);
         let start = self.progress().0;
         while self.next < self.paragraphs.len() {
             let range = self.paragraphs[self.next].clone();
@@ -284,14 +348,13 @@ impl DocBuilder {
             let i = self.next;
             self.next += 1;
             let para = &self.normalized.text[range];
-            // Duplicates count once; boilerplate by the setting; a paragraph an earlier
-            // document holds counts there.
             let mut flag = self.own_flags[i].map(ParaFlag::Own);
-            let fp = self.paragraph_fps[i];
             if flag.is_none() {
-                if let Some(&owner) = corpus.paragraph_owner.get(&fp) {
-                    flag = Some(ParaFlag::InOtherDocument(owner));
-                }
+                let owner = self
+                    .owners
+                    .as_ref()
+                    .and_then(|o| o.get(i).copied().flatten());
+                flag = owner.map(ParaFlag::InOtherDocument);
             }
             let excluded = match flag {
                 Some(ParaFlag::Own(hygiene::Flag::Boilerplate(_))) => self.exclude_boilerplate,
@@ -305,7 +368,7 @@ impl DocBuilder {
                 continue;
             }
             if flag.is_none() {
-                self.fingerprints.push(fp);
+                self.fingerprints.push(self.paragraph_fps[i]);
             }
             self.counts.paragraphs += 1;
             segment::sentences_into(para, &mut self.sentence_buf);
@@ -320,25 +383,25 @@ impl DocBuilder {
                     self.lower
                         .extend(syl.chars().map(crate::text::syllable::to_lower));
                 }
-                let id = corpus.interner.intern(&self.lower);
+                let id = self.terms.intern(&self.lower);
                 *self.counts.syllable_freq.entry(id).or_insert(0) += 1;
             }
             crate::words::words_and_tokens_into(
                 para,
                 crate::wordseg::Segmenter::embedded(),
-                &corpus.dictionary,
+                dictionary,
                 &mut self.word_scratch,
                 &mut self.word_buf,
                 Some(&mut self.layout),
             );
             let words_before = self.index.words.len();
-            let interner = &mut corpus.interner;
+            let terms = &mut self.terms;
             self.index.push_paragraph(
                 para,
                 self.paragraphs[i].start,
                 &self.layout,
                 &self.word_buf,
-                |s| interner.intern(s),
+                |s| terms.intern(s),
             );
             for &id in &self.index.words[words_before..] {
                 if id != crate::corpus::index::BREAK {
@@ -346,17 +409,13 @@ impl DocBuilder {
                     *self.counts.word_freq.entry(id).or_insert(0) += 1;
                 }
             }
-            let recognizer = corpus
-                .recognizer
-                .as_deref()
-                .unwrap_or_else(|| crate::entities::Recognizer::embedded());
             recognizer.paragraph(para, &self.word_buf, &mut self.memory, &mut self.found);
             self.entities.push_paragraph(
                 i,
                 self.paragraphs[i].start,
                 &self.found,
                 &self.sentence_buf,
-                &mut corpus.entities,
+                &mut self.table,
             );
             for w in &self.word_buf {
                 if w.kind == crate::text::token::TokenKind::Acronym && w.tokens == 1 {
@@ -366,8 +425,8 @@ impl DocBuilder {
                             .chars()
                             .map(crate::text::syllable::to_lower),
                     );
-                    if let Some(id) = corpus.interner.get(&self.lower) {
-                        corpus.acronyms.insert(id);
+                    if let Some(id) = self.terms.get(&self.lower) {
+                        self.acronyms.push(id);
                     }
                 }
             }
@@ -375,8 +434,31 @@ impl DocBuilder {
         self.next >= self.paragraphs.len()
     }
 
-    /// The analyzed document. Call after [`step`](Self::step) returned `true`.
-    pub fn finish(mut self, id: DocId) -> Document {
+    /// The finished document as `corpus` will hold it: its local term and entity ids
+    /// replaced by the corpus's (interned in the order this document first used them, so
+    /// ids come out as if the document had been analyzed against the corpus itself).
+    fn finish(mut self, id: DocId, corpus: &mut Corpus) -> Document {
+        let terms: Vec<TermId> = self
+            .terms
+            .strings()
+            .map(|s| corpus.interner.intern(s))
+            .collect();
+        let entities: Vec<crate::corpus::mentions::EntityId> = self
+            .table
+            .info
+            .iter()
+            .map(|e| {
+                corpus
+                    .entities
+                    .intern(e.kind, &e.canonical, e.expansion.as_deref())
+            })
+            .collect();
+        self.counts.remap(&terms);
+        self.index.remap(&terms);
+        self.entities.remap(&entities);
+        corpus
+            .acronyms
+            .extend(self.acronyms.iter().filter_map(|&t| terms.get(t as usize)));
         let text = std::mem::take(&mut self.normalized.text);
         self.index.shrink();
         self.entities.shrink();
@@ -472,7 +554,7 @@ pub struct Corpus {
     /// Entities named in the documents, with merged counts.
     entities: crate::corpus::mentions::EntityTable,
     /// The recognizer with the user's entries; `None`: the embedded one.
-    recognizer: Option<Box<crate::entities::Recognizer>>,
+    recognizer: Option<std::sync::Arc<crate::entities::Recognizer>>,
 }
 
 impl Default for Corpus {
@@ -502,7 +584,7 @@ impl Corpus {
     pub fn add(&mut self, builder: DocBuilder) -> DocId {
         let id = self.next_id;
         self.next_id += 1;
-        let doc = builder.finish(id);
+        let doc = builder.finish(id, self);
         self.totals.merge(&doc.counts);
         self.entities.merge(&doc.entities);
         for &fp in &doc.fingerprints {
@@ -519,7 +601,7 @@ impl Corpus {
             return self.add(builder);
         }
         self.next_id = self.next_id.max(id + 1);
-        let doc = builder.finish(id);
+        let doc = builder.finish(id, self);
         self.totals.merge(&doc.counts);
         self.entities.merge(&doc.entities);
         for &fp in &doc.fingerprints {
@@ -584,7 +666,7 @@ impl Corpus {
             return Vec::new();
         }
         let (r, errors) = crate::entities::Recognizer::with_user_entries(lines);
-        self.recognizer = Some(Box::new(r));
+        self.recognizer = Some(std::sync::Arc::new(r));
         errors
     }
 
@@ -725,7 +807,7 @@ mod tests {
             DocBuilder::from_bytes("a".into(), text.as_bytes(), &AnalysisOptions::default())
                 .unwrap();
         let mut steps = 0;
-        while !b.step(&mut stepped, 64) {
+        while !b.step(&stepped, 64) {
             steps += 1;
         }
         assert!(steps > 10);
@@ -792,7 +874,7 @@ mod tests {
         );
         let mut c = Corpus::new();
         let mut b = DocBuilder::from_text("dán-1".into(), B, &AnalysisOptions::default()).unwrap();
-        assert!(b.step(&mut c, 1 << 20));
+        assert!(b.step(&c, 1 << 20));
         let id = c.add(b);
         assert_eq!(c.doc(id).unwrap().counts.syllables, 9);
         assert_eq!(c.doc(id).unwrap().encoding, None);

@@ -374,6 +374,8 @@ pub enum RefuseReason {
         /// The browser's message.
         detail: String,
     },
+    /// Its analysis failed twice (a bug in Soi); nothing else was lost.
+    Crashed,
 }
 
 impl From<&Refusal> for RefuseReason {

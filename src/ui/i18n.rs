@@ -484,6 +484,8 @@ impl Lang {
             (Lang::En, RefuseReason::Unreadable { detail }) => {
                 format!("Could not read “{name}”: {detail}")
             }
+            (Lang::Vi, RefuseReason::Crashed) => format!("Không thêm “{name}”: phân tích tệp này bị lỗi (lỗi của Soi); các tệp khác không bị ảnh hưởng."),
+            (Lang::En, RefuseReason::Crashed) => format!("“{name}” was not added: its analysis failed (a bug in Soi); the other files are not affected."),
         }
     }
 

@@ -769,7 +769,7 @@ impl<F: Clone> Queue<F> {
         let Some(job) = self.jobs.front_mut() else {
             return Step::Idle;
         };
-        if !builder.step(&mut self.corpus, ANALYZE_STEP) {
+        if !builder.step(&self.corpus, ANALYZE_STEP) {
             job.items.push_front(Item::Analyze {
                 origin,
                 builder,
