@@ -132,11 +132,14 @@ pub(super) fn index_cmd(
         None => TEXT_COLUMNS.iter().map(|s| (*s).to_owned()).collect(),
     };
     let problems: Arc<Mutex<Vec<String>>> = Arc::default();
+    std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    // The shard's own folder is never input, even inside a folder being walked (a re-run
+    // would otherwise read its previous tables as documents).
+    let own = std::fs::canonicalize(&dir).ok();
     let mut files = Vec::new();
     for input in &inputs {
-        walk(input, &mut files, &problems);
+        walk(input, own.as_deref(), &mut files, &problems);
     }
-    std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
     // A folder with a manifest is complete: remove it before anything else changes.
     match std::fs::remove_file(dir.join("manifest.json")) {
         Ok(()) => {}
@@ -279,7 +282,7 @@ fn fnv1a(bytes: &[u8]) -> u64 {
 }
 
 /// Every file under `path` (itself if a file), folders in name order so runs agree.
-fn walk(path: &Path, files: &mut Vec<PathBuf>, problems: &Mutex<Vec<String>>) {
+fn walk(path: &Path, skip: Option<&Path>, files: &mut Vec<PathBuf>, problems: &Mutex<Vec<String>>) {
     let push = |m: String| problems.lock().unwrap_or_else(|e| e.into_inner()).push(m);
     let meta = match std::fs::metadata(path) {
         Ok(m) => m,
@@ -287,6 +290,9 @@ fn walk(path: &Path, files: &mut Vec<PathBuf>, problems: &Mutex<Vec<String>>) {
     };
     if !meta.is_dir() {
         files.push(path.to_path_buf());
+        return;
+    }
+    if skip.is_some() && std::fs::canonicalize(path).ok().as_deref() == skip {
         return;
     }
     let entries = match std::fs::read_dir(path) {
@@ -303,7 +309,7 @@ fn walk(path: &Path, files: &mut Vec<PathBuf>, problems: &Mutex<Vec<String>>) {
         {
             continue;
         }
-        walk(&c, files, problems);
+        walk(&c, skip, files, problems);
     }
 }
 
