@@ -51,11 +51,13 @@ pub(super) fn entities_cmd(
     let mut year: Option<i32> = None;
     let mut files: Vec<OsString> = Vec::new();
     let mut user: Option<Recognizer> = None;
+    let mut table = false;
     let mut jobs = super::par::default_jobs();
     while let Some(arg) = p.next()? {
         match arg {
             Long("jobs") | Short('j') => jobs = super::par::jobs_value(p.value()?)?,
             Long("lines") => lines = true,
+            Long("table") => table = true,
             Long("year") => year = Some(p.value()?.parse()?),
             Long("gazetteer") => {
                 let path = p.value()?;
@@ -77,6 +79,9 @@ pub(super) fn entities_cmd(
     }
     if files.is_empty() {
         files.push("-".into());
+    }
+    if table {
+        return Ok(entity_table(&files, jobs, out, err));
     }
     let rec = user.as_ref().unwrap_or_else(|| Recognizer::embedded());
     let seg = crate::wordseg::Segmenter::embedded();
@@ -207,4 +212,36 @@ pub(super) fn entities_cmd(
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// `soi entities --table`: the corpus's entity table (every type), as the shards' SQL
+/// rebuilds it: type, canonical name, mentions, documents; most mentioned first, then by
+/// type and name.
+fn entity_table(
+    files: &[OsString],
+    jobs: usize,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> ExitCode {
+    let (corpus, failed) = load(files, jobs, err);
+    let t = corpus.entities();
+    let mut rows: Vec<(&str, &str, u64, u64)> = (0..t.len())
+        .filter_map(|i| {
+            let info = t.info(i as crate::corpus::mentions::EntityId)?;
+            let mentions = t.mentions.get(i).copied().unwrap_or(0);
+            let docs = t.docs.get(i).copied().unwrap_or(0);
+            (mentions > 0).then_some((info.kind.id(), info.canonical.as_str(), mentions, docs))
+        })
+        .collect();
+    rows.sort_by(|a, b| b.2.cmp(&a.2).then_with(|| (a.0, a.1).cmp(&(b.0, b.1))));
+    let mut w = std::io::BufWriter::new(out);
+    let _ = writeln!(w, "type\tcanonical\tmentions\tdocuments");
+    for (kind, name, mentions, docs) in rows {
+        let _ = writeln!(w, "{kind}\t{name}\t{mentions}\t{docs}");
+    }
+    if w.flush().is_err() || failed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
 }

@@ -5,11 +5,13 @@
 
 mod collocates;
 mod entities;
+mod index;
 mod keywords;
 mod kwic;
 mod normalize;
 mod offsets;
 mod par;
+mod parquet;
 mod segment;
 mod stats;
 pub mod train_segmenter;
@@ -103,11 +105,28 @@ COMMANDS:
                                     without it, a file takes the year of a full date near
                                     its start (its dateline)
         --gazetteer FILE            more names, one a line: PER|ORG|LOC|EVENT name
+        --table                     instead, the corpus's entity table as TSV (type,
+                                    canonical, mentions, documents), from the same analysis
+                                    as stats and keywords (duplicates and boilerplate left
+                                    out), most mentioned first
+    index [OPTIONS] INPUT... --out DIR
+                               Analyze files and folders (walked recursively: .txt, .md,
+                               .html, .docx; .csv, .tsv and .jsonl/.ndjson with one document
+                               a row) into Parquet tables in DIR: documents, terms,
+                               syllables, entities, pairs, then manifest.json (see
+                               docs/shards.md; DuckDB or Spark combine shards with SQL).
+                               Streams: documents are written and dropped. The same input
+                               gives the same bytes whatever -j is. Bad files and rows are
+                               reported with their path and line and skipped.
+        --out DIR, -o DIR           the shard's folder (created; its tables replaced)
+        -j N, --jobs N              threads (default: all cores)
+        --text-column NAME          a record's text column (default: text, content, body);
+                                    id, date, source and title columns are kept if present
     help                       Print this help.
 
 OPTIONS:
     -j, --jobs N               Threads for the commands that read many files or lines
-                               (stats, keywords, kwic, collocates, entities); default: one
+                               (stats, keywords, kwic, collocates, entities, index); default: one
                                per core. The output is the same whatever N is.
     -h, --help                 Print this help.
     -V, --version              Print the version.
@@ -254,6 +273,7 @@ fn dispatch(
         "kwic" => kwic_cmd(&mut p, out, err),
         "collocates" => collocates_cmd(&mut p, out, err),
         "entities" => entities_cmd(&mut p, out, err),
+        "index" => index::index_cmd(&mut p, out, err),
         other => Err(CliError::Usage(format!("unknown command '{other}'"))),
     }
 }

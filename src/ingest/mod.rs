@@ -12,6 +12,7 @@
 
 pub mod formats;
 pub mod legacy;
+pub mod records;
 
 use std::fmt;
 

@@ -142,3 +142,61 @@ pub fn normalize_report(
     // OK to unwrap: a json! value always serializes.
     serde_json::to_string_pretty(&report).expect("serializable")
 }
+
+/// `soi index`: the `manifest.json` written last into a shard's folder. It holds nothing
+/// that changes between two runs on the same input (no time, no host, no thread count), so
+/// a re-run writes the same bytes.
+#[derive(Serialize)]
+pub struct ShardManifest {
+    /// Always `soi-shards`.
+    pub format: &'static str,
+    /// The layout of the tables (see `docs/shards.md`); bumped when a column changes.
+    pub format_version: u32,
+    /// The `soi` that wrote it.
+    pub soi_version: &'static str,
+    /// What the analysis depended on.
+    pub settings: ShardSettings,
+    /// The embedded models and lists, by name and checksum.
+    pub models: Vec<ShardModel>,
+    /// The inputs as given on the command line.
+    pub inputs: Vec<String>,
+    /// Files read (folders walked).
+    pub files: u64,
+    /// Documents written.
+    pub documents: u64,
+    /// Inputs skipped (unreadable or refused files, malformed or empty rows).
+    pub skipped: u64,
+    /// Each table with its file and rows.
+    pub tables: Vec<ShardTable>,
+}
+
+/// The settings a shard was analyzed with.
+#[derive(Serialize)]
+pub struct ShardSettings {
+    /// Where tone marks go: `traditional` or `modern`.
+    pub tone_style: String,
+    /// Boilerplate paragraphs left out of the statistics.
+    pub exclude_boilerplate: bool,
+    /// The column read as a record's text (CSV, JSON Lines), or the names tried in order.
+    pub text_columns: Vec<String>,
+}
+
+/// An embedded model or list.
+#[derive(Serialize)]
+pub struct ShardModel {
+    /// What it is (`wordseg`, `stopwords`).
+    pub name: String,
+    /// Its FNV-1a 64 checksum in hex.
+    pub fnv1a: String,
+}
+
+/// One table of a shard.
+#[derive(Serialize)]
+pub struct ShardTable {
+    /// Table name (`documents`, `terms`, …).
+    pub name: &'static str,
+    /// Its file in the shard's folder.
+    pub file: String,
+    /// Rows.
+    pub rows: u64,
+}
