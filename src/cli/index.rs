@@ -478,7 +478,7 @@ struct Writers {
 impl Writers {
     /// Write one document's rows to every table.
     fn document(&mut self, c: &Corpus, d: &Document, meta: &Meta) -> std::io::Result<()> {
-        let h = fnv1a(d.original.as_bytes());
+        let h = fnv1a(d.original().as_bytes());
         let n = self.seen.entry(h).or_insert(0);
         *n += 1;
         let id = if *n == 1 {
@@ -553,7 +553,7 @@ impl Writers {
         if d.entities.mentions.is_empty() {
             return Ok(());
         }
-        let chars = super::offsets::CharOffsets::new(&d.original);
+        let chars = super::offsets::CharOffsets::new(d.original());
         let paragraphs: Vec<std::ops::Range<usize>> = crate::text::segment::paragraphs(&d.text)
             .map(|(r, _)| r)
             .collect();
@@ -577,13 +577,13 @@ impl Writers {
             let at = (m.start as usize).saturating_sub(base);
             let sentence = sentences.iter().position(|s| at < s.end).unwrap_or(0);
             let r = d.normalization.range_to_original(m.range());
-            let r = r.start.min(d.original.len())..r.end.min(d.original.len());
+            let r = r.start.min(d.original().len())..r.end.min(d.original().len());
             self.entities.row(&[
                 V::Shared(id),
                 V::I(k as i64),
                 V::T(info.kind.id()),
                 V::T(&info.canonical),
-                V::T(d.original.get(r.clone()).unwrap_or_default()),
+                V::T(d.original().get(r.clone()).unwrap_or_default()),
                 V::I(chars.get(r.start) as i64),
                 V::I(chars.get(r.end) as i64),
                 V::I(para as i64),
