@@ -11,6 +11,7 @@ mod normalize;
 mod offsets;
 mod segment;
 mod stats;
+pub mod train_entities;
 pub mod train_segmenter;
 
 use collocates::collocates_cmd;
