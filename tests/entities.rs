@@ -6,7 +6,7 @@
 //! copied here; when it is absent (a checkout without `../shared`) the test says so on stderr
 //! (`support::restricted`) and passes.
 
-use soi::entities::{EntityType, Mention, Recognizer};
+use soi::entities::{EntityModel, EntityType, Mention, Recognizer, TrainOptions};
 use std::collections::HashSet;
 use std::io::Write;
 use std::process::{Command, Stdio};
@@ -264,11 +264,14 @@ fn ner_dev_meets_the_accuracy_targets() {
     }
     let (exact, overlap) = score.all_f1();
     println!("ALL   exact F1 {exact:.3} overlap F1 {overlap:.3}");
+    // The rules alone: exact 0.798 (PER 0.755, ORG 0.738), overlap 0.849. With the model
+    // (issue 18): 0.822 / 0.870. The issue's targets (0.85, every type 0.78, overlap 0.89)
+    // are not reached yet; these bounds hold what was reached.
     for (k, t) in TYPES.iter().enumerate() {
-        assert!(score.type_f1(k).0 >= 0.65, "{t} exact F1 below 0.65");
+        assert!(score.type_f1(k).0 >= 0.74, "{t} exact F1 below 0.74");
     }
-    assert!(exact >= 0.78, "exact-span F1 {exact:.3} below 0.78");
-    assert!(overlap >= 0.83, "overlap F1 {overlap:.3} below 0.83");
+    assert!(exact >= 0.815, "exact-span F1 {exact:.3} below 0.815");
+    assert!(overlap >= 0.865, "overlap F1 {overlap:.3} below 0.865");
 }
 
 #[test]
@@ -438,4 +441,58 @@ fn cli_file_dates_take_the_year_of_the_dateline() {
         ents.iter().all(|e| e["end"].as_u64() > e["start"].as_u64()),
         "{ents:?}"
     );
+}
+
+#[test]
+fn embedded_entity_model_is_what_the_training_command_produces() {
+    let Some(path) = support::restricted(
+        "embedded_entity_model_is_what_the_training_command_produces",
+        "ner-train/train.jsonl",
+    ) else {
+        return;
+    };
+    let shipped = EntityModel::from_bytes(soi::entities::MODEL).expect("the embedded model loads");
+    let source = shipped
+        .header()
+        .lines()
+        .find_map(|l| l.strip_prefix("source: "))
+        .expect("a source line")
+        .to_owned();
+    assert!(source.contains("ner-train") && source.contains("ATTRIBUTION"));
+    let text = std::fs::read_to_string(&path).expect("ner-train");
+    let paras = soi::cli::train_entities::read_paragraphs(&text);
+    let options = TrainOptions {
+        source,
+        ..TrainOptions::default()
+    };
+    let (trained, _) = soi::entities::train(&paras, &options);
+    assert!(
+        trained.to_bytes() == soi::entities::MODEL,
+        "src/data/entities.model is not what training produces: rerun the command in \
+         src/data/README.md\nshipped header:\n{}\nretrained header:\n{}",
+        shipped.header(),
+        trained.header()
+    );
+}
+
+#[test]
+fn entity_model_file_round_trips_and_refuses_damage() {
+    let bytes = soi::entities::MODEL;
+    let m = EntityModel::from_bytes(bytes).expect("loads");
+    assert_eq!(m.to_bytes(), bytes);
+    assert!(bytes.len() < 1 << 20, "model {} bytes", bytes.len());
+    assert!(EntityModel::from_bytes(b"nonsense").is_err());
+    assert!(EntityModel::from_bytes(&bytes[..bytes.len() / 2]).is_err());
+    let mut flipped = bytes.to_vec();
+    let k = flipped.len() / 3;
+    flipped[k] ^= 0x40;
+    assert!(EntityModel::from_bytes(&flipped).is_err());
+    // Every prefix and random damage: an error or a model, never a panic.
+    let mut rng = Rng::new(18);
+    for _ in 0..200 {
+        let mut b = bytes.to_vec();
+        let at = rng.below(b.len());
+        b[at] = rng.next() as u8;
+        let _ = EntityModel::from_bytes(&b[..rng.below(b.len() + 1)]);
+    }
 }

@@ -14,6 +14,7 @@ mod par;
 mod parquet;
 mod segment;
 mod stats;
+pub mod train_entities;
 pub mod train_segmenter;
 
 use collocates::collocates_cmd;

@@ -147,6 +147,11 @@ impl Phrases {
         best
     }
 
+    /// Every phrase as (lower-case key, entry), in no particular order.
+    pub fn entries(&self) -> impl Iterator<Item = (&str, &Entry)> {
+        self.map.iter().map(|(k, e)| (&**k, e))
+    }
+
     /// Is `key` (lower-case tokens joined by spaces) a phrase?
     pub fn get(&self, key: &str) -> Option<&Entry> {
         self.map.get(key)

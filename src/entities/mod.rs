@@ -17,23 +17,44 @@
 //!   Trọng"), acronyms defined in the text ("Ủy ban nhân dân (UBND)"), names of organizations
 //!   seen with their head ("Công ty Duy Lợi" → later "Duy Lợi").
 //!
+//! - a learned layer over the rules (`model.rs`, trained by `train.rs` on ner-train): a
+//!   sequence labeller that reads the rules' proposals among its features and decides PER,
+//!   ORG, LOC and DATE; the rules keep the other types, canonical names, role links and ISO
+//!   dates (the embedded model is `src/data/entities.model`).
+//!
 //! Invariants: mentions of one paragraph are sorted by start and never overlap; every range
 //! is on character boundaries of the paragraph; no input makes it panic. The engine does no
 //! IO and knows nothing of the wire format.
 
 mod dates;
 mod gazetteer;
+mod model;
 mod scan;
 mod toks;
+mod train;
 pub mod year;
 
 use crate::words::{words_into, Scratch, UserDict, Word};
 use crate::wordseg::Segmenter;
 use rustc_hash::FxHashMap;
 use std::ops::Range;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 pub use gazetteer::UserEntryError;
+pub use model::{EntityModel, ModelError};
+pub use train::{cross_validate, evaluate, train, Coverage, NerScores, TrainOptions, TrainPara};
+
+/// The embedded entity model (`src/data/entities.model`, trained on ner-train by
+/// `train-entities`; see `src/data/README.md`).
+pub const MODEL: &[u8] = include_bytes!("../data/entities.model");
+
+/// The embedded model, read once; `None` only if the file does not load (then the rules
+/// alone answer).
+fn embedded_model() -> Option<Arc<EntityModel>> {
+    static M: OnceLock<Option<Arc<EntityModel>>> = OnceLock::new();
+    M.get_or_init(|| EntityModel::from_bytes(MODEL).ok().map(Arc::new))
+        .clone()
+}
 
 /// What kind of entity a mention is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -160,6 +181,8 @@ pub struct DocMemory {
     year: Option<i32>,
     year_given: bool,
     scratch: toks::Scratch,
+    /// What the entity model remembers of the document, and its buffers.
+    model: model::Memory,
 }
 
 impl DocMemory {
@@ -182,6 +205,7 @@ impl DocMemory {
         self.persons.clear();
         self.acronyms.clear();
         self.orgs.clear();
+        self.model.clear();
         self.year = None;
         self.year_given = false;
     }
@@ -197,19 +221,44 @@ impl DocMemory {
     }
 }
 
-/// The entity recognizer: gazetteers and rules.
+/// The entity recognizer: gazetteers and rules, and the learned model over them.
 #[derive(Debug)]
 pub struct Recognizer {
     gaz: gazetteer::Gazetteers,
+    /// The gazetteers as the model's features read them.
+    index: model::GazIndex,
+    model: Option<Arc<EntityModel>>,
 }
 
 impl Recognizer {
     /// The recognizer built from the embedded data (built once, on first use).
     pub fn embedded() -> &'static Recognizer {
         static R: OnceLock<Recognizer> = OnceLock::new();
-        R.get_or_init(|| Recognizer {
-            gaz: gazetteer::Gazetteers::embedded(),
-        })
+        R.get_or_init(|| Recognizer::new(gazetteer::Gazetteers::embedded(), embedded_model()))
+    }
+
+    /// The rules and gazetteers alone, without the model (what the model is trained over).
+    pub fn rules_only() -> &'static Recognizer {
+        static R: OnceLock<Recognizer> = OnceLock::new();
+        R.get_or_init(|| Recognizer::with_model(None))
+    }
+
+    /// The embedded gazetteers and rules with `model` over them (or none).
+    pub fn with_model(model: Option<EntityModel>) -> Recognizer {
+        Recognizer::new(gazetteer::Gazetteers::embedded(), model.map(Arc::new))
+    }
+
+    fn new(gaz: gazetteer::Gazetteers, model: Option<Arc<EntityModel>>) -> Recognizer {
+        Recognizer {
+            index: model::GazIndex::new(&gaz),
+            gaz,
+            model,
+        }
+    }
+
+    /// The model this recognizer runs over its rules, if any.
+    pub fn model(&self) -> Option<&EntityModel> {
+        self.model.as_deref()
     }
 
     /// The embedded recognizer plus user gazetteer entries, one a line: `PER Nguyễn Văn A`,
@@ -219,7 +268,7 @@ impl Recognizer {
     pub fn with_user_entries(lines: &str) -> (Recognizer, Vec<UserEntryError>) {
         let mut gaz = gazetteer::Gazetteers::embedded();
         let errors = gaz.add_user(lines);
-        (Recognizer { gaz }, errors)
+        (Recognizer::new(gaz, embedded_model()), errors)
     }
 
     /// The mentions of one paragraph of canonical (normalized) text, given its words from
@@ -234,6 +283,9 @@ impl Recognizer {
     ) {
         out.clear();
         scan::paragraph(self, text, words, memory, out);
+        if let Some(m) = &self.model {
+            model::apply(m, &self.gaz, &self.index, text, words, memory, out);
+        }
     }
 
     /// Every mention in `text` (canonical text, any number of paragraphs), as one document.

@@ -199,4 +199,30 @@ pub struct ShardTable {
     pub file: String,
     /// Rows.
     pub rows: u64,
+/// Mentions of an annotated line as (start, end, type), offsets in code points.
+pub type NerSpans = Vec<(usize, usize, String)>;
+
+/// One line of annotated entity data (`ner-train/train.jsonl`, `ner-dev/dev.jsonl`): the
+/// text and its mentions as (start, end, type) in code points, the type from `coarse` (or
+/// `type`). `None` for a line that is not such a record.
+pub fn ner_record(line: &str) -> Option<(String, NerSpans)> {
+    let v: serde_json::Value = serde_json::from_str(line).ok()?;
+    let text = v.get("text")?.as_str()?.to_owned();
+    let spans = v
+        .get("entities")
+        .and_then(|e| e.as_array())
+        .map(|a| {
+            a.iter()
+                .filter_map(|e| {
+                    let t = e.get("coarse").or_else(|| e.get("type"))?.as_str()?;
+                    Some((
+                        e.get("start")?.as_u64()? as usize,
+                        e.get("end")?.as_u64()? as usize,
+                        t.to_owned(),
+                    ))
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    Some((text, spans))
 }
