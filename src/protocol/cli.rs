@@ -199,6 +199,8 @@ pub struct ShardTable {
     pub file: String,
     /// Rows.
     pub rows: u64,
+}
+
 /// Mentions of an annotated line as (start, end, type), offsets in code points.
 pub type NerSpans = Vec<(usize, usize, String)>;
 
