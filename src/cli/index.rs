@@ -238,6 +238,10 @@ pub(super) fn index_cmd(
                 ),
             },
             crate::protocol::cli::ShardModel {
+                name: "entities".to_owned(),
+                fnv1a: format!("{:016x}", fnv1a(crate::entities::MODEL)),
+            },
+            crate::protocol::cli::ShardModel {
                 name: "stopwords".to_owned(),
                 fnv1a: format!(
                     "{:016x}",

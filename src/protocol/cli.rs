@@ -184,7 +184,7 @@ pub struct ShardSettings {
 /// An embedded model or list.
 #[derive(Serialize)]
 pub struct ShardModel {
-    /// What it is (`wordseg`, `stopwords`).
+    /// What it is (`wordseg`, `entities`, `stopwords`).
     pub name: String,
     /// Its FNV-1a 64 checksum in hex.
     pub fnv1a: String,
