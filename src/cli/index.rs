@@ -277,12 +277,7 @@ pub(super) fn index_cmd(
 
 /// FNV-1a 64: a document id that anyone can recompute from its text (see `docs/shards.md`).
 fn fnv1a(bytes: &[u8]) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for &b in bytes {
-        h ^= u64::from(b);
-        h = h.wrapping_mul(0x0000_0100_0000_01b3);
-    }
-    h
+    crate::wordseg::fnv1a(bytes.iter().copied())
 }
 
 /// Every file under `path` (itself if a file), folders in name order so runs agree.

@@ -65,13 +65,6 @@ pub(crate) fn allowed(a: usize, b: usize) -> bool {
     }
 }
 
-/// FNV-1a, 64 bits, over bytes: a fixed hash with no dependency.
-fn fnv(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| {
-        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
-    })
-}
-
 /// A fast hash of a short string, eight bytes at a time: the keys of words and phrases.
 fn hash(bytes: &[u8]) -> u64 {
     let mut h = bytes.len() as u64;
@@ -828,7 +821,7 @@ impl EntityModel {
                 o.extend_from_slice(&w.to_le_bytes());
             }
         }
-        let sum = fnv(&o);
+        let sum = crate::wordseg::fnv1a(o.iter().copied());
         o.extend_from_slice(&sum.to_le_bytes());
         o
     }
@@ -844,7 +837,7 @@ impl EntityModel {
         }
         let (body, sum) = bytes.split_at(bytes.len().saturating_sub(8).max(12));
         let sum: [u8; 8] = sum.try_into().map_err(|_| ModelError::Checksum)?;
-        if fnv(body) != u64::from_le_bytes(sum) {
+        if crate::wordseg::fnv1a(body.iter().copied()) != u64::from_le_bytes(sum) {
             return Err(ModelError::Checksum);
         }
         let mut r = Reader { b: body, at: 12 };

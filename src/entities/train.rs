@@ -202,18 +202,6 @@ fn examples(rec: &Recognizer, paras: &[&TrainPara], bits: u32, cov: &mut Coverag
     out
 }
 
-/// A small deterministic generator (xorshift64*), for the shuffle.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
-    }
-}
-
 /// The averaged perceptron; returns the averaged (emission, transition) weights.
 fn perceptron(examples: &[Example], rows: usize, epochs: u32, seed: u64) -> (Vec<f64>, Vec<f64>) {
     let n = rows * LABELS;
@@ -223,7 +211,7 @@ fn perceptron(examples: &[Example], rows: usize, epochs: u32, seed: u64) -> (Vec
     let mut acc = vec![0f64; n + nt];
     let mut step = 1f64;
     let mut order: Vec<usize> = (0..examples.len()).collect();
-    let mut rng = Rng(seed | 1);
+    let mut rng = crate::wordseg::Rng(seed | 1);
     let mut emissions = Vec::new();
     let mut trans;
     let mut back = Vec::new();

@@ -29,6 +29,9 @@ mod train;
 pub use eval::{format_seg, read_seg, score, Scores, Sentence};
 pub use format::ModelError;
 pub use train::{train, TrainOptions};
+// Shared with the entity model's file format and training, and with `soi index`'s ids.
+pub(crate) use format::fnv1a;
+pub(crate) use train::Rng;
 
 use features::{Dense, Layout, Scratch, Tables, ALL_FOLDS};
 use std::cell::RefCell;

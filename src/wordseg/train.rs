@@ -66,10 +66,10 @@ fn word_id(tables: &Tables, syllable: &str, key: &mut String) -> u32 {
 }
 
 /// A small deterministic generator (xorshift64*), for the shuffle.
-struct Rng(u64);
+pub(crate) struct Rng(pub(crate) u64);
 
 impl Rng {
-    fn next(&mut self) -> u64 {
+    pub(crate) fn next(&mut self) -> u64 {
         self.0 ^= self.0 >> 12;
         self.0 ^= self.0 << 25;
         self.0 ^= self.0 >> 27;
