@@ -506,33 +506,30 @@ impl DocRows {
     }
 }
 
-fn terms(a: &Analyzed, stopwords: &crate::words::stopwords::Stopwords) -> io::Result<Rows> {
-    let mut words: Vec<(&str, u64)> = a
-        .doc()
-        .counts
-        .word_freq
+/// A document's counts of `freq` (in its own ids) by term, in the order of terms.
+fn by_term<'a>(
+    a: &'a Analyzed,
+    freq: &rustc_hash::FxHashMap<crate::corpus::counts::TermId, u64>,
+) -> Vec<(&'a str, u64)> {
+    let mut counts: Vec<(&str, u64)> = freq
         .iter()
         .filter_map(|(&t, &n)| Some((a.term(t)?, n)))
         .collect();
-    words.sort_unstable();
+    counts.sort_unstable();
+    counts
+}
+
+fn terms(a: &Analyzed, stopwords: &crate::words::stopwords::Stopwords) -> io::Result<Rows> {
     let mut rows = Table::keyed_rows(TERMS);
-    for (word, n) in words {
+    for (word, n) in by_term(a, &a.doc().counts.word_freq) {
         rows.row(&[V::T(word), V::I(n as i64), V::B(stopwords.contains(word))])?;
     }
     Ok(rows)
 }
 
 fn syllables(a: &Analyzed) -> io::Result<Rows> {
-    let mut syllables: Vec<(&str, u64)> = a
-        .doc()
-        .counts
-        .syllable_freq
-        .iter()
-        .filter_map(|(&t, &n)| Some((a.term(t)?, n)))
-        .collect();
-    syllables.sort_unstable();
     let mut rows = Table::keyed_rows(SYLLABLES);
-    for (syl, n) in syllables {
+    for (syl, n) in by_term(a, &a.doc().counts.syllable_freq) {
         rows.row(&[V::T(syl), V::I(n as i64)])?;
     }
     Ok(rows)

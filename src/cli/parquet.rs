@@ -1,8 +1,9 @@
 //! Parquet tables for `soi index`, written a row group at a time so memory stays bounded.
 //!
 //! Rows are buffered column by column and written as one row group every [`ROW_GROUP`]
-//! rows or 16 MB, whichever comes first (after a document's rows), with parquet's low-level column writer (no arrow: the tables are flat columns of
-//! text, integers and booleans, and arrow's arrays and kernels would roughly double the
+//! rows or 16 MB, whichever comes first (after a document's rows), with parquet's
+//! low-level column writer (no arrow: the tables are flat columns of text, integers and
+//! booleans, and arrow's arrays and kernels would roughly double the
 //! build for nothing). A table is written to `NAME.parquet.tmp` and renamed to
 //! `NAME.parquet` only once closed, so an interrupted run never leaves a file that looks
 //! complete. Nothing in a file depends on the clock or the machine: the same rows give the
@@ -116,6 +117,17 @@ impl Rows {
         }
     }
 
+    /// Take the rows held, leaving none (of the same columns).
+    fn take(&mut self) -> Rows {
+        let empty = Rows {
+            kinds: self.kinds.clone(),
+            bufs: self.kinds.iter().map(|&k| Buf::new(k)).collect(),
+            len: 0,
+            bytes: 0,
+        };
+        std::mem::replace(self, empty)
+    }
+
     /// Add one row; its values must follow the columns' kinds (a mismatch is an error).
     pub(super) fn row(&mut self, values: &[V]) -> io::Result<()> {
         if values.len() != self.bufs.len() {
@@ -163,7 +175,6 @@ pub(super) struct Table {
     name: &'static str,
     tmp: PathBuf,
     path: PathBuf,
-    columns: Vec<(String, Kind)>,
     pending: Rows,
     writer: Writer,
     /// Rows written so far.
@@ -172,7 +183,7 @@ pub(super) struct Table {
 
 /// Where a table's row groups are written.
 enum Writer {
-    Here(Box<SerializedFileWriter<File>>, Vec<Kind>),
+    Here(Box<SerializedFileWriter<File>>),
     /// Row groups go to the writing thread; one waits at most, so memory stays bounded.
     Thread(
         Option<std::sync::mpsc::SyncSender<Vec<Buf>>>,
@@ -226,13 +237,12 @@ impl Table {
                 })?;
             Writer::Thread(Some(tx), Some(handle))
         } else {
-            Writer::Here(Box::new(writer), kinds)
+            Writer::Here(Box::new(writer))
         };
         Ok(Table {
             name,
             tmp,
             path,
-            columns: columns.iter().map(|(c, k)| ((*c).to_owned(), *k)).collect(),
             pending: Rows::new(columns),
             writer,
             rows: 0,
@@ -289,10 +299,9 @@ impl Table {
         if self.pending.len == 0 {
             return Ok(());
         }
-        let columns: Vec<(&str, Kind)> = self.columns.iter().map(|(c, k)| (&**c, *k)).collect();
-        let mut group = std::mem::replace(&mut self.pending, Rows::new(&columns));
+        let mut group = self.pending.take();
         match &mut self.writer {
-            Writer::Here(w, kinds) => write_group(w, kinds, &mut group.bufs),
+            Writer::Here(w) => write_group(w, &group.kinds, &mut group.bufs),
             Writer::Thread(tx, handle) => {
                 if let Some(Ok(())) = tx.as_ref().map(|tx| tx.send(group.bufs)) {
                     return Ok(());
@@ -308,7 +317,7 @@ impl Table {
     pub(super) fn finish(mut self) -> io::Result<u64> {
         self.flush()?;
         match self.writer {
-            Writer::Here(w, _) => close(*w)?,
+            Writer::Here(w) => close(*w)?,
             Writer::Thread(tx, handle) => {
                 drop(tx);
                 joined(self.name, handle)?;
