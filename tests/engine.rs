@@ -356,11 +356,13 @@ fn a_batch_on_many_threads_is_the_corpus_added_one_by_one() {
             .map(|(i, (name, bytes))| Input {
                 name: name.clone(),
                 source: Source::Bytes(Ok(bytes.clone())),
+                meta: Default::default(),
                 tag: i,
             })
             .chain(std::iter::once(Input {
                 name: "gone.txt".into(),
                 source: Source::Bytes(Err("No such file".into())),
+                meta: Default::default(),
                 tag: files.len(),
             }));
         c.add_each(

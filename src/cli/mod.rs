@@ -6,6 +6,7 @@
 mod collocates;
 mod entities;
 mod index;
+mod inputs;
 mod keywords;
 mod kwic;
 mod normalize;
@@ -249,8 +250,13 @@ fn dispatch(
             let mut top = crate::protocol::TOP_N;
             let mut jobs = par::default_jobs();
             let mut files: Vec<OsString> = Vec::new();
+            let mut over = crate::ingest::collection::ColumnMap::default();
             while let Some(arg) = p.next()? {
                 match arg {
+                    Long(f) if inputs::is_column_flag(f) => {
+                        let f = f.to_owned();
+                        inputs::set_column(&f, &mut over, p.value()?.string()?);
+                    }
                     Long("jobs") | Short('j') => jobs = par::jobs_value(p.value()?)?,
                     Long("top") | Short('n') => {
                         top = p.value()?.parse()?;
@@ -266,7 +272,7 @@ fn dispatch(
             if files.is_empty() {
                 return Err("stats needs at least one FILE ('-' for stdin)".into());
             }
-            Ok(stats(&files, top, jobs, out, err))
+            Ok(stats(&files, top, jobs, &over, out, err))
         }
         "normalize" => normalize_cmd(&mut p, out, err),
         "segment" => segment_cmd(&mut p, out, err),
@@ -282,21 +288,31 @@ fn dispatch(
 /// Read and analyze `files` as one corpus; problems go to `err`. Returns the corpus and
 /// whether any file failed.
 pub(super) fn load(files: &[OsString], jobs: usize, err: &mut dyn Write) -> (Corpus, bool) {
-    use crate::corpus::batch::{Input, Source};
+    load_with(files, jobs, &Default::default(), err)
+}
+
+/// [`load`] with the record columns `over` chose (`--text-column`, …): record files and
+/// zips give a document a row or an entry; bad rows are reported by file and line and
+/// skipped (and make the run fail), unreadable dates are warnings.
+pub(super) fn load_with(
+    files: &[OsString],
+    jobs: usize,
+    over: &crate::ingest::collection::ColumnMap,
+    err: &mut dyn Write,
+) -> (Corpus, bool) {
+    let problems = inputs::Shared::default();
     let mut corpus = Corpus::new();
     let mut failed = false;
-    let inputs = files.iter().map(|path| Input {
-        name: path.to_string_lossy().into_owned(),
-        source: Source::Bytes(read_input(path).map_err(|e| e.to_string())),
-        tag: (),
-    });
+    let stream = inputs::Inputs::of_args(files, over.clone(), problems.clone());
     let opts = crate::corpus::AnalysisOptions::default();
-    corpus.add_each(inputs, jobs, &opts, |_, (), name, outcome| {
+    corpus.add_each(stream, jobs, &opts, |_, _, name, outcome| {
+        failed |= inputs::report(&problems, err) > 0;
         if let Err(e) = outcome {
             let _ = writeln!(err, "soi: {name}: {e}");
             failed = true;
         }
     });
+    failed |= inputs::report(&problems, err) > 0;
     (corpus, failed)
 }
 

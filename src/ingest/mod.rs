@@ -10,9 +10,12 @@
 //! Nothing is dropped silently: invalid sequences become U+FFFD and are reported with the
 //! byte offset of the first one and their count.
 
+pub mod collection;
+pub mod dates;
 pub mod formats;
 pub mod legacy;
 pub mod records;
+pub mod zip;
 
 use std::fmt;
 
