@@ -67,6 +67,34 @@ pub(super) fn set_column(flag: &str, over: &mut ColumnMap, value: String) {
     *slot = Some(value);
 }
 
+/// The flags that select documents: `--from`, `--to` (a year "2024", a month "2024-03",
+/// or a day), `--source`, `--group` (each may be given more than once).
+pub(super) fn is_selection_flag(flag: &str) -> bool {
+    matches!(flag, "from" | "to" | "source" | "group")
+}
+
+/// Apply a flag of [`is_selection_flag`] to `sel`.
+pub(super) fn set_selection(
+    flag: &str,
+    sel: &mut crate::query::Selection,
+    value: String,
+) -> Result<(), super::CliError> {
+    let span = || {
+        crate::ingest::dates::date_span(&value).ok_or_else(|| {
+            super::CliError::Usage(format!(
+                "--{flag} takes a year (2024), a month (2024-03) or a date (2024-03-05), not '{value}'"
+            ))
+        })
+    };
+    match flag {
+        "from" => sel.from = Some(span()?.0),
+        "to" => sel.to = Some(span()?.1),
+        "source" => sel.sources.push(value),
+        _ => sel.groups.push(value),
+    }
+    Ok(())
+}
+
 fn folder_of(path: &str) -> String {
     Path::new(path)
         .parent()

@@ -48,7 +48,11 @@ pub(super) fn stats(
     bad_rows += super::inputs::report(&problems, err);
     let output = StatsOutput {
         corpus: views::corpus_view(&corpus, top),
-        metadata: corpus.docs().iter().map(crate::protocol::cli::DocumentMeta::of).collect(),
+        metadata: corpus
+            .docs()
+            .iter()
+            .map(crate::protocol::cli::DocumentMeta::of)
+            .collect(),
         refused,
     };
     let failed = !output.refused.is_empty() || bad_rows > 0;

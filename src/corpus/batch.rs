@@ -203,7 +203,12 @@ impl Corpus {
                             waiting.insert(seq, (input.tag, input.name.clone()));
                             // A closed channel means every thread is gone: the receive
                             // below finds that out and reports what is left.
-                            let _ = task_tx.send(Task::Prepare(seq, input.name, input.source, input.meta));
+                            let _ = task_tx.send(Task::Prepare(
+                                seq,
+                                input.name,
+                                input.source,
+                                input.meta,
+                            ));
                         }
                         None => exhausted = true,
                     }

@@ -147,16 +147,43 @@ pub struct ColumnMap {
 
 /// Column names tried for each field, best first, compared after [`column_key`].
 pub const TEXT_NAMES: &[&str] = &[
-    "text", "content", "body", "noi_dung", "noidung", "fulltext", "full_text", "article",
-    "van_ban", "bai_viet", "message",
+    "text",
+    "content",
+    "body",
+    "noi_dung",
+    "noidung",
+    "fulltext",
+    "full_text",
+    "article",
+    "van_ban",
+    "bai_viet",
+    "message",
 ];
 const DATE_NAMES: &[&str] = &[
-    "date", "published", "published_at", "publish_date", "pubdate", "date_published",
-    "datetime", "ngay", "ngay_dang", "ngay_xuat_ban", "thoi_gian", "created_at", "time",
+    "date",
+    "published",
+    "published_at",
+    "publish_date",
+    "pubdate",
+    "date_published",
+    "datetime",
+    "ngay",
+    "ngay_dang",
+    "ngay_xuat_ban",
+    "thoi_gian",
+    "created_at",
+    "time",
     "timestamp",
 ];
 const SOURCE_NAMES: &[&str] = &[
-    "source", "site", "publisher", "nguon", "domain", "newspaper", "bao", "outlet",
+    "source",
+    "site",
+    "publisher",
+    "nguon",
+    "domain",
+    "newspaper",
+    "bao",
+    "outlet",
 ];
 const TITLE_NAMES: &[&str] = &["title", "headline", "tieu_de", "tieude", "ten"];
 const ID_NAMES: &[&str] = &["id", "doc_id", "article_id", "guid", "uid", "ma"];
@@ -368,7 +395,12 @@ impl RecordDocs {
 }
 
 /// The documents of a whole record file held in memory (a zip entry).
-pub fn record_documents(file: &str, group: Option<String>, bytes: &[u8], over: &ColumnMap) -> Vec<Item> {
+pub fn record_documents(
+    file: &str,
+    group: Option<String>,
+    bytes: &[u8],
+    over: &ColumnMap,
+) -> Vec<Item> {
     let mut out = Vec::new();
     if let Some(r) = RecordDocs::for_file(file, over.clone()) {
         let mut r = r.group(group);
@@ -547,10 +579,16 @@ mod tests {
             assert_eq!(d[1].meta.date_raw.as_deref(), Some("hôm kia"));
             let p = problems(&out);
             assert_eq!(p.len(), 3, "{p:?}");
-            assert!(p[0].starts_with("tin.csv: line 3: date 'hôm kia' not read"), "{p:?}");
+            assert!(
+                p[0].starts_with("tin.csv: line 3: date 'hôm kia' not read"),
+                "{p:?}"
+            );
             assert!(p[1].starts_with("tin.csv: line 4: no text"), "{p:?}");
             assert!(p[2].starts_with("tin.csv: line 5: "), "{p:?}");
-            assert_eq!(r.columns().and_then(|m| m.text.as_deref()), Some("nội dung"));
+            assert_eq!(
+                r.columns().and_then(|m| m.text.as_deref()),
+                Some("nội dung")
+            );
             assert_eq!(r.header().len(), 5);
         }
     }
@@ -575,7 +613,10 @@ mod tests {
         let d = docs(&out);
         assert_eq!(d.len(), 2);
         assert_eq!(d[0].meta.url.as_deref(), Some("https://vi.example/mua"));
-        assert_eq!(d[0].meta.date.map(|d| d.to_string()).as_deref(), Some("2024-06-02"));
+        assert_eq!(
+            d[0].meta.date.map(|d| d.to_string()).as_deref(),
+            Some("2024-06-02")
+        );
         assert_eq!(d[1].meta.date, None);
         let p = problems(&out);
         assert_eq!(p.len(), 1, "{p:?}");
@@ -587,7 +628,10 @@ mod tests {
         let csv = "date,text\n2024-01-15,Hội chợ xuân mở cửa ở quảng trường.\n2024-01-16,\n";
         let z = super::super::zip::write_zip(
             &[
-                ("tin/2024/hoi-cho.txt", "Hội chợ hoa xuân năm nay đông khách.".as_bytes()),
+                (
+                    "tin/2024/hoi-cho.txt",
+                    "Hội chợ hoa xuân năm nay đông khách.".as_bytes(),
+                ),
                 ("tin/bang.csv", csv.as_bytes()),
                 ("__MACOSX/tin/._hoi-cho.txt", b"junk"),
                 ("tin/.hidden", b"junk"),
@@ -603,7 +647,11 @@ mod tests {
         let names: Vec<&str> = d.iter().map(|d| d.name.as_str()).collect();
         assert_eq!(
             names,
-            ["kho.zip/tin/2024/hoi-cho.txt", "kho.zip/tin/bang.csv#2", "kho.zip/goc.txt"]
+            [
+                "kho.zip/tin/2024/hoi-cho.txt",
+                "kho.zip/tin/bang.csv#2",
+                "kho.zip/goc.txt"
+            ]
         );
         let groups: Vec<Option<&str>> = d.iter().map(|d| d.meta.group.as_deref()).collect();
         assert_eq!(groups, [Some("tin/2024"), Some("tin"), None]);
@@ -611,14 +659,21 @@ mod tests {
             d[1].meta.date.map(|d| d.to_string()).as_deref(),
             Some("2024-01-15")
         );
-        assert_eq!(problems(&items), ["kho.zip/tin/bang.csv: line 3: no text column, or an empty one; row skipped"]);
+        assert_eq!(
+            problems(&items),
+            ["kho.zip/tin/bang.csv: line 3: no text column, or an empty one; row skipped"]
+        );
         // Too big, by name.
         let items: Vec<Item> = ZipDocs::open("kho.zip", &z[..], ColumnMap::default())
             .unwrap()
             .limit(40)
             .collect();
         let p = problems(&items);
-        assert!(p.iter().any(|p| p.starts_with("kho.zip/tin/bang.csv: too big")), "{p:?}");
+        assert!(
+            p.iter()
+                .any(|p| p.starts_with("kho.zip/tin/bang.csv: too big")),
+            "{p:?}"
+        );
         assert!(ZipDocs::open("x.zip", &b"not a zip"[..], ColumnMap::default()).is_err());
     }
 }

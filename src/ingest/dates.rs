@@ -188,7 +188,10 @@ pub fn parse_date(s: &str) -> Option<Date> {
             Some(10) => &w[..10],
             _ => w.trim_end_matches(['.', ';']),
         };
-        if w.bytes().filter(|b| matches!(b, b'-' | b'/' | b'.')).count() == 2
+        if w.bytes()
+            .filter(|b| matches!(b, b'-' | b'/' | b'.'))
+            .count()
+            == 2
             && w.bytes().next().is_some_and(|b| b.is_ascii_digit())
             && w.len() >= 8
         {
@@ -340,7 +343,10 @@ pub fn date_span(s: &str) -> Option<(Date, Date)> {
     let month = |y: &str, m: &str| -> Option<(Date, Date)> {
         let (y, m) = (num(y, 4).filter(|_| y.len() == 4)?, num(m, 2)?);
         let first = Date::new(y, m, 1)?;
-        Some((first, Date::new(y, m, u32::from(days_in_month(first.y, first.m)))?))
+        Some((
+            first,
+            Date::new(y, m, u32::from(days_in_month(first.y, first.m)))?,
+        ))
     };
     if let Some((a, b)) = s.split_once(['-', '/']) {
         if !b.contains(['-', '/']) {
@@ -422,8 +428,14 @@ mod tests {
             assert_eq!(p.start(p.bucket(a)).map(|s| p.bucket(s)), Some(p.bucket(a)));
         }
         assert_eq!(Period::Month.label(Period::Month.bucket(a)), "2024-01");
-        assert_eq!(Period::Week.label(Period::Week.bucket(d("2024-03-06"))), "2024-W10");
-        assert_eq!(Period::Week.start(Period::Week.bucket(d("2024-03-10"))), Some(d("2024-03-04")));
+        assert_eq!(
+            Period::Week.label(Period::Week.bucket(d("2024-03-06"))),
+            "2024-W10"
+        );
+        assert_eq!(
+            Period::Week.start(Period::Week.bucket(d("2024-03-10"))),
+            Some(d("2024-03-04"))
+        );
         assert_eq!(Period::Day.label(Period::Day.bucket(b)), "2024-02-01");
         assert_eq!(Period::Year.label(2024), "2024");
         assert_eq!(Period::from_id("week"), Some(Period::Week));
@@ -444,10 +456,16 @@ mod tests {
     fn inferred_from_the_dateline_first() {
         // A dateline below the title wins over a date in the title's long sentence.
         let text = "Ngày 2/1/2024, đoàn công tác của tỉnh đã khảo sát các vùng nuôi tôm ven biển và làm việc với bà con\nThứ ba, 09/01/2024 07:30 (GMT+7)\nNội dung bài.";
-        assert_eq!(infer_date(text).map(|d| d.to_string()).as_deref(), Some("2024-01-09"));
+        assert_eq!(
+            infer_date(text).map(|d| d.to_string()).as_deref(),
+            Some("2024-01-09")
+        );
         // No dateline: the first full date near the top.
         let text = "Hợp tác xã chè\nSáng nay, hội nghị tổng kết năm đã diễn ra tại xã, nơi ngày 15 tháng 11 năm 2023 bà con thu hoạch lứa chè cuối cùng.";
-        assert_eq!(infer_date(text).map(|d| d.to_string()).as_deref(), Some("2023-11-15"));
+        assert_eq!(
+            infer_date(text).map(|d| d.to_string()).as_deref(),
+            Some("2023-11-15")
+        );
         // Scores, impossible days and dates far down are not the document's date.
         assert_eq!(infer_date("Tỷ số 3/4/5000 sau hiệp một"), None);
         assert_eq!(infer_date("Thứ năm, 31/04/2024"), None);

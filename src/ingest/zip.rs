@@ -31,7 +31,10 @@ impl fmt::Display for ZipError {
             ZipError::NotZip => f.write_str("not a zip archive"),
             ZipError::Damaged => f.write_str("the zip archive is damaged"),
             ZipError::Unsupported(m) => {
-                write!(f, "compressed with method {m} or encrypted (Soi reads stored and deflate)")
+                write!(
+                    f,
+                    "compressed with method {m} or encrypted (Soi reads stored and deflate)"
+                )
             }
             ZipError::TooBig(n) => write!(f, "too big ({n} bytes uncompressed)"),
             ZipError::Corrupt => f.write_str("its compressed data is corrupt"),
@@ -181,7 +184,10 @@ impl<B: AsRef<[u8]>> Zip<B> {
         let b = self.bytes.as_ref();
         let nlen = usize::from(u16_at(b, e.local + 26).ok_or(ZipError::Damaged)?);
         let elen = usize::from(u16_at(b, e.local + 28).ok_or(ZipError::Damaged)?);
-        if !b.get(e.local..).is_some_and(|r| r.starts_with(b"PK\x03\x04")) {
+        if !b
+            .get(e.local..)
+            .is_some_and(|r| r.starts_with(b"PK\x03\x04"))
+        {
             return Err(ZipError::Damaged);
         }
         let start = e.local + 30 + nlen + elen;
@@ -293,12 +299,18 @@ mod tests {
         let cd = z.windows(4).position(|w| w == b"PK\x01\x02").unwrap();
         z[cd + 24..cd + 28].copy_from_slice(&10u32.to_le_bytes());
         let zip = Zip::open(&z).unwrap();
-        assert!(matches!(zip.read(&zip.entries()[0], 1000), Err(ZipError::TooBig(_))));
+        assert!(matches!(
+            zip.read(&zip.entries()[0], 1000),
+            Err(ZipError::TooBig(_))
+        ));
     }
 
     #[test]
     fn damage_is_an_error() {
-        assert_eq!(Zip::open(b"PK\x03\x04 not really").err(), Some(ZipError::NotZip));
+        assert_eq!(
+            Zip::open(b"PK\x03\x04 not really").err(),
+            Some(ZipError::NotZip)
+        );
         let z = write_zip(&[("a.txt", b"Hai ba")], false);
         for cut in 0..z.len() {
             if let Ok(zip) = Zip::open(&z[..cut]) {
