@@ -10,10 +10,11 @@
 //! first), so a folder with a manifest is a complete shard.
 
 use super::inputs::{report, Inputs, Origin, Shared};
-use super::parquet::{ByteArray, Kind, Table, V};
+use super::parquet::{ByteArray, Kind, Rows, Table, V};
 use super::*;
-use crate::corpus::Document;
+use crate::corpus::{Analyzed, Document};
 use crate::ingest::collection::ColumnMap;
+use std::io;
 use std::path::{Path, PathBuf};
 
 /// Bumped when a table's columns change (see `docs/shards.md`). 2: `date` also from the
@@ -137,8 +138,10 @@ pub(super) fn index_cmd(
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
         Err(e) => return Err(format!("{}: {e}", dir.display()).into()),
     }
-    let open =
-        |name, cols| Table::create(&dir, name, cols).map_err(|e| format!("{}: {e}", dir.display()));
+    // With one job, one thread: the tables are written where the rows are made.
+    let open = |name, cols| {
+        Table::create(&dir, name, cols, jobs > 1).map_err(|e| format!("{}: {e}", dir.display()))
+    };
     let mut w = Writers {
         documents: open("documents", DOCUMENTS)?,
         terms: open("terms", TERMS)?,
@@ -154,26 +157,34 @@ pub(super) fn index_cmd(
     let opts = crate::corpus::AnalysisOptions::default();
     let mut skipped = 0u64;
     let mut write_error: Option<std::io::Error> = None;
-    corpus.add_each(stream, jobs, &opts, |corpus, origin, name, outcome| {
-        skipped += report(&problems, err);
-        match outcome {
-            Err(f) => {
-                let _ = writeln!(err, "soi: {name}: {f}");
-                skipped += 1;
-            }
-            Ok(id) => {
-                let Some(doc) = corpus.evict(id) else { return };
-                for warning in &doc.warnings {
-                    let _ = writeln!(err, "soi: warning: {name}: {warning}");
+    let stopwords = corpus.stopwords.clone();
+    let build = |a: &Analyzed| DocRows::build(a, &stopwords);
+    corpus.add_each_then(
+        stream,
+        jobs,
+        &opts,
+        build,
+        |corpus, origin, name, outcome| {
+            skipped += report(&problems, err);
+            match outcome {
+                Err(f) => {
+                    let _ = writeln!(err, "soi: {name}: {f}");
+                    skipped += 1;
                 }
-                if write_error.is_none() {
-                    if let Err(e) = w.document(corpus, &doc, &origin) {
-                        write_error = Some(e);
+                Ok((id, rows)) => {
+                    let Some(doc) = corpus.evict(id) else { return };
+                    for warning in &doc.warnings {
+                        let _ = writeln!(err, "soi: warning: {name}: {warning}");
+                    }
+                    if write_error.is_none() {
+                        if let Err(e) = w.document(&doc, &origin, rows) {
+                            write_error = Some(e);
+                        }
                     }
                 }
             }
-        }
-    });
+        },
+    );
     skipped += report(&problems, err);
     if let Some(e) = write_error {
         let _ = writeln!(err, "soi: {}: {e}", dir.display());
@@ -306,10 +317,142 @@ struct Writers {
     seq: u64,
 }
 
+/// One document's rows, built on the thread that analyzed it (in its own ids), for every
+/// table but `documents`.
+struct DocRows {
+    /// The content hash its id is made from.
+    hash: u64,
+    /// The year of its dateline, if any.
+    year: Option<i64>,
+    terms: io::Result<Rows>,
+    syllables: io::Result<Rows>,
+    entities: io::Result<Rows>,
+    pairs: io::Result<Rows>,
+}
+
+impl DocRows {
+    fn build(a: &Analyzed, stopwords: &crate::words::stopwords::Stopwords) -> DocRows {
+        let d = a.doc();
+        DocRows {
+            hash: fnv1a(d.original().as_bytes()),
+            year: crate::entities::year::document_year(&d.text).map(i64::from),
+            terms: terms(a, stopwords),
+            syllables: syllables(a),
+            entities: mentions(a),
+            pairs: pairs(a),
+        }
+    }
+}
+
+/// A document's counts of `freq` (in its own ids) by term, in the order of terms.
+fn by_term<'a>(
+    a: &'a Analyzed,
+    freq: &rustc_hash::FxHashMap<crate::corpus::counts::TermId, u64>,
+) -> Vec<(&'a str, u64)> {
+    let mut counts: Vec<(&str, u64)> = freq
+        .iter()
+        .filter_map(|(&t, &n)| Some((a.term(t)?, n)))
+        .collect();
+    counts.sort_unstable();
+    counts
+}
+
+fn terms(a: &Analyzed, stopwords: &crate::words::stopwords::Stopwords) -> io::Result<Rows> {
+    let mut rows = Table::keyed_rows(TERMS);
+    for (word, n) in by_term(a, &a.doc().counts.word_freq) {
+        rows.row(&[V::T(word), V::I(n as i64), V::B(stopwords.contains(word))])?;
+    }
+    Ok(rows)
+}
+
+fn syllables(a: &Analyzed) -> io::Result<Rows> {
+    let mut rows = Table::keyed_rows(SYLLABLES);
+    for (syl, n) in by_term(a, &a.doc().counts.syllable_freq) {
+        rows.row(&[V::T(syl), V::I(n as i64)])?;
+    }
+    Ok(rows)
+}
+
+fn mentions(a: &Analyzed) -> io::Result<Rows> {
+    let d = a.doc();
+    let mut rows = Table::keyed_rows(ENTITIES);
+    if d.entities.mentions.is_empty() {
+        return Ok(rows);
+    }
+    let chars = super::offsets::CharOffsets::new(d.original());
+    let paragraphs: Vec<std::ops::Range<usize>> = crate::text::segment::paragraphs(&d.text)
+        .map(|(r, _)| r)
+        .collect();
+    let mut sentences: Vec<std::ops::Range<usize>> = Vec::new();
+    let mut sentences_of = usize::MAX;
+    for (k, m) in d.entities.mentions.iter().enumerate() {
+        let Some(info) = a.entity(m.entity) else {
+            continue;
+        };
+        let para = m.para as usize;
+        let base = paragraphs.get(para).map_or(0, |r| r.start);
+        if sentences_of != para {
+            sentences_of = para;
+            let text = paragraphs
+                .get(para)
+                .and_then(|r| d.text.get(r.clone()))
+                .unwrap_or_default();
+            crate::text::segment::sentences_into(text, &mut sentences);
+        }
+        let at = (m.start as usize).saturating_sub(base);
+        let sentence = sentences.iter().position(|s| at < s.end).unwrap_or(0);
+        let r = d.normalization.range_to_original(m.range());
+        let r = r.start.min(d.original().len())..r.end.min(d.original().len());
+        rows.row(&[
+            V::I(k as i64),
+            V::T(info.kind.id()),
+            V::T(&info.canonical),
+            V::T(d.original().get(r.clone()).unwrap_or_default()),
+            V::I(chars.get(r.start) as i64),
+            V::I(chars.get(r.end) as i64),
+            V::I(para as i64),
+            V::I(sentence as i64),
+            V::B(m.inferred),
+        ])?;
+    }
+    Ok(rows)
+}
+
+fn pairs(a: &Analyzed) -> io::Result<Rows> {
+    let d = a.doc();
+    let mut found: Vec<(&str, &str, &str, &str, &str, u64)> = Vec::new();
+    for (unit, pairs) in [
+        ("sentence", &d.entities.sentence_pairs),
+        ("paragraph", &d.entities.paragraph_pairs),
+    ] {
+        for (&(x, y), &n) in pairs {
+            let (Some(x), Some(y)) = (a.entity(x), a.entity(y)) else {
+                continue;
+            };
+            let (x, y) = ((x.kind.id(), &*x.canonical), (y.kind.id(), &*y.canonical));
+            let (x, y) = if x <= y { (x, y) } else { (y, x) };
+            found.push((unit, x.0, x.1, y.0, y.1, n));
+        }
+    }
+    found.sort_unstable();
+    let mut rows = Table::keyed_rows(PAIRS);
+    for (unit, ta, ca, tb, cb, n) in found {
+        rows.row(&[
+            V::T(unit),
+            V::T(ta),
+            V::T(ca),
+            V::T(tb),
+            V::T(cb),
+            V::I(n as i64),
+        ])?;
+    }
+    Ok(rows)
+}
+
 impl Writers {
     /// Write one document's rows to every table.
-    fn document(&mut self, c: &Corpus, d: &Document, origin: &Origin) -> std::io::Result<()> {
-        let h = fnv1a(d.original().as_bytes());
+    fn document(&mut self, d: &Document, origin: &Origin, rows: DocRows) -> io::Result<()> {
+        let h = rows.hash;
         let n = self.seen.entry(h).or_insert(0);
         *n += 1;
         let id = if *n == 1 {
@@ -322,10 +465,7 @@ impl Writers {
         let shared = ByteArray::from(id.as_bytes().to_vec());
         let meta = &d.meta;
         let date = meta.date.map(|d| d.to_string());
-        let year = meta
-            .date
-            .map(|d| i64::from(d.y))
-            .or_else(|| crate::entities::year::document_year(&d.text).map(i64::from));
+        let year = meta.date.map(|d| i64::from(d.y)).or(rows.year);
         let int = |n: u64| V::I(n as i64);
         self.documents.row(&[
             V::T(id),
@@ -353,110 +493,10 @@ impl Writers {
             int(d.normalization.counts.iter().sum()),
         ])?;
         self.seq += 1;
-        let mut words: Vec<(&str, u64)> = d
-            .counts
-            .word_freq
-            .iter()
-            .filter_map(|(&t, &n)| Some((c.term(t)?, n)))
-            .collect();
-        words.sort_unstable();
-        for (word, n) in words {
-            self.terms.row(&[
-                V::Shared(&shared),
-                V::T(word),
-                int(n),
-                V::B(c.stopwords.contains(word)),
-            ])?;
-        }
-        let mut syllables: Vec<(&str, u64)> = d
-            .counts
-            .syllable_freq
-            .iter()
-            .filter_map(|(&t, &n)| Some((c.term(t)?, n)))
-            .collect();
-        syllables.sort_unstable();
-        for (syl, n) in syllables {
-            self.syllables
-                .row(&[V::Shared(&shared), V::T(syl), int(n)])?;
-        }
-        self.mentions(c, d, &shared)?;
-        self.pairs(c, d, &shared)
-    }
-
-    fn mentions(&mut self, c: &Corpus, d: &Document, id: &ByteArray) -> std::io::Result<()> {
-        if d.entities.mentions.is_empty() {
-            return Ok(());
-        }
-        let chars = super::offsets::CharOffsets::new(d.original());
-        let paragraphs: Vec<std::ops::Range<usize>> = crate::text::segment::paragraphs(&d.text)
-            .map(|(r, _)| r)
-            .collect();
-        let mut sentences: Vec<std::ops::Range<usize>> = Vec::new();
-        let mut sentences_of = usize::MAX;
-        let table = c.entities();
-        for (k, m) in d.entities.mentions.iter().enumerate() {
-            let Some(info) = table.info(m.entity) else {
-                continue;
-            };
-            let para = m.para as usize;
-            let base = paragraphs.get(para).map_or(0, |r| r.start);
-            if sentences_of != para {
-                sentences_of = para;
-                let text = paragraphs
-                    .get(para)
-                    .and_then(|r| d.text.get(r.clone()))
-                    .unwrap_or_default();
-                crate::text::segment::sentences_into(text, &mut sentences);
-            }
-            let at = (m.start as usize).saturating_sub(base);
-            let sentence = sentences.iter().position(|s| at < s.end).unwrap_or(0);
-            let r = d.normalization.range_to_original(m.range());
-            let r = r.start.min(d.original().len())..r.end.min(d.original().len());
-            self.entities.row(&[
-                V::Shared(id),
-                V::I(k as i64),
-                V::T(info.kind.id()),
-                V::T(&info.canonical),
-                V::T(d.original().get(r.clone()).unwrap_or_default()),
-                V::I(chars.get(r.start) as i64),
-                V::I(chars.get(r.end) as i64),
-                V::I(para as i64),
-                V::I(sentence as i64),
-                V::B(m.inferred),
-            ])?;
-        }
-        Ok(())
-    }
-
-    fn pairs(&mut self, c: &Corpus, d: &Document, id: &ByteArray) -> std::io::Result<()> {
-        let table = c.entities();
-        let mut rows: Vec<(&str, &str, &str, &str, &str, u64)> = Vec::new();
-        for (unit, pairs) in [
-            ("sentence", &d.entities.sentence_pairs),
-            ("paragraph", &d.entities.paragraph_pairs),
-        ] {
-            for (&(a, b), &n) in pairs {
-                let (Some(a), Some(b)) = (table.info(a), table.info(b)) else {
-                    continue;
-                };
-                let (a, b) = ((a.kind.id(), &*a.canonical), (b.kind.id(), &*b.canonical));
-                let (a, b) = if a <= b { (a, b) } else { (b, a) };
-                rows.push((unit, a.0, a.1, b.0, b.1, n));
-            }
-        }
-        rows.sort_unstable();
-        for (unit, ta, ca, tb, cb, n) in rows {
-            self.pairs.row(&[
-                V::Shared(id),
-                V::T(unit),
-                V::T(ta),
-                V::T(ca),
-                V::T(tb),
-                V::T(cb),
-                V::I(n as i64),
-            ])?;
-        }
-        Ok(())
+        self.terms.append(&shared, rows.terms?)?;
+        self.syllables.append(&shared, rows.syllables?)?;
+        self.entities.append(&shared, rows.entities?)?;
+        self.pairs.append(&shared, rows.pairs?)
     }
 }
 

@@ -3,8 +3,9 @@
 //! `.zip` archives an entry a document (their record files expanded too), each with its
 //! metadata ([`crate::corpus::DocMeta`]). Bad rows and entries are reported by file and
 //! line and skipped; the run goes on. Shared by `stats`, `keywords`, `entities`, `trends`,
-//! `kwic`, `collocates` and `index`; `--text-column`, `--date-column`, `--source-column`
-//! and `--title-column` override the columns guessed from a header.
+//! `kwic`, `collocates` and `index`; `--text-column`, `--date-column`, `--source-column`,
+//! `--title-column`, `--id-column` and `--url-column` override the columns guessed from a
+//! header.
 
 use crate::corpus::batch::{Input, Source};
 use crate::corpus::DocMeta;
@@ -48,11 +49,16 @@ pub(super) fn report(problems: &Shared, err: &mut dyn std::io::Write) -> u64 {
 }
 
 /// The flags that choose a record column: `--text-column NAME`, `--date-column`,
-/// `--source-column`, `--title-column`.
+/// `--source-column`, `--title-column`, `--id-column`, `--url-column`.
 pub(super) fn is_column_flag(flag: &str) -> bool {
     matches!(
         flag,
-        "text-column" | "date-column" | "source-column" | "title-column"
+        "text-column"
+            | "date-column"
+            | "source-column"
+            | "title-column"
+            | "id-column"
+            | "url-column"
     )
 }
 
@@ -62,6 +68,8 @@ pub(super) fn set_column(flag: &str, over: &mut ColumnMap, value: String) {
         "text-column" => &mut over.text,
         "date-column" => &mut over.date,
         "source-column" => &mut over.source,
+        "id-column" => &mut over.id,
+        "url-column" => &mut over.url,
         _ => &mut over.title,
     };
     *slot = Some(value);

@@ -144,7 +144,7 @@ COMMANDS:
                                reported with their path and line and skipped.
         --out DIR, -o DIR           the shard's folder (created; its tables replaced)
         -j N, --jobs N              threads (default: all cores)
-        --text-column NAME          a record's text column (see RECORDS)
+        --text-column NAME, …       a record's columns (see RECORDS)
     help                       Print this help.
 
 OPTIONS:
@@ -164,7 +164,8 @@ RECORDS AND ARCHIVES:
     folders, hidden files and __MACOSX are skipped). The columns are guessed from the
     header: text (text, content, body, nội dung, …), date (date, published, ngày, …),
     source (source, site, nguồn, …), title (title, headline, tiêu đề, …), id, url.
-        --text-column NAME, --date-column NAME, --source-column NAME, --title-column NAME
+        --text-column NAME, --date-column NAME, --source-column NAME, --title-column NAME,
+        --id-column NAME, --url-column NAME
                                     choose a column instead of the guess
     A bad row (malformed, no text, text over 4 MB) or a zip entry that cannot be read is
     reported on stderr with its file and line and skipped; a date that does not read is a

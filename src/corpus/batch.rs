@@ -4,7 +4,7 @@
 //! apart (each with its own interner) and merged in input order, so ids, counts, duplicate
 //! detection and entity tables come out exactly as if they had been added one by one.
 
-use super::{AnalysisOptions, Corpus, DocBuilder, DocId};
+use super::{AnalysisOptions, Analyzed, Corpus, DocBuilder, DocId};
 use crate::ingest::Refusal;
 
 /// Where one input's text comes from.
@@ -54,12 +54,16 @@ impl std::fmt::Display for Failure {
 /// How one input ended: the new document's id, or why there is none.
 pub type Outcome = Result<DocId, Failure>;
 
+/// How one input ended when a batch also does work of its own on each document
+/// ([`Corpus::add_each_then`]): the new document's id and what that work gave.
+pub type WorkOutcome<P> = Result<(DocId, P), Failure>;
+
 /// Where a settled input stands in a threaded batch.
-enum Slot {
+enum Slot<P> {
     /// Being analyzed; it will have this id.
-    Analyzing(DocId),
+    Analyzing,
     /// Analyzed (or failed), waiting for the inputs before it.
-    Done(Result<Box<DocBuilder>, Failure>, DocId),
+    Done(Result<(Box<Analyzed>, P), Failure>),
 }
 
 /// Decode and normalize one input.
@@ -113,39 +117,76 @@ impl Corpus {
         I: Iterator<Item = Input<T>>,
         F: FnMut(&mut Corpus, T, &str, Outcome),
     {
+        self.add_each_then(
+            inputs,
+            jobs,
+            opts,
+            |_| (),
+            |c, tag, name, outcome| each(c, tag, name, outcome.map(|(id, ())| id)),
+        );
+    }
+
+    /// [`Corpus::add_each`] with `work` done on each analyzed document on the thread that
+    /// analyzed it, before it is merged (so in the document's own ids: see [`Analyzed`]);
+    /// what it returns comes to `each` with the document's id. For per-document output that
+    /// should not cost the merging thread (`soi index` builds its rows there).
+    pub fn add_each_then<T, P, I, W, F>(
+        &mut self,
+        inputs: I,
+        jobs: usize,
+        opts: &AnalysisOptions,
+        work: W,
+        mut each: F,
+    ) where
+        P: Send,
+        I: Iterator<Item = Input<T>>,
+        W: Fn(&Analyzed) -> P + Sync,
+        F: FnMut(&mut Corpus, T, &str, WorkOutcome<P>),
+    {
         if jobs <= 1 || cfg!(target_arch = "wasm32") {
             for input in inputs {
-                let outcome = prepare(&input.name, input.source, input.meta, opts).map(|mut b| {
-                    while !b.step(self, usize::MAX) {}
-                    self.add(*b)
-                });
+                let outcome =
+                    prepare(&input.name, input.source, input.meta, opts).and_then(|mut b| {
+                        while !b.step(self, usize::MAX) {}
+                        let analyzed = b.seal(self.next_id);
+                        let p = guarded(|| Ok(work(&analyzed)))?;
+                        Ok((self.add_analyzed(analyzed), p))
+                    });
                 each(self, input.tag, &input.name, outcome);
             }
             return;
         }
-        self.add_threaded(inputs, jobs, opts, each);
+        self.add_threaded(inputs, jobs, opts, work, each);
     }
 
-    /// [`Corpus::add_each`] on `jobs` threads. This thread reads the inputs, settles each
-    /// document's duplicates against the documents before it (cheap, and it must go in
-    /// order) and merges finished documents in input order; the threads decode, normalize
-    /// and analyze. At most a few documents per thread are in flight, so memory stays
-    /// bounded however many inputs there are.
-    fn add_threaded<T, I, F>(&mut self, inputs: I, jobs: usize, opts: &AnalysisOptions, mut each: F)
-    where
+    /// [`Corpus::add_each_then`] on `jobs` threads. This thread reads the inputs, settles
+    /// each document's duplicates against the documents before it (cheap, and it must go in
+    /// order) and merges finished documents in input order; the threads decode, normalize,
+    /// analyze and do `work`. At most a few documents per thread are in flight, so memory
+    /// stays bounded however many inputs there are.
+    fn add_threaded<T, P, I, W, F>(
+        &mut self,
+        inputs: I,
+        jobs: usize,
+        opts: &AnalysisOptions,
+        work: W,
+        mut each: F,
+    ) where
+        P: Send,
         I: Iterator<Item = Input<T>>,
-        F: FnMut(&mut Corpus, T, &str, Outcome),
+        W: Fn(&Analyzed) -> P + Sync,
+        F: FnMut(&mut Corpus, T, &str, WorkOutcome<P>),
     {
         use std::collections::BTreeMap;
         use std::sync::{mpsc, Arc, Mutex};
 
         enum Task {
-            Prepare(usize, String, Source, super::DocMeta),
-            Analyze(usize, Box<DocBuilder>),
+            Prepare(usize, String, Source, Box<super::DocMeta>),
+            Analyze(usize, DocId, Box<DocBuilder>),
         }
-        enum Done {
+        enum Done<P> {
             Prepared(usize, Result<Box<DocBuilder>, Failure>),
-            Analyzed(usize, Result<Box<DocBuilder>, Failure>),
+            Analyzed(usize, Result<(Box<Analyzed>, P), Failure>),
         }
 
         let dictionary = self.dictionary.clone();
@@ -155,10 +196,11 @@ impl Corpus {
             .unwrap_or_else(|| crate::entities::Recognizer::embedded());
         let window = jobs * 4;
         let mut inputs = inputs.enumerate();
+        let work = &work;
         std::thread::scope(|scope| {
             let (task_tx, task_rx) = mpsc::channel::<Task>();
             let task_rx = Arc::new(Mutex::new(task_rx));
-            let (done_tx, done_rx) = mpsc::channel::<Done>();
+            let (done_tx, done_rx) = mpsc::channel::<Done<P>>();
             for _ in 0..jobs {
                 let task_rx = Arc::clone(&task_rx);
                 let done_tx = done_tx.clone();
@@ -171,13 +213,15 @@ impl Corpus {
                     let done = match task {
                         Err(_) => return,
                         Ok(Task::Prepare(seq, name, source, meta)) => {
-                            Done::Prepared(seq, guarded(|| prepare(&name, source, meta, opts)))
+                            Done::Prepared(seq, guarded(|| prepare(&name, source, *meta, opts)))
                         }
-                        Ok(Task::Analyze(seq, mut b)) => Done::Analyzed(
+                        Ok(Task::Analyze(seq, id, mut b)) => Done::Analyzed(
                             seq,
                             guarded(move || {
                                 while !b.analyze(dictionary, recognizer, usize::MAX) {}
-                                Ok(b)
+                                let analyzed = Box::new(b.seal(id));
+                                let p = work(&analyzed);
+                                Ok((analyzed, p))
                             }),
                         ),
                     };
@@ -192,7 +236,7 @@ impl Corpus {
             // name and where it stands.
             let mut waiting: BTreeMap<usize, (T, String)> = BTreeMap::new();
             let mut prepared: BTreeMap<usize, Result<Box<DocBuilder>, Failure>> = BTreeMap::new();
-            let mut slots: BTreeMap<usize, Slot> = BTreeMap::new();
+            let mut slots: BTreeMap<usize, Slot<P>> = BTreeMap::new();
             let (mut next_settle, mut next_merge) = (0, 0);
             let mut next_id = self.next_id;
             let mut exhausted = false;
@@ -207,7 +251,7 @@ impl Corpus {
                                 seq,
                                 input.name,
                                 input.source,
-                                input.meta,
+                                Box::new(input.meta),
                             ));
                         }
                         None => exhausted = true,
@@ -227,9 +271,8 @@ impl Corpus {
                         prepared.insert(seq, r);
                     }
                     Done::Analyzed(seq, r) => {
-                        if let Some(Slot::Analyzing(id)) = slots.get(&seq) {
-                            let id = *id;
-                            slots.insert(seq, Slot::Done(r, id));
+                        if let Some(Slot::Analyzing) = slots.get(&seq) {
+                            slots.insert(seq, Slot::Done(r));
                         }
                     }
                 }
@@ -245,25 +288,25 @@ impl Corpus {
                             for fp in b.claims() {
                                 owners.entry(fp).or_insert(next_id);
                             }
-                            slots.insert(seq, Slot::Analyzing(next_id));
+                            slots.insert(seq, Slot::Analyzing);
+                            let _ = task_tx.send(Task::Analyze(seq, next_id, b));
                             next_id += 1;
-                            let _ = task_tx.send(Task::Analyze(seq, b));
                         }
                         Err(f) => {
-                            slots.insert(seq, Slot::Done(Err(f), DocId::MAX));
+                            slots.insert(seq, Slot::Done(Err(f)));
                         }
                     }
                 }
                 // Merge in input order.
                 while matches!(slots.get(&next_merge), Some(Slot::Done(..))) {
-                    let Some(Slot::Done(r, id)) = slots.remove(&next_merge) else {
+                    let Some(Slot::Done(r)) = slots.remove(&next_merge) else {
                         break;
                     };
                     let Some((tag, name)) = waiting.remove(&next_merge) else {
                         break;
                     };
                     next_merge += 1;
-                    let outcome = r.map(|b| self.add_as(*b, id));
+                    let outcome = r.map(|(a, p)| (self.add_analyzed(*a), p));
                     each(self, tag, &name, outcome);
                 }
             }
@@ -275,7 +318,7 @@ impl Corpus {
     /// counting it: its counts stay in the totals and its paragraphs still mark later
     /// copies as duplicates. For batch runs that write each document out and drop it.
     pub fn evict(&mut self, id: DocId) -> Option<super::Document> {
-        let i = self.docs.iter().position(|d| d.id == id)?;
+        let i = self.docs.binary_search_by_key(&id, |d| d.id).ok()?;
         Some(self.docs.remove(i))
     }
 }

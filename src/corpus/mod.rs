@@ -526,7 +526,76 @@ impl DocBuilder {
     /// The finished document as `corpus` will hold it: its local term and entity ids
     /// replaced by the corpus's (interned in the order this document first used them, so
     /// ids come out as if the document had been analyzed against the corpus itself).
-    fn finish(mut self, id: DocId, corpus: &mut Corpus) -> Document {
+    fn finish(self, id: DocId, corpus: &mut Corpus) -> Document {
+        self.seal(id).into_corpus(corpus)
+    }
+
+    /// The finished document with its own ids, ready to merge into a corpus (which can be
+    /// on another thread): everything but the remapping of ids.
+    pub fn seal(mut self, id: DocId) -> Analyzed {
+        let text = std::mem::take(&mut self.normalized.text);
+        let title = match self.meta.title.as_deref().map(str::trim) {
+            Some(t) if !t.is_empty() => t.to_owned(),
+            _ => title_of(&text).unwrap_or_else(|| self.name.clone()),
+        };
+        Analyzed {
+            doc: Document {
+                id,
+                title,
+                name: self.name,
+                original: (self.original != text).then_some(self.original),
+                text,
+                normalization: self.normalized,
+                encoding: self.encoding,
+                detection: self.detection,
+                bytes: self.bytes,
+                warnings: self.warnings,
+                counts: self.counts,
+                flags: self.flags,
+                index: self.index,
+                entities: self.entities,
+                meta: self.meta,
+                fingerprints: self.fingerprints,
+            },
+            terms: self.terms,
+            table: self.table,
+            acronyms: self.acronyms,
+        }
+    }
+}
+
+/// A document analyzed apart from any corpus ([`DocBuilder::seal`]): its term and entity ids
+/// are its own until [`Corpus::add_analyzed`] maps them to the corpus's.
+#[derive(Debug)]
+pub struct Analyzed {
+    doc: Document,
+    terms: Interner,
+    table: crate::corpus::mentions::EntityTable,
+    acronyms: Vec<TermId>,
+}
+
+impl Analyzed {
+    /// The document, in its own ids.
+    pub fn doc(&self) -> &Document {
+        &self.doc
+    }
+
+    /// The term a (local) id stands for.
+    pub fn term(&self, id: TermId) -> Option<&str> {
+        self.terms.resolve(id)
+    }
+
+    /// The entity a (local) id stands for.
+    pub fn entity(
+        &self,
+        id: crate::corpus::mentions::EntityId,
+    ) -> Option<&crate::corpus::mentions::EntityInfo> {
+        self.table.info(id)
+    }
+
+    /// The document in `corpus`'s ids (interning its terms and entities there, in the order
+    /// this document first used them, so the ids do not depend on which thread analyzed it).
+    fn into_corpus(mut self, corpus: &mut Corpus) -> Document {
         let terms: Vec<TermId> = self
             .terms
             .strings()
@@ -542,37 +611,16 @@ impl DocBuilder {
                     .intern(e.kind, &e.canonical, e.expansion.as_deref())
             })
             .collect();
-        self.counts.remap(&terms);
-        self.index.remap(&terms);
-        self.entities.remap(&entities);
+        let d = &mut self.doc;
+        d.counts.remap(&terms);
+        d.index.remap(&terms);
+        d.entities.remap(&entities);
         corpus
             .acronyms
             .extend(self.acronyms.iter().filter_map(|&t| terms.get(t as usize)));
-        let text = std::mem::take(&mut self.normalized.text);
-        self.index.shrink();
-        self.entities.shrink();
-        let title = match self.meta.title.as_deref().map(str::trim) {
-            Some(t) if !t.is_empty() => t.to_owned(),
-            _ => title_of(&text).unwrap_or_else(|| self.name.clone()),
-        };
-        Document {
-            id,
-            title,
-            name: self.name,
-            original: (self.original != text).then_some(self.original),
-            text,
-            normalization: self.normalized,
-            encoding: self.encoding,
-            detection: self.detection,
-            bytes: self.bytes,
-            warnings: self.warnings,
-            counts: self.counts,
-            flags: self.flags,
-            index: self.index,
-            entities: self.entities,
-            meta: self.meta,
-            fingerprints: self.fingerprints,
-        }
+        d.index.shrink();
+        d.entities.shrink();
+        self.doc
     }
 }
 
@@ -679,23 +727,27 @@ impl Corpus {
         let id = self.next_id;
         self.next_id += 1;
         let doc = builder.finish(id, self);
-        self.totals.merge(&doc.counts);
-        self.entities.merge(&doc.entities);
-        for &fp in &doc.fingerprints {
-            self.paragraph_owner.entry(fp).or_insert(id);
-        }
-        self.docs.push(doc);
-        id
+        self.push(doc)
     }
 
-    /// Add `builder` again under the id it had before (a re-analysis after a changed setting
-    /// or encoding), in its place in the order of ids.
-    pub fn add_as(&mut self, builder: DocBuilder, id: DocId) -> DocId {
+    /// Add a document analyzed apart ([`DocBuilder::seal`]) under its id; if a document of
+    /// the corpus already has that id, it gets a new one. Returns its id.
+    pub fn add_analyzed(&mut self, analyzed: Analyzed) -> DocId {
+        let id = analyzed.doc.id;
         if self.doc(id).is_some() {
-            return self.add(builder);
+            let mut doc = analyzed.into_corpus(self);
+            doc.id = self.next_id;
+            self.next_id += 1;
+            return self.push(doc);
         }
         self.next_id = self.next_id.max(id + 1);
-        let doc = builder.finish(id, self);
+        let doc = analyzed.into_corpus(self);
+        self.push(doc)
+    }
+
+    /// Count a finished document (in the corpus's ids) and keep it in the order of ids.
+    fn push(&mut self, doc: Document) -> DocId {
+        let id = doc.id;
         self.totals.merge(&doc.counts);
         self.entities.merge(&doc.entities);
         for &fp in &doc.fingerprints {
@@ -704,6 +756,12 @@ impl Corpus {
         let at = self.docs.partition_point(|d| d.id < id);
         self.docs.insert(at, doc);
         id
+    }
+
+    /// Add `builder` again under the id it had before (a re-analysis after a changed setting
+    /// or encoding), in its place in the order of ids.
+    pub fn add_as(&mut self, builder: DocBuilder, id: DocId) -> DocId {
+        self.add_analyzed(builder.seal(id))
     }
 
     /// Analyze a whole file at once (the CLI's path) with default options and add it.
@@ -728,9 +786,10 @@ impl Corpus {
     /// took the year known when it was analyzed (re-add it with [`DocBuilder::with_meta`]
     /// to change those). Returns whether the document is there.
     pub fn set_date(&mut self, id: DocId, date: Option<Date>) -> bool {
-        let Some(d) = self.docs.iter_mut().find(|d| d.id == id) else {
+        let Ok(i) = self.docs.binary_search_by_key(&id, |d| d.id) else {
             return false;
         };
+        let d = &mut self.docs[i];
         d.meta.date = date;
         d.meta.date_inferred = false;
         true
@@ -738,7 +797,7 @@ impl Corpus {
 
     /// Remove a document; its counts leave the totals. Returns whether it was there.
     pub fn remove(&mut self, id: DocId) -> bool {
-        match self.docs.iter().position(|d| d.id == id) {
+        match self.docs.binary_search_by_key(&id, |d| d.id).ok() {
             Some(i) => {
                 let doc = self.docs.remove(i);
                 self.totals.subtract(&doc.counts);
@@ -810,7 +869,9 @@ impl Corpus {
 
     /// A document by id.
     pub fn doc(&self, id: DocId) -> Option<&Document> {
-        self.docs.iter().find(|d| d.id == id)
+        // Documents are kept in the order of ids.
+        let i = self.docs.binary_search_by_key(&id, |d| d.id).ok()?;
+        self.docs.get(i)
     }
 
     /// Merged counts of all documents.
