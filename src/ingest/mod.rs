@@ -136,7 +136,7 @@ impl fmt::Display for Refusal {
             Refusal::NotText => write!(f, "the file is binary, not text"),
             Refusal::UnsupportedFormat { ext } => write!(
                 f,
-                "Soi does not read .{ext} files (it reads .txt, .md, .html and .docx)"
+                "Soi does not read .{ext} files (it reads .txt, .md, .html, .docx, .csv, .tsv, .jsonl and .zip)"
             ),
             Refusal::DamagedDocx => {
                 write!(f, "this .docx file is damaged: its text could not be read")
