@@ -19,11 +19,11 @@ const ARTICLES = [
   { date: '28/03/2024', source: 'Báo A', title: 'Tin năm', text: 'Ngập lụt ở miền Trung gây thiệt hại lớn. Mưa lớn còn kéo dài.' },
 ];
 
-/** The hand count: how often `word` occurs in the articles of each month. */
+/** The hand count: how often `word` (lower case) occurs in the articles of each month, in any case. */
 function byMonth(word) {
   const months = { '2024-01': 0, '2024-02': 0, '2024-03': 0 };
   const iso = ['2024-01', '2024-01', '2024-02', '2024-03', '2024-03'];
-  ARTICLES.forEach((a, i) => { months[iso[i]] += a.text.split(word).length - 1; });
+  ARTICLES.forEach((a, i) => { months[iso[i]] += a.text.toLowerCase().split(word).length - 1; });
   return months;
 }
 
