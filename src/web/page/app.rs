@@ -744,6 +744,7 @@ fn DocList(p: &WithState) -> Html {
     let filter = use_state(String::new);
     let sort = use_state(|| "added".to_owned());
     let top_row = use_state(|| 0usize);
+    let (pad_above, pad_below) = (use_node_ref(), use_node_ref());
     let s = &p.state;
     let lang = s.lang;
     let (Some(handle), Some(dispatch)) = (p.handle.clone(), p.dispatch.clone()) else {
@@ -808,7 +809,22 @@ fn DocList(p: &WithState) -> Html {
             sort.set(sel.value());
         })
     };
-    let pad = |rows: usize| format!("height: {}px", rows as f64 * DOC_ROW_PX);
+    {
+        // The rows not drawn keep their room, so the scroll bar is the whole list's. Set
+        // through the CSSOM: the page's CSP refuses style attributes.
+        let (above, below) = (pad_above.clone(), pad_below.clone());
+        let rest = shown.len() - last;
+        use_effect_with((first, rest, windowed), move |&(first, rest, windowed)| {
+            if windowed {
+                for (pad, rows) in [(above, first), (below, rest)] {
+                    if let Some(el) = pad.cast::<web_sys::HtmlElement>() {
+                        let px = format!("{}px", rows as f64 * DOC_ROW_PX);
+                        let _ = el.style().set_property("height", &px);
+                    }
+                }
+            }
+        });
+    }
     html! {
         <aside class="sidebar">
             // Open by default; on a phone the list folds away above the views.
@@ -838,9 +854,9 @@ fn DocList(p: &WithState) -> Html {
                     }
                 </div>
             }
-            <ul class={classes!("docs", windowed.then_some("windowed"))} id="doc-list" onscroll={on_scroll}>
+            <ul class={classes!("docs", windowed.then_some("windowed"))} id="doc-list" data-total={s.corpus.docs.len().to_string()} data-shown={shown.len().to_string()} onscroll={on_scroll}>
                 if windowed {
-                    <li class="pad" aria-hidden="true" style={pad(first)}></li>
+                    <li class="pad" aria-hidden="true" ref={pad_above.clone()}></li>
                 }
                 { for shown[first..last].iter().map(|d| {
                     let id = d.id;
@@ -887,7 +903,7 @@ fn DocList(p: &WithState) -> Html {
                     }
                 }) }
                 if windowed {
-                    <li class="pad" aria-hidden="true" style={pad(shown.len() - last)}></li>
+                    <li class="pad" aria-hidden="true" ref={pad_below.clone()}></li>
                 }
             </ul>
             </details>
