@@ -560,3 +560,316 @@ fn jobs_must_be_a_positive_number() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("--jobs needs a number"));
 }
+
+/// The documents of the record tests: (file, month, text), the texts written for them.
+const RECORD_DOCS: &[(&str, &str, &str)] = &[
+    (
+        "tin.csv",
+        "2024-01",
+        "Đồng Tháp vào mùa sen. Du khách đến ngắm sen và chụp ảnh.",
+    ),
+    (
+        "tin.csv",
+        "2024-01",
+        "Chợ nổi Cái Bè tấp nập. Ghe chở trái cây và sen.",
+    ),
+    (
+        "tin.csv",
+        "2024-03",
+        "Mưa lớn kéo dài ở Huế. Trời mưa suốt đêm.",
+    ),
+    (
+        "tin.csv",
+        "2024-04",
+        "Nhà vườn bán sen. Sen tháng tư nở rộ, khách mua sen về cắm.",
+    ),
+    (
+        "tin.jsonl",
+        "2024-02",
+        "Lễ hội đua ghe ở Sóc Trăng thu hút khách. Ghe ngo lướt trên sông.",
+    ),
+    (
+        "tin.jsonl",
+        "2024-03",
+        "Người dân Huế chống mưa. Mưa làm ngập phố, học sinh nghỉ học.",
+    ),
+    (
+        "kho.zip",
+        "2024-01",
+        "Thương lái thu mua sen. Giá sen tăng.",
+    ),
+    (
+        "kho.zip",
+        "2024-04",
+        "Khách mua sen làm quà. Sen khô bán chạy.",
+    ),
+];
+
+/// A CSV, a JSON Lines file and a zip with these documents and one bad row or entry each
+/// (a CSV row without text, an unclosed JSON string, a zip entry with damaged data and a
+/// row without text in the zip's own CSV).
+fn record_files() -> Vec<String> {
+    let t = |i: usize| RECORD_DOCS[i].2;
+    let csv = format!(
+        "id,ngày,nguồn,tiêu đề,nội dung\n\
+         1,05/01/2024,Báo Đồng Tháp,Mùa sen,{}\n\
+         2,ngày 20 tháng 1 năm 2024,Báo Đồng Tháp,Chợ nổi,{}\n\
+         3,2024-03-08T07:00:00+07:00,Báo Huế,Mưa,{}\n\
+         4,12/03/2024,Báo Huế,Trống,\n\
+         5,\"Thứ Hai, 01/04/2024 08:15 (GMT+7)\",Báo Đồng Tháp,Sen tháng tư,\"{}\"\n",
+        t(0),
+        t(1),
+        t(2),
+        t(3)
+    );
+    let jsonl = format!(
+        "{{\"title\":\"Đua ghe\",\"date\":\"2024-02-10\",\"source\":\"Báo Sóc Trăng\",\"text\":\"{}\"}}\n\
+         {{\"title\":\"Mưa Huế\",\"date\":\"5 tháng 3, 2024\",\"source\":\"Báo Huế\",\"text\":\"{}\"}}\n\
+         {{\"title\": \"hỏng\", \"text\": \"chưa đóng\n",
+        t(4),
+        t(5)
+    );
+    let inner = format!("date,text\n2024-04-15,{}\n2024-04-16,\n", t(7));
+    let dateline = format!("Thứ năm, 25/01/2024\n{}", t(6));
+    let mut zip = soi::ingest::zip::write_zip(
+        &[
+            ("mien-tay/sen.txt", dateline.as_bytes()),
+            ("mien-tay/bang.csv", inner.as_bytes()),
+            ("__MACOSX/mien-tay/._sen.txt", b"\0\0"),
+            ("hong.txt", "Bài này sẽ hỏng.".as_bytes()),
+        ],
+        true,
+    );
+    // Damage the deflated data of hong.txt: a reserved block type.
+    let at = zip.windows(8).position(|w| w == b"hong.txt").unwrap() + 8;
+    zip[at] = 0xFF;
+    vec![
+        tmp("tin.csv", csv.as_bytes()),
+        tmp("tin.jsonl", jsonl.as_bytes()),
+        tmp("kho.zip", &zip),
+    ]
+    .into_iter()
+    .map(|p| p.to_string_lossy().into_owned())
+    .collect()
+}
+
+/// Occurrences of `word` (one syllable) in `text`, counted by hand.
+fn count_word(text: &str, word: &str) -> u64 {
+    text.split(|c: char| !c.is_alphabetic())
+        .filter(|w| w.to_lowercase() == word)
+        .count() as u64
+}
+
+#[test]
+fn records_and_zips_are_documents_with_dates_sources_and_groups() {
+    let files = record_files();
+    let f: Vec<&str> = files.iter().map(String::as_str).collect();
+    let out = soi(&[&["stats"][..], &f].concat());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    for bad in [
+        "tin.csv: line 5: no text column",
+        "tin.jsonl: line 3: ",
+        "kho.zip/mien-tay/bang.csv: line 3: no text column",
+        "kho.zip/hong.txt: its compressed data is corrupt",
+    ] {
+        assert!(err.contains(bad), "{bad}: {err}");
+    }
+    let v = json(&out);
+    let meta = v["metadata"].as_array().unwrap();
+    assert_eq!(meta.len(), RECORD_DOCS.len(), "{meta:?}");
+    assert_eq!(v["documents"], RECORD_DOCS.len());
+    let dates: Vec<&str> = meta
+        .iter()
+        .map(|m| m["date"].as_str().unwrap_or(""))
+        .collect();
+    assert_eq!(
+        dates,
+        [
+            "2024-01-05",
+            "2024-01-20",
+            "2024-03-08",
+            "2024-04-01",
+            "2024-02-10",
+            "2024-03-05",
+            "2024-01-25",
+            "2024-04-15"
+        ]
+    );
+    // The zip's text file has no date column: its dateline's, marked as inferred.
+    assert_eq!(meta[6]["date_inferred"], true);
+    assert_eq!(meta[6]["group"], "mien-tay");
+    assert_eq!(meta[0]["date_inferred"], serde_json::Value::Null);
+    assert_eq!(meta[0]["title"], "Mùa sen");
+    assert_eq!(meta[0]["source"], "Báo Đồng Tháp");
+    assert_eq!(
+        (meta[3]["row"].as_u64(), meta[3]["record_id"].as_str()),
+        (Some(6), Some("5"))
+    );
+    assert!(meta[0]["name"].as_str().unwrap().ends_with("tin.csv#2"));
+    assert_eq!(meta[7]["group"], "mien-tay");
+    assert!(meta[0]["group"].as_str().unwrap().ends_with("tin.csv"));
+
+    // The monthly trend of "sen", against a count by hand.
+    let words: Vec<u64> = v["docs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["words"].as_u64().unwrap())
+        .collect();
+    let out = soi(&[&["trends", "sen", "--by", "month"][..], &f].concat());
+    assert_eq!(out.status.code(), Some(1));
+    let tsv = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<&str> = tsv.lines().collect();
+    assert_eq!(lines[0], "period\tdocuments\twords\tsen\tsen per 10k");
+    assert_eq!(lines.len(), 5, "{tsv}");
+    for (line, month) in lines[1..]
+        .iter()
+        .zip(["2024-01", "2024-02", "2024-03", "2024-04"])
+    {
+        let in_month: Vec<usize> = (0..RECORD_DOCS.len())
+            .filter(|&i| RECORD_DOCS[i].1 == month)
+            .collect();
+        let n: u64 = in_month
+            .iter()
+            .map(|&i| count_word(RECORD_DOCS[i].2, "sen"))
+            .sum();
+        let w: u64 = in_month.iter().map(|&i| words[i]).sum();
+        let per = if w > 0 {
+            n as f64 * 1e4 / w as f64
+        } else {
+            0.0
+        };
+        let want = format!("{month}\t{}\t{w}\t{n}\t{per:.2}", in_month.len());
+        assert_eq!(*line, want);
+    }
+    assert!(
+        lines[1].contains("\t5\t"),
+        "January has five 'sen': {}",
+        lines[1]
+    );
+    // By group: only the zip's folder; CSV and JSON give the same figures.
+    let out = soi(&[
+        &["trends", "sen", "--by", "year", "--group", "mien-tay"][..],
+        &f,
+    ]
+    .concat());
+    let tsv = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        tsv.lines().nth(1).unwrap().starts_with("2024\t2\t"),
+        "{tsv}"
+    );
+    let out = soi(&[&["trends", "--word", "sen", "--csv"][..], &f].concat());
+    let csv = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        csv.starts_with("period,documents,words,sen,sen per 10k\r\n2024-01,3,"),
+        "{csv}"
+    );
+    let out = soi(&[&["trends", "sen", "--by", "week", "--json"][..], &f].concat());
+    let weeks = json(&out);
+    assert_eq!(weeks.as_array().unwrap()[0]["period"], "2024-W01");
+}
+
+#[test]
+fn a_period_against_the_rest_by_keyness() {
+    let files = record_files();
+    let f: Vec<&str> = files.iter().map(String::as_str).collect();
+    let out = soi(&[
+        &[
+            "keywords", "--from", "2024-04", "--to", "2024-04", "--top", "0",
+        ][..],
+        &f,
+    ]
+    .concat());
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "the bad rows are still reported"
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("2 of 8 documents selected"), "{err}");
+    let tsv = String::from_utf8(out.stdout).unwrap();
+    let april: u64 = RECORD_DOCS
+        .iter()
+        .filter(|d| d.1 == "2024-04")
+        .map(|d| count_word(d.2, "sen"))
+        .sum();
+    let rest: u64 = RECORD_DOCS
+        .iter()
+        .filter(|d| d.1 != "2024-04")
+        .map(|d| count_word(d.2, "sen"))
+        .sum();
+    let row: Vec<&str> = tsv
+        .lines()
+        .find(|l| l.starts_with("sen\t"))
+        .unwrap_or_else(|| panic!("{tsv}"))
+        .split('\t')
+        .collect();
+    assert_eq!(
+        (row[1], row[2]),
+        (april.to_string().as_str(), rest.to_string().as_str())
+    );
+    assert!(
+        row[5].parse::<f64>().unwrap() > 0.0,
+        "more frequent in April: {row:?}"
+    );
+    // A word only in other months has a negative Log Ratio.
+    let mua = tsv.lines().find(|l| l.starts_with("mưa\t"));
+    assert!(
+        mua.is_none(),
+        "'mưa' is not in April's documents, so not in its list"
+    );
+    // By source; an unknown bound is a usage error.
+    let out = soi(&[&["keywords", "--source", "Báo Huế"][..], &f].concat());
+    let tsv = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        tsv.lines().nth(1).unwrap().starts_with("mưa\t4\t0\t"),
+        "{tsv}"
+    );
+    let out = soi(&[&["keywords", "--from", "tháng ba"][..], &f].concat());
+    assert_eq!(out.status.code(), Some(2));
+    // The entity table of a source.
+    let out = soi(&[&["entities", "--table", "--source", "Báo Huế"][..], &f].concat());
+    let tsv = String::from_utf8(out.stdout).unwrap();
+    assert!(tsv.contains("LOC\tHuế\t"), "{tsv}");
+    assert!(!tsv.contains("Đồng Tháp"), "{tsv}");
+    // entities of each row, named by file and line.
+    let out = soi(&[&["entities"][..], &f].concat());
+    let lines = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(lines.lines().count(), RECORD_DOCS.len());
+    assert!(lines.contains("tin.csv#3"), "{lines}");
+}
+
+#[test]
+fn record_inputs_give_the_same_output_whatever_the_number_of_threads() {
+    let files = record_files();
+    let f: Vec<&str> = files.iter().map(String::as_str).collect();
+    let commands: Vec<Vec<&str>> = vec![
+        [&["stats"][..], &f].concat(),
+        [&["keywords", "--top", "0"][..], &f].concat(),
+        [&["keywords", "--from", "2024-03"][..], &f].concat(),
+        [&["trends", "sen, mưa", "--by", "week"][..], &f].concat(),
+        [&["entities"][..], &f].concat(),
+        [&["entities", "--table"][..], &f].concat(),
+        [&["kwic", "sen"][..], &f].concat(),
+    ];
+    for args in commands {
+        let with = |j: &str| {
+            let mut a = vec![args[0], "-j", j];
+            a.extend(&args[1..]);
+            soi(&a)
+        };
+        let (one, three) = (with("1"), with("3"));
+        assert!(!one.stdout.is_empty(), "{} printed nothing", args[0]);
+        assert_eq!(one.status.code(), three.status.code(), "{args:?}");
+        assert!(
+            one.stdout == three.stdout,
+            "{args:?}: -j 3 differs from -j 1"
+        );
+        assert_eq!(
+            String::from_utf8_lossy(&one.stderr),
+            String::from_utf8_lossy(&three.stderr),
+            "{args:?}"
+        );
+    }
+}

@@ -356,11 +356,13 @@ fn a_batch_on_many_threads_is_the_corpus_added_one_by_one() {
             .map(|(i, (name, bytes))| Input {
                 name: name.clone(),
                 source: Source::Bytes(Ok(bytes.clone())),
+                meta: Default::default(),
                 tag: i,
             })
             .chain(std::iter::once(Input {
                 name: "gone.txt".into(),
                 source: Source::Bytes(Err("No such file".into())),
+                meta: Default::default(),
                 tag: files.len(),
             }));
         c.add_each(
@@ -391,4 +393,245 @@ fn a_batch_on_many_threads_is_the_corpus_added_one_by_one() {
             .any(|f| matches!(f.1, soi::corpus::ParaFlag::InOtherDocument(_)))));
         assert_eq!(fingerprint(&c), fingerprint(&one_by_one), "jobs {jobs}");
     }
+}
+
+/// A record file's bytes as a fuzzer makes them: a header of plausible and odd column
+/// names, rows of Vietnamese text, dates in every shape, quotes left open, stray bytes.
+fn record_bytes(rng: &mut Rng, seed_text: &[u8], json: bool) -> Vec<u8> {
+    const COLS: &[&str] = &[
+        "text",
+        "date",
+        "source",
+        "title",
+        "id",
+        "url",
+        "nội dung",
+        "x",
+    ];
+    const DATES: &[&str] = &[
+        "2024-03-05",
+        "05/03/2024",
+        "ngày 5 tháng 3 năm 2024",
+        "2024-02-30",
+        "hôm qua",
+        "",
+        "9999-99-99",
+        "2024-03-05T08:00:00+07:00",
+        "1/1/1",
+    ];
+    let piece = |rng: &mut Rng| {
+        let start = rng.below(seed_text.len());
+        let end = (start + rng.below(200)).min(seed_text.len());
+        String::from_utf8_lossy(&seed_text[start..end]).into_owned()
+    };
+    let ncols = 1 + rng.below(COLS.len());
+    let cols: Vec<&str> = (0..ncols).map(|_| COLS[rng.below(COLS.len())]).collect();
+    let mut out = String::new();
+    if !json {
+        out.push_str(&cols.join(","));
+        out.push('\n');
+    }
+    for _ in 0..rng.below(12) {
+        let values: Vec<String> = cols
+            .iter()
+            .map(|&c| match c {
+                "date" => DATES[rng.below(DATES.len())].to_owned(),
+                _ => piece(rng),
+            })
+            .collect();
+        if json {
+            let fields: Vec<String> = cols
+                .iter()
+                .zip(&values)
+                .map(|(c, v)| format!("{:?}: {:?}", c, v))
+                .collect();
+            out.push_str(&format!("{{{}}}", fields.join(", ")));
+        } else {
+            let quoted: Vec<String> = values
+                .iter()
+                .map(|v| match rng.below(4) {
+                    0 => format!("\"{}", v.replace('"', "\"\"")),
+                    1 => v.replace(',', " "),
+                    _ => format!("\"{}\"", v.replace('"', "\"\"")),
+                })
+                .collect();
+            out.push_str(&quoted.join(","));
+        }
+        out.push_str(["\n", "\r\n", ""][rng.below(3)]);
+    }
+    let mut bytes = out.into_bytes();
+    for _ in 0..rng.below(3) {
+        if !bytes.is_empty() {
+            let at = rng.below(bytes.len());
+            bytes[at] = rng.next() as u8;
+        }
+    }
+    bytes
+}
+
+/// Every collection entry point on hostile input: record files pushed in chunks cut
+/// anywhere give the same documents and problems as pushed whole, never panic, and every
+/// document has text within the limit and a name with its line; zip archives damaged
+/// anywhere give documents or problems, never a panic; any string parses as a date or not,
+/// and a parsed date prints back as itself.
+#[test]
+fn robustness_of_collections_records_zips_and_dates() {
+    use soi::ingest::collection::{ColumnMap, Item, RecordDocs, ZipDocs};
+    use soi::ingest::dates::{infer_date, parse_date, Date};
+    use soi::ingest::records::RecordFormat;
+    let cases: u64 = std::env::var("SOI_FUZZ_CASES")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .map_or(3_000, |n: u64| n / 10);
+    let seed_text: Vec<u8> = sample().into_iter().flat_map(|(_, b)| b).collect();
+    let mut rng = Rng::new(0x0C01_1EC7_10A5);
+    let (mut docs, mut problems) = (0u64, 0u64);
+    let run = |format, chunks: &[&[u8]], limit| {
+        let mut r = RecordDocs::new("in", format, ColumnMap::default()).limit(limit);
+        let mut out = Vec::new();
+        for c in chunks {
+            r.push(c, &mut out);
+        }
+        r.finish(&mut out);
+        out
+    };
+    for case in 0..cases {
+        let json = rng.below(2) == 0;
+        let bytes = record_bytes(&mut rng, &seed_text, json);
+        let format = if json {
+            RecordFormat::JsonLines
+        } else {
+            [RecordFormat::Csv, RecordFormat::Tsv][rng.below(2)]
+        };
+        let limit = [64, 4 << 20][rng.below(2)];
+        let whole = run(format, &[&bytes], limit);
+        let mut cuts: Vec<usize> = (0..rng.below(6))
+            .map(|_| rng.below(bytes.len() + 1))
+            .collect();
+        cuts.sort_unstable();
+        let mut chunks: Vec<&[u8]> = Vec::new();
+        let mut at = 0;
+        for c in cuts {
+            chunks.push(&bytes[at..c]);
+            at = c;
+        }
+        chunks.push(&bytes[at..]);
+        assert_eq!(
+            run(format, &chunks, limit),
+            whole,
+            "case {case}: chunked as whole; {:?}",
+            String::from_utf8_lossy(&bytes)
+        );
+        for item in &whole {
+            match item {
+                Item::Doc(d) => {
+                    docs += 1;
+                    let soi::ingest::collection::Content::Text(t) = &d.content else {
+                        panic!("case {case}: a row's content is text");
+                    };
+                    assert!(!t.trim().is_empty() && t.len() <= limit, "case {case}");
+                    let line = d.meta.row.expect("a row has its line");
+                    assert_eq!(d.name, format!("in#{line}"), "case {case}");
+                    if let Some(date) = d.meta.date {
+                        assert!(
+                            d.meta.date_raw.is_some(),
+                            "case {case}: a date comes from its column"
+                        );
+                        assert_eq!(date.to_string().parse::<Date>().ok(), Some(date));
+                    }
+                }
+                Item::Problem(p) => {
+                    problems += 1;
+                    assert!(p.to_string().starts_with("in: line "), "case {case}: {p}");
+                }
+            }
+        }
+        // A zip of record files and documents, damaged or cut anywhere.
+        if case % 3 == 0 {
+            let text = &seed_text[..rng.below(seed_text.len()).min(4000)];
+            let files: Vec<(&str, &[u8])> = vec![
+                ("2024/a.csv", &bytes),
+                ("2024/b.txt", text),
+                ("__MACOSX/._b.txt", b"x"),
+                ("c.jsonl", &bytes),
+            ];
+            let mut z = soi::ingest::zip::write_zip(&files, rng.below(2) == 0);
+            match rng.below(3) {
+                0 => {
+                    for _ in 0..1 + rng.below(4) {
+                        let at = rng.below(z.len());
+                        z[at] = rng.next() as u8;
+                    }
+                }
+                1 => z.truncate(rng.below(z.len())),
+                _ => {}
+            }
+            if let Ok(entries) = ZipDocs::open("z.zip", &z[..], ColumnMap::default()) {
+                for item in entries.limit(1 << 16) {
+                    if let Item::Doc(d) = item {
+                        assert!(d.name.starts_with("z.zip/"), "case {case}: {}", d.name);
+                        assert!(!d.name.contains("__MACOSX"), "case {case}");
+                    }
+                }
+            }
+        }
+        // Dates: anything parses or not; what parses prints back and parses the same.
+        let s = String::from_utf8_lossy(&bytes[..bytes.len().min(64)]).into_owned();
+        for s in [s.as_str(), s.get(..s.len() / 2).unwrap_or("")] {
+            if let Some(d) = parse_date(s) {
+                assert_eq!(parse_date(&d.to_string()), Some(d), "case {case}: {s:?}");
+            }
+        }
+        let _ = infer_date(&String::from_utf8_lossy(&bytes));
+    }
+    assert!(
+        docs > cases / 2 && problems > cases / 4,
+        "the generator must reach both: {docs} documents, {problems} problems"
+    );
+    eprintln!("collections: {cases} cases, {docs} documents, {problems} problems");
+}
+
+/// Regression (issue 19): a record's date column is the document's year for dates
+/// without one, ahead of a different year in its text; without a date column the text's
+/// own dateline gives both, marked as inferred.
+#[test]
+fn a_date_column_gives_the_year_of_dates_without_one() {
+    use soi::corpus::DocMeta;
+    use soi::entities::EntityType;
+    let text = "Hà Nội, 02/01/2019\nNgày 5/3, hai bên ký biên bản ghi nhớ tại Hà Nội.";
+    let opts = AnalysisOptions::default();
+    let dates = |meta: Option<DocMeta>| {
+        let mut c = Corpus::new();
+        let mut b = DocBuilder::from_text("a".into(), text, &opts).unwrap();
+        if let Some(m) = meta {
+            b = b.with_meta(m);
+        }
+        while !b.step(&c, usize::MAX) {}
+        let id = c.add(b);
+        let d = c.doc(id).unwrap();
+        let isos: Vec<String> = d
+            .entities
+            .mentions
+            .iter()
+            .filter_map(|m| c.entities().info(m.entity))
+            .filter(|i| i.kind == EntityType::Date)
+            .map(|i| i.canonical.clone())
+            .collect();
+        (
+            d.meta.date.map(|d| d.to_string()),
+            d.meta.date_inferred,
+            isos,
+        )
+    };
+    let given = DocMeta {
+        date: "2023-06-01".parse().ok(),
+        date_raw: Some("01/06/2023".into()),
+        ..DocMeta::default()
+    };
+    let (date, inferred, isos) = dates(Some(given));
+    assert_eq!((date.as_deref(), inferred), (Some("2023-06-01"), false));
+    assert!(isos.iter().any(|d| d == "2023-03-05"), "{isos:?}");
+    let (date, inferred, isos) = dates(None);
+    assert_eq!((date.as_deref(), inferred), (Some("2019-01-02"), true));
+    assert!(isos.iter().any(|d| d == "2019-03-05"), "{isos:?}");
 }

@@ -53,8 +53,18 @@ pub(super) fn entities_cmd(
     let mut user: Option<Recognizer> = None;
     let mut table = false;
     let mut jobs = super::par::default_jobs();
+    let mut over = crate::ingest::collection::ColumnMap::default();
+    let mut sel = crate::query::Selection::default();
     while let Some(arg) = p.next()? {
         match arg {
+            Long(f) if super::inputs::is_column_flag(f) => {
+                let f = f.to_owned();
+                super::inputs::set_column(&f, &mut over, p.value()?.string()?);
+            }
+            Long(f) if super::inputs::is_selection_flag(f) => {
+                let f = f.to_owned();
+                super::inputs::set_selection(&f, &mut sel, p.value()?.string()?)?;
+            }
             Long("jobs") | Short('j') => jobs = super::par::jobs_value(p.value()?)?,
             Long("lines") => lines = true,
             Long("table") => table = true,
@@ -81,7 +91,10 @@ pub(super) fn entities_cmd(
         files.push("-".into());
     }
     if table {
-        return Ok(entity_table(&files, jobs, out, err));
+        return Ok(entity_table(&files, jobs, &over, &sel, out, err));
+    }
+    if !sel.is_all() {
+        return Err("--from/--to/--source/--group select the documents of --table".into());
     }
     let rec = user.as_ref().unwrap_or_else(|| Recognizer::embedded());
     let seg = crate::wordseg::Segmenter::embedded();
@@ -113,38 +126,60 @@ pub(super) fn entities_cmd(
         }
         json
     };
-    // A whole file as one document: its JSON line, or why it was skipped.
-    let file_json = |path: &OsString| -> Result<String, String> {
-        let name = path.to_string_lossy().into_owned();
-        let bytes = read_input(path).map_err(|e| format!("soi: {name}: {e}"))?;
-        let decoded = crate::ingest::decode_file(&name, &bytes, None)
-            .map_err(|r| format!("soi: {name}: refused: {r}"))?;
-        let n = normalize_with(&decoded.text, &opts);
-        // Without --year, a file's dates without a year take its dateline's, as in the app.
-        let mut memory = match year.or_else(|| crate::entities::year::document_year(&n.text)) {
-            Some(y) => DocMemory::with_year(y),
-            None => DocMemory::new(),
+    // A whole file (or a record's row, a zip's entry) as one document: its JSON line, or
+    // why it was skipped.
+    let file_json =
+        |input: crate::corpus::batch::Input<super::inputs::Origin>| -> Result<String, String> {
+            use crate::corpus::batch::Source;
+            let name = input.name;
+            let text = match input.source {
+                Source::Bytes(Ok(bytes)) => {
+                    crate::ingest::decode_file(&name, &bytes, None)
+                        .map_err(|r| format!("soi: {name}: refused: {r}"))?
+                        .text
+                }
+                Source::Bytes(Err(e)) => return Err(format!("soi: {name}: {e}")),
+                Source::Text(t) => {
+                    if t.trim().is_empty() {
+                        return Err(format!(
+                            "soi: {name}: refused: {}",
+                            crate::ingest::Refusal::Empty
+                        ));
+                    }
+                    t
+                }
+            };
+            let n = normalize_with(&text, &opts);
+            // Without --year, a file's dates without a year take the year of its date column,
+            // else of its dateline, as in the app.
+            let given = input.meta.date.map(|d| i32::from(d.y));
+            let mut memory = match year
+                .or(given)
+                .or_else(|| crate::entities::year::document_year(&n.text))
+            {
+                Some(y) => DocMemory::with_year(y),
+                None => DocMemory::new(),
+            };
+            let mut scratch = Scratch::default();
+            let mut words = Vec::new();
+            let mut mentions = Vec::new();
+            let mut all = Vec::new();
+            for (range, para) in crate::text::segment::paragraphs(&n.text) {
+                words_into(para, seg, &dict, &mut scratch, &mut words);
+                rec.paragraph(para, &words, &mut memory, &mut mentions);
+                let base = all.len();
+                all.extend(mentions.drain(..).map(|mut m| {
+                    m.range = m.range.start + range.start..m.range.end + range.start;
+                    m.role_of = m.role_of.map(|k| k + base);
+                    m
+                }));
+            }
+            let o = DocOut {
+                file: &name,
+                entities: entities_out(&text, &n, &all, true),
+            };
+            Ok(crate::protocol::cli::line(&o))
         };
-        let mut scratch = Scratch::default();
-        let mut words = Vec::new();
-        let mut mentions = Vec::new();
-        let mut all = Vec::new();
-        for (range, para) in crate::text::segment::paragraphs(&n.text) {
-            words_into(para, seg, &dict, &mut scratch, &mut words);
-            rec.paragraph(para, &words, &mut memory, &mut mentions);
-            let base = all.len();
-            all.extend(mentions.drain(..).map(|mut m| {
-                m.range = m.range.start + range.start..m.range.end + range.start;
-                m.role_of = m.role_of.map(|k| k + base);
-                m
-            }));
-        }
-        let o = DocOut {
-            file: &name,
-            entities: entities_out(&decoded.text, &n, &all, true),
-        };
-        Ok(crate::protocol::cli::line(&o))
-    };
     if lines {
         for path in &files {
             let name = path.to_string_lossy().into_owned();
@@ -189,17 +224,23 @@ pub(super) fn entities_cmd(
             }
         }
     } else {
-        super::par::ordered(files.iter(), jobs, file_json, |r| match r {
-            Ok(json) => {
-                closed = writeln!(w, "{json}").is_err();
-                !closed
-            }
-            Err(message) => {
-                let _ = writeln!(err, "{message}");
-                failed = true;
-                true
+        let problems = super::inputs::Shared::default();
+        let inputs = super::inputs::Inputs::of_args(&files, over, problems.clone());
+        super::par::ordered(inputs, jobs, file_json, |r| {
+            failed |= super::inputs::report(&problems, err) > 0;
+            match r {
+                Ok(json) => {
+                    closed = writeln!(w, "{json}").is_err();
+                    !closed
+                }
+                Err(message) => {
+                    let _ = writeln!(err, "{message}");
+                    failed = true;
+                    true
+                }
             }
         });
+        failed |= super::inputs::report(&problems, err) > 0;
         if closed {
             return Ok(ExitCode::from(1));
         }
@@ -220,16 +261,20 @@ pub(super) fn entities_cmd(
 fn entity_table(
     files: &[OsString],
     jobs: usize,
+    over: &crate::ingest::collection::ColumnMap,
+    sel: &crate::query::Selection,
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> ExitCode {
-    let (corpus, failed) = load(files, jobs, err);
+    let (corpus, failed) = load_with(files, jobs, over, err);
     let t = corpus.entities();
+    // The selected documents' counts (all of them without --from/--to/--source/--group).
+    let tally = crate::query::selection_tally(&corpus, sel);
     let mut rows: Vec<(&str, &str, u64, u64)> = (0..t.len())
         .filter_map(|i| {
             let info = t.info(i as crate::corpus::mentions::EntityId)?;
-            let mentions = t.mentions.get(i).copied().unwrap_or(0);
-            let docs = t.docs.get(i).copied().unwrap_or(0);
+            let mentions = tally.mentions.get(i).copied().unwrap_or(0);
+            let docs = tally.docs.get(i).copied().unwrap_or(0);
             (mentions > 0).then_some((info.kind.id(), info.canonical.as_str(), mentions, docs))
         })
         .collect();

@@ -9,24 +9,17 @@
 //! `*.parquet.tmp` and renamed when complete; `manifest.json` is written last (and removed
 //! first), so a folder with a manifest is a complete shard.
 
+use super::inputs::{report, Inputs, Origin, Shared};
 use super::parquet::{ByteArray, Kind, Rows, Table, V};
 use super::*;
-use crate::corpus::batch::{Input, Source};
 use crate::corpus::{Analyzed, Document};
-use crate::ingest::records::{record_format, RecordReader, Row};
-use std::collections::VecDeque;
+use crate::ingest::collection::ColumnMap;
 use std::io;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
 
-/// Bumped when a table's columns change (see `docs/shards.md`).
-const FORMAT_VERSION: u32 = 1;
-
-/// The columns tried, in order, for a record's text.
-const TEXT_COLUMNS: [&str; 3] = ["text", "content", "body"];
-
-/// How much of a record file is read at a time.
-const CHUNK: usize = 1 << 20;
+/// Bumped when a table's columns change (see `docs/shards.md`). 2: `date` also from the
+/// dateline, with `date_inferred`; `group` and `url`.
+const FORMAT_VERSION: u32 = 2;
 
 const DOCUMENTS: &[(&str, Kind)] = &[
     ("doc_id", Kind::Text),
@@ -38,8 +31,11 @@ const DOCUMENTS: &[(&str, Kind)] = &[
     ("source", Kind::OptText),
     ("title", Kind::Text),
     ("date", Kind::OptText),
+    ("date_inferred", Kind::Bool),
     ("date_raw", Kind::OptText),
     ("year", Kind::OptInt),
+    ("group", Kind::OptText),
+    ("url", Kind::OptText),
     ("bytes", Kind::Int),
     ("chars", Kind::Int),
     ("paragraphs", Kind::Int),
@@ -87,18 +83,6 @@ const PAIRS: &[(&str, Kind)] = &[
     ("count", Kind::Int),
 ];
 
-/// What a document's input knows that the corpus does not keep.
-#[derive(Debug, Default)]
-struct Meta {
-    path: String,
-    folder: String,
-    row: Option<u64>,
-    record_id: Option<String>,
-    source: Option<String>,
-    title: Option<String>,
-    date_raw: Option<String>,
-}
-
 pub(super) fn index_cmd(
     p: &mut lexopt::Parser,
     out: &mut dyn Write,
@@ -107,13 +91,16 @@ pub(super) fn index_cmd(
     use lexopt::prelude::*;
     let mut dir: Option<PathBuf> = None;
     let mut jobs = super::par::default_jobs();
-    let mut text_column: Option<String> = None;
+    let mut over = ColumnMap::default();
     let mut inputs: Vec<PathBuf> = Vec::new();
     while let Some(arg) = p.next()? {
         match arg {
+            Long(f) if super::inputs::is_column_flag(f) => {
+                let f = f.to_owned();
+                super::inputs::set_column(&f, &mut over, p.value()?.string()?);
+            }
             Long("out") | Short('o') => dir = Some(p.value()?.into()),
             Long("jobs") | Short('j') => jobs = super::par::jobs_value(p.value()?)?,
-            Long("text-column") => text_column = Some(p.value()?.string()?),
             Long("help") | Short('h') => {
                 let _ = out.write_all(HELP.as_bytes());
                 return Ok(ExitCode::SUCCESS);
@@ -128,11 +115,15 @@ pub(super) fn index_cmd(
     if inputs.is_empty() {
         return Err("index needs at least one FILE or FOLDER".into());
     }
-    let text_columns: Vec<String> = match text_column {
-        Some(c) => vec![c],
-        None => TEXT_COLUMNS.iter().map(|s| (*s).to_owned()).collect(),
+    // What the manifest records: the text column asked for, or the names guessed from.
+    let text_columns: Vec<String> = match &over.text {
+        Some(c) => vec![c.clone()],
+        None => crate::ingest::collection::TEXT_NAMES
+            .iter()
+            .map(|s| (*s).to_owned())
+            .collect(),
     };
-    let problems: Arc<Mutex<Vec<String>>> = Arc::default();
+    let problems: Shared = Shared::default();
     std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
     // The shard's own folder is never input, even inside a folder being walked (a re-run
     // would otherwise read its previous tables as documents).
@@ -161,47 +152,40 @@ pub(super) fn index_cmd(
         seq: 0,
     };
     let n_files = files.len() as u64;
-    let stream = Inputs {
-        files: files.into(),
-        records: None,
-        text_columns: text_columns.clone(),
-        problems: problems.clone(),
-    };
+    let stream = Inputs::new(files, over, problems.clone());
     let mut corpus = Corpus::new();
     let opts = crate::corpus::AnalysisOptions::default();
     let mut skipped = 0u64;
     let mut write_error: Option<std::io::Error> = None;
-    let report = |err: &mut dyn Write, skipped: &mut u64| {
-        // OK to unwrap the lock's poison away: the list is only pushed to.
-        let mut list = problems.lock().unwrap_or_else(|e| e.into_inner());
-        for m in list.drain(..) {
-            let _ = writeln!(err, "soi: {m}");
-            *skipped += 1;
-        }
-    };
     let stopwords = corpus.stopwords.clone();
     let build = |a: &Analyzed| DocRows::build(a, &stopwords);
-    corpus.add_each_then(stream, jobs, &opts, build, |corpus, meta, name, outcome| {
-        report(err, &mut skipped);
-        match outcome {
-            Err(f) => {
-                let _ = writeln!(err, "soi: {name}: {f}");
-                skipped += 1;
-            }
-            Ok((id, rows)) => {
-                let Some(doc) = corpus.evict(id) else { return };
-                for warning in &doc.warnings {
-                    let _ = writeln!(err, "soi: warning: {name}: {warning}");
+    corpus.add_each_then(
+        stream,
+        jobs,
+        &opts,
+        build,
+        |corpus, origin, name, outcome| {
+            skipped += report(&problems, err);
+            match outcome {
+                Err(f) => {
+                    let _ = writeln!(err, "soi: {name}: {f}");
+                    skipped += 1;
                 }
-                if write_error.is_none() {
-                    if let Err(e) = w.document(&doc, &meta, rows) {
-                        write_error = Some(e);
+                Ok((id, rows)) => {
+                    let Some(doc) = corpus.evict(id) else { return };
+                    for warning in &doc.warnings {
+                        let _ = writeln!(err, "soi: warning: {name}: {warning}");
+                    }
+                    if write_error.is_none() {
+                        if let Err(e) = w.document(&doc, &origin, rows) {
+                            write_error = Some(e);
+                        }
                     }
                 }
             }
-        }
-    });
-    report(err, &mut skipped);
+        },
+    );
+    skipped += report(&problems, err);
     if let Some(e) = write_error {
         let _ = writeln!(err, "soi: {}: {e}", dir.display());
         return Ok(ExitCode::from(1));
@@ -286,8 +270,12 @@ fn fnv1a(bytes: &[u8]) -> u64 {
 }
 
 /// Every file under `path` (itself if a file), folders in name order so runs agree.
-fn walk(path: &Path, skip: Option<&Path>, files: &mut Vec<PathBuf>, problems: &Mutex<Vec<String>>) {
-    let push = |m: String| problems.lock().unwrap_or_else(|e| e.into_inner()).push(m);
+fn walk(path: &Path, skip: Option<&Path>, files: &mut Vec<PathBuf>, problems: &Shared) {
+    let push = |m: String| {
+        let mut p = problems.lock().unwrap_or_else(|e| e.into_inner());
+        p.lines.push(m);
+        p.skipped += 1;
+    };
     let meta = match std::fs::metadata(path) {
         Ok(m) => m,
         Err(e) => return push(format!("{}: {e}", path.display())),
@@ -314,156 +302,6 @@ fn walk(path: &Path, skip: Option<&Path>, files: &mut Vec<PathBuf>, problems: &M
             continue;
         }
         walk(&c, skip, files, problems);
-    }
-}
-
-/// The inputs of a run, read as they are asked for: whole files, and record files a chunk
-/// at a time, one input per row.
-struct Inputs {
-    files: VecDeque<PathBuf>,
-    records: Option<Records>,
-    text_columns: Vec<String>,
-    problems: Arc<Mutex<Vec<String>>>,
-}
-
-/// A record file being read.
-struct Records {
-    path: String,
-    folder: String,
-    file: std::fs::File,
-    reader: RecordReader,
-    rows: VecDeque<Row>,
-    done: bool,
-}
-
-fn folder_of(path: &Path) -> String {
-    path.parent()
-        .map(|p| p.display().to_string())
-        .unwrap_or_default()
-}
-
-impl Inputs {
-    fn problem(&self, m: String) {
-        self.problems
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .push(m);
-    }
-
-    /// The next row of the open record file, or `None` when it is over.
-    fn next_row(&mut self) -> Option<Row> {
-        use std::io::Read;
-        let r = self.records.as_mut()?;
-        loop {
-            if let Some(row) = r.rows.pop_front() {
-                return Some(row);
-            }
-            if r.done {
-                return None;
-            }
-            let mut buf = vec![0u8; CHUNK];
-            let mut out = Vec::new();
-            match r.file.read(&mut buf) {
-                Ok(0) => {
-                    r.reader.finish(&mut out);
-                    r.done = true;
-                }
-                Ok(n) => r.reader.push(&buf[..n], &mut out),
-                Err(e) => {
-                    let m = format!("{}: {e}", r.path);
-                    r.done = true;
-                    self.problem(m);
-                    return None;
-                }
-            }
-            r.rows.extend(out);
-        }
-    }
-
-    fn row_input(&self, r: &Records, row: Row) -> Option<Input<Meta>> {
-        let at = format!("{}: line {}", r.path, row.line);
-        if let Err(e) = &row.fields {
-            self.problem(format!("{at}: {e}"));
-            return None;
-        }
-        let Some(text) = self.text_columns.iter().find_map(|c| row.get(c)) else {
-            self.problem(format!(
-                "{at}: no text column ({})",
-                self.text_columns.join(", ")
-            ));
-            return None;
-        };
-        let opt = |name: &str| {
-            row.get(name)
-                .map(str::trim)
-                .filter(|v| !v.is_empty() && *v != "null")
-                .map(str::to_owned)
-        };
-        Some(Input {
-            name: format!("{}#{}", r.path, row.line),
-            source: Source::Text(text.to_owned()),
-            tag: Meta {
-                path: r.path.clone(),
-                folder: r.folder.clone(),
-                row: Some(row.line),
-                record_id: opt("id"),
-                source: opt("source"),
-                title: opt("title"),
-                date_raw: opt("date"),
-            },
-        })
-    }
-}
-
-impl Iterator for Inputs {
-    type Item = Input<Meta>;
-
-    fn next(&mut self) -> Option<Input<Meta>> {
-        loop {
-            if self.records.is_some() {
-                match self.next_row() {
-                    Some(row) => {
-                        // OK: checked just above.
-                        let r = self.records.take()?;
-                        let input = self.row_input(&r, row);
-                        self.records = Some(r);
-                        match input {
-                            Some(i) => return Some(i),
-                            None => continue,
-                        }
-                    }
-                    None => self.records = None,
-                }
-            }
-            let path = self.files.pop_front()?;
-            let name = path.display().to_string();
-            let folder = folder_of(&path);
-            if let Some(format) = record_format(&name) {
-                match std::fs::File::open(&path) {
-                    Ok(file) => {
-                        self.records = Some(Records {
-                            path: name,
-                            folder,
-                            file,
-                            reader: RecordReader::new(format),
-                            rows: VecDeque::new(),
-                            done: false,
-                        });
-                    }
-                    Err(e) => self.problem(format!("{name}: {e}")),
-                }
-                continue;
-            }
-            return Some(Input {
-                source: Source::Bytes(std::fs::read(&path).map_err(|e| e.to_string())),
-                tag: Meta {
-                    path: name.clone(),
-                    folder,
-                    ..Meta::default()
-                },
-                name,
-            });
-        }
     }
 }
 
@@ -613,7 +451,7 @@ fn pairs(a: &Analyzed) -> io::Result<Rows> {
 
 impl Writers {
     /// Write one document's rows to every table.
-    fn document(&mut self, d: &Document, meta: &Meta, rows: DocRows) -> io::Result<()> {
+    fn document(&mut self, d: &Document, origin: &Origin, rows: DocRows) -> io::Result<()> {
         let h = rows.hash;
         let n = self.seen.entry(h).or_insert(0);
         *n += 1;
@@ -625,25 +463,25 @@ impl Writers {
         let id = id.as_str();
         // One buffer for the id on every row of the document (a clone shares it).
         let shared = ByteArray::from(id.as_bytes().to_vec());
-        let date = meta.date_raw.as_deref().and_then(iso_date);
-        let year = date
-            .as_deref()
-            .and_then(|d| d.get(..4)?.parse::<i64>().ok())
-            .or(rows.year);
-        let title = meta.title.as_deref().unwrap_or(&d.title);
+        let meta = &d.meta;
+        let date = meta.date.map(|d| d.to_string());
+        let year = meta.date.map(|d| i64::from(d.y)).or(rows.year);
         let int = |n: u64| V::I(n as i64);
         self.documents.row(&[
             V::T(id),
             int(self.seq),
-            V::T(&meta.path),
+            V::T(&origin.path),
             V::OI(meta.row.map(|r| r as i64)),
-            V::T(&meta.folder),
+            V::T(&origin.folder),
             V::OT(meta.record_id.as_deref()),
             V::OT(meta.source.as_deref()),
-            V::T(title),
+            V::T(&d.title),
             V::OT(date.as_deref()),
+            V::B(meta.date_inferred),
             V::OT(meta.date_raw.as_deref()),
             V::OI(year),
+            V::OT(meta.group.as_deref()),
+            V::OT(meta.url.as_deref()),
             int(d.bytes as u64),
             int(d.counts.chars),
             int(d.counts.paragraphs),
@@ -662,80 +500,9 @@ impl Writers {
     }
 }
 
-/// A date column's value as ISO `yyyy-mm-dd`, when it reads as one: ISO (a time after it is
-/// ignored), `dd/mm/yyyy`, `d-m-yyyy`, `d.m.yyyy`, or "ngày 5 tháng 3 năm 2024".
-pub(super) fn iso_date(s: &str) -> Option<String> {
-    let s = s.trim();
-    let valid = |y: u32, m: u32, d: u32| {
-        let days = match m {
-            1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-            4 | 6 | 9 | 11 => 30,
-            2 if y.is_multiple_of(4) && (!y.is_multiple_of(100) || y.is_multiple_of(400)) => 29,
-            2 => 28,
-            _ => 0,
-        };
-        ((1..=9999).contains(&y) && (1..=days).contains(&d))
-            .then(|| format!("{y:04}-{m:02}-{d:02}"))
-    };
-    let num = |t: &str, max_len: usize| -> Option<u32> {
-        (!t.is_empty() && t.len() <= max_len && t.bytes().all(|b| b.is_ascii_digit()))
-            .then(|| t.parse().ok())
-            .flatten()
-    };
-    // yyyy-mm-dd, maybe followed by a time ("2024-03-05T08:00:00Z", "2024-03-05 08:00").
-    let head = s.split(['T', ' ']).next().unwrap_or_default();
-    if let [y, m, d] = head.split('-').collect::<Vec<_>>().as_slice() {
-        if y.len() == 4 {
-            return valid(num(y, 4)?, num(m, 2)?, num(d, 2)?);
-        }
-    }
-    // dd/mm/yyyy, d-m-yyyy, d.m.yyyy (day first, as Vietnamese writes dates).
-    let head = s.split(' ').next().unwrap_or_default();
-    for sep in ['/', '-', '.'] {
-        if let [d, m, y] = head.split(sep).collect::<Vec<_>>().as_slice() {
-            if y.len() == 4 {
-                return valid(num(y, 4)?, num(m, 2)?, num(d, 2)?);
-            }
-        }
-    }
-    // "ngày 5 tháng 3 năm 2024" (any case; "ngày" may be left out).
-    let lower = s.to_lowercase();
-    let words: Vec<&str> = lower
-        .split(|c: char| c.is_whitespace() || c == ',')
-        .filter(|w| !w.is_empty())
-        .collect();
-    let at = words.iter().position(|&w| w == "tháng")?;
-    let d = num(words.get(at.checked_sub(1)?)?, 2)?;
-    let m = num(words.get(at + 1)?, 2)?;
-    if words.get(at + 2) != Some(&"năm") {
-        return None;
-    }
-    valid(num(words.get(at + 3)?, 4)?, m, d)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn dates_from_a_column() {
-        for (given, iso) in [
-            ("2024-03-05", Some("2024-03-05")),
-            ("2024-03-05T08:00:00Z", Some("2024-03-05")),
-            ("05/03/2024", Some("2024-03-05")),
-            ("5-3-2024", Some("2024-03-05")),
-            ("5.3.2024", Some("2024-03-05")),
-            ("ngày 5 tháng 3 năm 2024", Some("2024-03-05")),
-            ("Thứ hai, ngày 29 tháng 2 năm 2023", None),
-            ("Ngày 29 tháng 2 năm 2024", Some("2024-02-29")),
-            ("31/04/2024", None),
-            ("hôm qua", None),
-            ("", None),
-            ("2024", None),
-        ] {
-            assert_eq!(iso_date(given).as_deref(), iso, "{given}");
-        }
-    }
 
     #[test]
     fn fnv1a_reference_values() {

@@ -17,8 +17,18 @@ pub(super) fn keywords_cmd(
     let mut against = false;
     let mut files: Vec<OsString> = Vec::new();
     let mut jobs = super::par::default_jobs();
+    let mut over = crate::ingest::collection::ColumnMap::default();
+    let mut sel = crate::query::Selection::default();
     while let Some(arg) = p.next()? {
         match arg {
+            Long(f) if super::inputs::is_column_flag(f) => {
+                let f = f.to_owned();
+                super::inputs::set_column(&f, &mut over, p.value()?.string()?);
+            }
+            Long(f) if super::inputs::is_selection_flag(f) => {
+                let f = f.to_owned();
+                super::inputs::set_selection(&f, &mut sel, p.value()?.string()?)?;
+            }
             Long("jobs") | Short('j') => jobs = super::par::jobs_value(p.value()?)?,
             Long("top") | Short('n') => top = p.value()?.parse()?,
             Long("ngrams") => {
@@ -42,6 +52,9 @@ pub(super) fn keywords_cmd(
     if target.is_some() != against {
         return Err("--keyness FILE needs --against FILE...".into());
     }
+    if target.is_some() && !sel.is_all() {
+        return Err("--keyness FILE and --from/--to/--source/--group do not go together".into());
+    }
     let mut inputs: Vec<OsString> = target.iter().cloned().collect();
     inputs.extend(files);
     if inputs.is_empty() || (target.is_some() && inputs.len() < 2) {
@@ -49,19 +62,20 @@ pub(super) fn keywords_cmd(
             "keywords needs FILEs (and --keyness needs at least one FILE --against)".into(),
         );
     }
-    let (corpus, failed) = load(&inputs, jobs, err);
+    let (corpus, failed) = load_with(&inputs, jobs, &over, err);
     let unit = match ngrams {
         1 => Unit::Words,
         n => Unit::Ngrams(n as u8),
     };
     // The same word list as the app's Keywords view: the corpus, or the first file against
     // the others.
+    // Or, with --from/--to/--source/--group, the documents selected against the rest.
     let scope = match (&target, corpus.docs().first()) {
         (Some(_), Some(d)) => vec![d.id],
         (Some(_), None) => return Ok(ExitCode::from(1)),
         (None, _) => Vec::new(),
     };
-    let keyness = !scope.is_empty();
+    let keyness = !scope.is_empty() || !sel.is_all();
     let q = KeywordsQuery {
         scope,
         unit,
@@ -73,7 +87,18 @@ pub(super) fn keywords_cmd(
         },
         ..KeywordsQuery::default()
     };
-    let (mut rows, _, _) = crate::query::keyword_rows(&corpus, &q);
+    let mut rows = if sel.is_all() {
+        crate::query::keyword_rows(&corpus, &q).0
+    } else {
+        let (rows, _) = crate::query::selection_keyword_rows(&corpus, &q, &sel);
+        let n = sel.doc_ids(&corpus).len();
+        let _ = writeln!(
+            err,
+            "soi keywords: {n} of {} documents selected, against the rest",
+            corpus.docs().len()
+        );
+        rows
+    };
     if top > 0 {
         rows.truncate(top);
     }

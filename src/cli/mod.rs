@@ -6,6 +6,7 @@
 mod collocates;
 mod entities;
 mod index;
+mod inputs;
 mod keywords;
 mod kwic;
 mod normalize;
@@ -16,6 +17,7 @@ mod segment;
 mod stats;
 pub mod train_entities;
 pub mod train_segmenter;
+mod trends;
 
 use collocates::collocates_cmd;
 use entities::entities_cmd;
@@ -41,8 +43,10 @@ USAGE:
 COMMANDS:
     stats [--top N] FILE...    Analyze the files as one corpus and print the overview as JSON:
                                counts of documents, paragraphs, sentences, syllables and
-                               distinct syllables, the N most frequent syllables (default 50)
-                               and one summary per document. FILE may be '-' for stdin.
+                               distinct syllables, the N most frequent syllables (default 50),
+                               one summary per document and each document's metadata (date,
+                               inferred or not, source, group, row, id, url). FILE may be '-'
+                               for stdin.
     normalize [OPTIONS] FILE   Decode FILE (any Vietnamese encoding: UTF-8/16, Windows-1258,
                                TCVN3, VNI, VIQR; .txt, .md, .html, .docx) and write its
                                normalized UTF-8 text to stdout.
@@ -73,6 +77,11 @@ COMMANDS:
                                     keywords of FILE against the others: word, target and
                                     reference frequencies, log-likelihood G2, its p-value and
                                     Log Ratio (positive: more frequent in FILE)
+        --from D, --to D, --source S, --group G
+                                    instead, the keywords of the documents dated from D to
+                                    D (a year 2024, a month 2024-03 or a day), of source S,
+                                    of group G (a zip folder, a record file) against the
+                                    rest, as --keyness prints them
     kwic [OPTIONS] QUERY FILE...
                                Concordance lines of QUERY (a word, a phrase, or syllable
                                patterns with * wildcards: 'đối ngoại', 'ngoại*', 'đối *'),
@@ -110,6 +119,20 @@ COMMANDS:
                                     canonical, mentions, documents), from the same analysis
                                     as stats and keywords (duplicates and boilerplate left
                                     out), most mentioned first
+        --from D, --to D, --source S, --group G
+                                    with --table: over the documents selected only
+    trends [OPTIONS] WORDS FILE...
+                               WORDS (comma-separated: 'đối ngoại, ngoại giao') per period
+                               over the documents' dates (a date column, else the date of
+                               the document's dateline), as TSV: period, documents, words,
+                               then each word's count and count per 10,000 words; every
+                               period from the first to the last, empty ones included; the
+                               documents without a date last, as 'undated'.
+        --by day|week|month|year    the period (default month; weeks are ISO, 2024-W10)
+        --word W                    a word (repeatable), instead of WORDS
+        --from D, --to D, --source S, --group G
+                                    only the documents selected
+        --csv, --json               the table as CSV or JSON instead
     index [OPTIONS] INPUT... --out DIR
                                Analyze files and folders (walked recursively: .txt, .md,
                                .html, .docx; .csv, .tsv and .jsonl/.ndjson with one document
@@ -121,8 +144,7 @@ COMMANDS:
                                reported with their path and line and skipped.
         --out DIR, -o DIR           the shard's folder (created; its tables replaced)
         -j N, --jobs N              threads (default: all cores)
-        --text-column NAME          a record's text column (default: text, content, body);
-                                    id, date, source and title columns are kept if present
+        --text-column NAME, …       a record's columns (see RECORDS)
     help                       Print this help.
 
 OPTIONS:
@@ -134,6 +156,22 @@ OPTIONS:
 
 Files are decoded (UTF-8 with or without BOM, UTF-16 with BOM) and normalized (NFC).
 Binary or empty files are refused with a message on stderr.
+
+RECORDS AND ARCHIVES:
+    stats, keywords, kwic, collocates, entities, trends and index read .csv, .tsv and
+    .jsonl/.ndjson files one document a row, and .zip archives one document an entry (its
+    folders become each document's group; record files inside are read a row a document;
+    folders, hidden files and __MACOSX are skipped). The columns are guessed from the
+    header: text (text, content, body, nội dung, …), date (date, published, ngày, …),
+    source (source, site, nguồn, …), title (title, headline, tiêu đề, …), id, url.
+        --text-column NAME, --date-column NAME, --source-column NAME, --title-column NAME,
+        --id-column NAME, --url-column NAME
+                                    choose a column instead of the guess
+    A bad row (malformed, no text, text over 4 MB) or a zip entry that cannot be read is
+    reported on stderr with its file and line and skipped; a date that does not read is a
+    warning (the row is kept and its date inferred from its dateline). A date column reads
+    ISO (with a time), dd/mm/yyyy, d-m-yyyy, d.m.yyyy, yyyy/mm/dd, 'ngày 5 tháng 3 năm
+    2024', '5 tháng 3, 2024', 'Thứ Hai, 04/03/2024 08:15 (GMT+7)'.
 
 EXIT CODES:
     0  success
@@ -249,8 +287,13 @@ fn dispatch(
             let mut top = crate::protocol::TOP_N;
             let mut jobs = par::default_jobs();
             let mut files: Vec<OsString> = Vec::new();
+            let mut over = crate::ingest::collection::ColumnMap::default();
             while let Some(arg) = p.next()? {
                 match arg {
+                    Long(f) if inputs::is_column_flag(f) => {
+                        let f = f.to_owned();
+                        inputs::set_column(&f, &mut over, p.value()?.string()?);
+                    }
                     Long("jobs") | Short('j') => jobs = par::jobs_value(p.value()?)?,
                     Long("top") | Short('n') => {
                         top = p.value()?.parse()?;
@@ -266,7 +309,7 @@ fn dispatch(
             if files.is_empty() {
                 return Err("stats needs at least one FILE ('-' for stdin)".into());
             }
-            Ok(stats(&files, top, jobs, out, err))
+            Ok(stats(&files, top, jobs, &over, out, err))
         }
         "normalize" => normalize_cmd(&mut p, out, err),
         "segment" => segment_cmd(&mut p, out, err),
@@ -275,6 +318,7 @@ fn dispatch(
         "collocates" => collocates_cmd(&mut p, out, err),
         "entities" => entities_cmd(&mut p, out, err),
         "index" => index::index_cmd(&mut p, out, err),
+        "trends" => trends::trends_cmd(&mut p, out, err),
         other => Err(CliError::Usage(format!("unknown command '{other}'"))),
     }
 }
@@ -282,21 +326,31 @@ fn dispatch(
 /// Read and analyze `files` as one corpus; problems go to `err`. Returns the corpus and
 /// whether any file failed.
 pub(super) fn load(files: &[OsString], jobs: usize, err: &mut dyn Write) -> (Corpus, bool) {
-    use crate::corpus::batch::{Input, Source};
+    load_with(files, jobs, &Default::default(), err)
+}
+
+/// [`load`] with the record columns `over` chose (`--text-column`, …): record files and
+/// zips give a document a row or an entry; bad rows are reported by file and line and
+/// skipped (and make the run fail), unreadable dates are warnings.
+pub(super) fn load_with(
+    files: &[OsString],
+    jobs: usize,
+    over: &crate::ingest::collection::ColumnMap,
+    err: &mut dyn Write,
+) -> (Corpus, bool) {
+    let problems = inputs::Shared::default();
     let mut corpus = Corpus::new();
     let mut failed = false;
-    let inputs = files.iter().map(|path| Input {
-        name: path.to_string_lossy().into_owned(),
-        source: Source::Bytes(read_input(path).map_err(|e| e.to_string())),
-        tag: (),
-    });
+    let stream = inputs::Inputs::of_args(files, over.clone(), problems.clone());
     let opts = crate::corpus::AnalysisOptions::default();
-    corpus.add_each(inputs, jobs, &opts, |_, (), name, outcome| {
+    corpus.add_each(stream, jobs, &opts, |_, _, name, outcome| {
+        failed |= inputs::report(&problems, err) > 0;
         if let Err(e) = outcome {
             let _ = writeln!(err, "soi: {name}: {e}");
             failed = true;
         }
     });
+    failed |= inputs::report(&problems, err) > 0;
     (corpus, failed)
 }
 

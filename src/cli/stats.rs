@@ -6,23 +6,20 @@ pub(super) fn stats(
     files: &[OsString],
     top: usize,
     jobs: usize,
+    over: &crate::ingest::collection::ColumnMap,
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> ExitCode {
-    use crate::corpus::batch::{Failure, Input, Source};
+    use crate::corpus::batch::Failure;
     let mut corpus = Corpus::new();
     let mut refused = Vec::new();
-    let inputs = files.iter().map(|path| Input {
-        name: path.to_string_lossy().into_owned(),
-        source: Source::Bytes(read_input(path).map_err(|e| e.to_string())),
-        tag: (),
-    });
+    let problems = super::inputs::Shared::default();
+    let inputs = super::inputs::Inputs::of_args(files, over.clone(), problems.clone());
+    let mut bad_rows = 0;
     let opts = crate::corpus::AnalysisOptions::default();
-    corpus.add_each(
-        inputs,
-        jobs,
-        &opts,
-        |corpus, (), name, outcome| match outcome {
+    corpus.add_each(inputs, jobs, &opts, |corpus, _, name, outcome| {
+        bad_rows += super::inputs::report(&problems, err);
+        match outcome {
             Ok(id) => {
                 for w in corpus
                     .doc(id)
@@ -46,13 +43,19 @@ pub(super) fn stats(
                     reason,
                 });
             }
-        },
-    );
+        }
+    });
+    bad_rows += super::inputs::report(&problems, err);
     let output = StatsOutput {
         corpus: views::corpus_view(&corpus, top),
+        metadata: corpus
+            .docs()
+            .iter()
+            .map(crate::protocol::cli::DocumentMeta::of)
+            .collect(),
         refused,
     };
-    let failed = !output.refused.is_empty();
+    let failed = !output.refused.is_empty() || bad_rows > 0;
     let json = crate::protocol::cli::pretty(&output);
     if writeln!(out, "{json}").is_err() {
         return ExitCode::from(1);

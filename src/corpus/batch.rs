@@ -24,6 +24,8 @@ pub struct Input<T> {
     pub name: String,
     /// Its bytes or text.
     pub source: Source,
+    /// Its metadata (date, source, group, …), kept by the corpus with the document.
+    pub meta: super::DocMeta,
     /// The caller's own value for it.
     pub tag: T,
 }
@@ -65,13 +67,36 @@ enum Slot<P> {
 }
 
 /// Decode and normalize one input.
-fn prepare(name: &str, source: Source, opts: &AnalysisOptions) -> Result<Box<DocBuilder>, Failure> {
+fn prepare(
+    name: &str,
+    source: Source,
+    meta: super::DocMeta,
+    opts: &AnalysisOptions,
+) -> Result<Box<DocBuilder>, Failure> {
     let built = match source {
         Source::Bytes(Ok(bytes)) => DocBuilder::from_bytes(name.to_owned(), &bytes, opts),
         Source::Bytes(Err(e)) => return Err(Failure::Unreadable(e)),
         Source::Text(text) => DocBuilder::from_text(name.to_owned(), &text, opts),
     };
-    built.map(Box::new).map_err(Failure::Refused)
+    built
+        .map(|b| Box::new(b.with_meta(meta)))
+        .map_err(Failure::Refused)
+}
+
+impl From<crate::ingest::collection::DocInput> for Input<()> {
+    /// A collection's document (a record's row, a zip's entry) as a batch input.
+    fn from(d: crate::ingest::collection::DocInput) -> Input<()> {
+        use crate::ingest::collection::Content;
+        Input {
+            name: d.name,
+            source: match d.content {
+                Content::Bytes(b) => Source::Bytes(Ok(b)),
+                Content::Text(t) => Source::Text(t),
+            },
+            meta: d.meta,
+            tag: (),
+        }
+    }
 }
 
 /// `f`, with a panic (a bug: the engine does not panic on any input) turned into a
@@ -120,12 +145,13 @@ impl Corpus {
     {
         if jobs <= 1 || cfg!(target_arch = "wasm32") {
             for input in inputs {
-                let outcome = prepare(&input.name, input.source, opts).and_then(|mut b| {
-                    while !b.step(self, usize::MAX) {}
-                    let analyzed = b.seal(self.next_id);
-                    let p = guarded(|| Ok(work(&analyzed)))?;
-                    Ok((self.add_analyzed(analyzed), p))
-                });
+                let outcome =
+                    prepare(&input.name, input.source, input.meta, opts).and_then(|mut b| {
+                        while !b.step(self, usize::MAX) {}
+                        let analyzed = b.seal(self.next_id);
+                        let p = guarded(|| Ok(work(&analyzed)))?;
+                        Ok((self.add_analyzed(analyzed), p))
+                    });
                 each(self, input.tag, &input.name, outcome);
             }
             return;
@@ -155,7 +181,7 @@ impl Corpus {
         use std::sync::{mpsc, Arc, Mutex};
 
         enum Task {
-            Prepare(usize, String, Source),
+            Prepare(usize, String, Source, Box<super::DocMeta>),
             Analyze(usize, DocId, Box<DocBuilder>),
         }
         enum Done<P> {
@@ -186,8 +212,8 @@ impl Corpus {
                     };
                     let done = match task {
                         Err(_) => return,
-                        Ok(Task::Prepare(seq, name, source)) => {
-                            Done::Prepared(seq, guarded(|| prepare(&name, source, opts)))
+                        Ok(Task::Prepare(seq, name, source, meta)) => {
+                            Done::Prepared(seq, guarded(|| prepare(&name, source, *meta, opts)))
                         }
                         Ok(Task::Analyze(seq, id, mut b)) => Done::Analyzed(
                             seq,
@@ -221,7 +247,12 @@ impl Corpus {
                             waiting.insert(seq, (input.tag, input.name.clone()));
                             // A closed channel means every thread is gone: the receive
                             // below finds that out and reports what is left.
-                            let _ = task_tx.send(Task::Prepare(seq, input.name, input.source));
+                            let _ = task_tx.send(Task::Prepare(
+                                seq,
+                                input.name,
+                                input.source,
+                                Box::new(input.meta),
+                            ));
                         }
                         None => exhausted = true,
                     }

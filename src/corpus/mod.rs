@@ -17,6 +17,9 @@ use crate::text::normalize::{normalize_with, Normalized, Options as NormOptions}
 use crate::text::segment;
 use rustc_hash::FxHashMap;
 
+pub use crate::ingest::collection::DocMeta;
+pub use crate::ingest::dates::Date;
+
 /// Interned strings: each distinct term stored once, addressed by a dense id.
 ///
 /// The strings sit end to end in one buffer and the table holds only ids, so a term costs
@@ -173,6 +176,9 @@ pub struct Document {
     pub index: crate::corpus::index::DocIndex,
     /// Its named entities (see [`crate::query::entities`]).
     pub entities: crate::corpus::mentions::DocEntities,
+    /// Its date, source, group, row and the rest (see [`DocMeta`]); its date is the one
+    /// inferred from its dateline when none was given.
+    pub meta: DocMeta,
     /// Fingerprints of the paragraphs this document contributed to the corpus.
     fingerprints: Vec<u64>,
 }
@@ -226,6 +232,8 @@ pub struct DocBuilder {
     table: crate::corpus::mentions::EntityTable,
     /// Terms (local ids) seen as acronyms.
     acronyms: Vec<TermId>,
+    /// What is known besides the text.
+    meta: DocMeta,
 }
 
 impl DocBuilder {
@@ -291,6 +299,13 @@ impl DocBuilder {
             Some(y) => crate::entities::DocMemory::with_year(y),
             None => crate::entities::DocMemory::new(),
         };
+        // Without a date given, the document's date is its dateline's (inferred).
+        let inferred = crate::ingest::dates::infer_date(&normalized.text);
+        let meta = DocMeta {
+            date: inferred,
+            date_inferred: inferred.is_some(),
+            ..DocMeta::default()
+        };
         DocBuilder {
             name,
             original,
@@ -320,7 +335,35 @@ impl DocBuilder {
             terms: Interner::default(),
             table: Default::default(),
             acronyms: Vec::new(),
+            meta,
         }
+    }
+
+    /// The document with `meta` (a record's columns, a zip entry's folder): a given date
+    /// becomes its date and the year that dates without one take (the entity rules'
+    /// document year); without one, the date inferred from its text stays, marked so.
+    /// Call before the first [`Self::step`]: the year reaches only paragraphs not yet
+    /// analyzed.
+    pub fn with_meta(mut self, meta: DocMeta) -> Self {
+        let inferred = self.meta.date.filter(|_| self.meta.date_inferred);
+        self.meta = meta;
+        match self.meta.date {
+            Some(d) if !self.meta.date_inferred => {
+                if self.next == 0 {
+                    self.memory = crate::entities::DocMemory::with_year(i32::from(d.y));
+                }
+            }
+            _ => {
+                self.meta.date = inferred;
+                self.meta.date_inferred = inferred.is_some();
+            }
+        }
+        self
+    }
+
+    /// What is known about the document besides its text.
+    pub fn meta(&self) -> &DocMeta {
+        &self.meta
     }
 
     /// The fingerprint of each paragraph and whether the paragraph is flagged within the
@@ -491,10 +534,14 @@ impl DocBuilder {
     /// on another thread): everything but the remapping of ids.
     pub fn seal(mut self, id: DocId) -> Analyzed {
         let text = std::mem::take(&mut self.normalized.text);
+        let title = match self.meta.title.as_deref().map(str::trim) {
+            Some(t) if !t.is_empty() => t.to_owned(),
+            _ => title_of(&text).unwrap_or_else(|| self.name.clone()),
+        };
         Analyzed {
             doc: Document {
                 id,
-                title: title_of(&text).unwrap_or_else(|| self.name.clone()),
+                title,
                 name: self.name,
                 original: (self.original != text).then_some(self.original),
                 text,
@@ -507,6 +554,7 @@ impl DocBuilder {
                 flags: self.flags,
                 index: self.index,
                 entities: self.entities,
+                meta: self.meta,
                 fingerprints: self.fingerprints,
             },
             terms: self.terms,
@@ -731,6 +779,20 @@ impl Corpus {
         let mut b = DocBuilder::from_bytes(name, bytes, opts)?;
         while !b.step(self, usize::MAX) {}
         Ok(self.add(b))
+    }
+
+    /// Set (or, with `None`, clear) a document's date, as a user's edit: no longer
+    /// inferred. Only the metadata changes: dates without a year that its text gave
+    /// took the year known when it was analyzed (re-add it with [`DocBuilder::with_meta`]
+    /// to change those). Returns whether the document is there.
+    pub fn set_date(&mut self, id: DocId, date: Option<Date>) -> bool {
+        let Ok(i) = self.docs.binary_search_by_key(&id, |d| d.id) else {
+            return false;
+        };
+        let d = &mut self.docs[i];
+        d.meta.date = date;
+        d.meta.date_inferred = false;
+        true
     }
 
     /// Remove a document; its counts leave the totals. Returns whether it was there.

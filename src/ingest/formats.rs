@@ -199,54 +199,14 @@ pub fn docx_to_text(bytes: &[u8]) -> Result<String, DocxError> {
 
 /// The uncompressed bytes of entry `name` of a zip archive (stored or deflated).
 fn zip_entry(zip: &[u8], name: &str) -> Result<Vec<u8>, DocxError> {
-    let u16_at = |i: usize| {
-        zip.get(i..i + 2)
-            .map(|b| u16::from_le_bytes([b[0], b[1]]) as usize)
-    };
-    let u32_at = |i: usize| {
-        zip.get(i..i + 4)
-            .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]) as usize)
-    };
-    // The central directory is found from the end record (its comment is at most 64 KB).
-    let eocd = (0..zip.len().saturating_sub(21))
-        .rev()
-        .take(65_557)
-        .find(|&i| zip[i..].starts_with(b"PK\x05\x06"))
-        .ok_or(DocxError::NotDocx)?;
-    let entries = u16_at(eocd + 10).ok_or(DocxError::NotDocx)?;
-    let mut p = u32_at(eocd + 16).ok_or(DocxError::NotDocx)?;
-    for _ in 0..entries {
-        if !zip.get(p..).is_some_and(|r| r.starts_with(b"PK\x01\x02")) {
-            return Err(DocxError::NotDocx);
-        }
-        let method = u16_at(p + 10).ok_or(DocxError::NotDocx)?;
-        let csize = u32_at(p + 20).ok_or(DocxError::NotDocx)?;
-        let usize_ = u32_at(p + 24).ok_or(DocxError::NotDocx)?;
-        let nlen = u16_at(p + 28).ok_or(DocxError::NotDocx)?;
-        let elen = u16_at(p + 30).ok_or(DocxError::NotDocx)?;
-        let clen = u16_at(p + 32).ok_or(DocxError::NotDocx)?;
-        let local = u32_at(p + 42).ok_or(DocxError::NotDocx)?;
-        let entry_name = zip.get(p + 46..p + 46 + nlen).ok_or(DocxError::NotDocx)?;
-        if entry_name == name.as_bytes() {
-            let lnlen = u16_at(local + 26).ok_or(DocxError::Damaged)?;
-            let lelen = u16_at(local + 28).ok_or(DocxError::Damaged)?;
-            let start = local + 30 + lnlen + lelen;
-            let data = zip
-                .get(start..start.saturating_add(csize))
-                .ok_or(DocxError::Damaged)?;
-            return match method {
-                0 => Ok(data.to_vec()),
-                8 => miniz_oxide::inflate::decompress_to_vec_with_limit(
-                    data,
-                    usize_.max(1) * 2 + 1024,
-                )
-                .map_err(|_| DocxError::Damaged),
-                _ => Err(DocxError::Damaged),
-            };
-        }
-        p += 46 + nlen + elen + clen;
-    }
-    Err(DocxError::NotDocx)
+    let z = super::zip::Zip::open(zip).map_err(|_| DocxError::NotDocx)?;
+    let e = z.find(name).ok_or(DocxError::NotDocx)?;
+    // Twice the size the directory gives, so a lying directory cannot make it inflate more.
+    let limit = usize::try_from(e.size)
+        .unwrap_or(usize::MAX)
+        .saturating_mul(2)
+        .saturating_add(1024);
+    z.read(e, limit).map_err(|_| DocxError::Damaged)
 }
 
 #[cfg(test)]

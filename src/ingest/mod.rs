@@ -10,9 +10,12 @@
 //! Nothing is dropped silently: invalid sequences become U+FFFD and are reported with the
 //! byte offset of the first one and their count.
 
+pub mod collection;
+pub mod dates;
 pub mod formats;
 pub mod legacy;
 pub mod records;
+pub mod zip;
 
 use std::fmt;
 
@@ -133,7 +136,7 @@ impl fmt::Display for Refusal {
             Refusal::NotText => write!(f, "the file is binary, not text"),
             Refusal::UnsupportedFormat { ext } => write!(
                 f,
-                "Soi does not read .{ext} files (it reads .txt, .md, .html and .docx)"
+                "Soi does not read .{ext} files (it reads .txt, .md, .html, .docx, .csv, .tsv, .jsonl and .zip)"
             ),
             Refusal::DamagedDocx => {
                 write!(f, "this .docx file is damaged: its text could not be read")

@@ -40,8 +40,59 @@ pub struct StatsOutput {
     /// Corpus.
     #[serde(flatten)]
     pub corpus: CorpusView,
+    /// Each document's metadata, in the order of `docs`.
+    pub metadata: Vec<DocumentMeta>,
     /// Refused.
     pub refused: Vec<RefusedFile>,
+}
+
+/// A document's metadata as `soi stats` prints it (`date` ISO; `date_inferred` when it
+/// was read from the document's dateline; absent fields were not given).
+#[derive(Serialize)]
+pub struct DocumentMeta {
+    /// The document's name (a path, `file#line` for a record's row).
+    pub name: String,
+    /// Its title (a title column, else its first meaningful line).
+    pub title: String,
+    /// Its date, ISO.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub date: Option<String>,
+    /// The date was inferred from the text.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub date_inferred: bool,
+    /// Source.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    /// Group (a zip's folder, a record file).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub group: Option<String>,
+    /// The line its record starts on.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub row: Option<u64>,
+    /// The record's id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub record_id: Option<String>,
+    /// Url.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+}
+
+impl DocumentMeta {
+    /// The metadata of `d`.
+    pub fn of(d: &crate::corpus::Document) -> DocumentMeta {
+        let m = &d.meta;
+        DocumentMeta {
+            name: d.name.clone(),
+            title: d.title.clone(),
+            date: m.date.map(|d| d.to_string()),
+            date_inferred: m.date_inferred,
+            source: m.source.clone(),
+            group: m.group.clone(),
+            row: m.row,
+            record_id: m.record_id.clone(),
+            url: m.url.clone(),
+        }
+    }
 }
 
 /// A file `soi stats` could not use, and why.

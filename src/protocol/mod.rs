@@ -14,11 +14,13 @@ mod wire;
 pub use crate::corpus::mentions::EntityId;
 pub use crate::corpus::DocId;
 pub use crate::entities::EntityType;
+pub use crate::ingest::dates::Period;
 pub use crate::ingest::Encoding;
 pub use crate::query::entities::{
     EntColumn, EntitiesQuery, EntitiesView, EntityRow, Highlight, Neighbour, NetEdge, NetNode,
     PairUnit, Selected, TimeBar, TypeCount, NAME_TYPES, PAGE as ENTITY_PAGE,
 };
+pub use crate::query::time::{PeriodBucket, PeriodTrends, Selection};
 pub use crate::query::{
     CollColumn, CollocateRow, CollocatesQuery, CollocatesView, Dispersion, KeyColumn, KeywordRow,
     KeywordsQuery, KeywordsView, KwicLine, KwicQuery, KwicSort, KwicView, TrendDoc, TrendTerms,
@@ -141,6 +143,37 @@ pub enum Request {
         /// The lines, as typed.
         lines: String,
     },
+    /// The columns to read a record file with, answering [`Response::AskColumns`]; `None`
+    /// skips the file.
+    SetColumns {
+        /// Job id.
+        job: JobId,
+        /// The columns, or `None` to skip the file.
+        columns: Option<Columns>,
+    },
+    /// Set (or with `None` clear) a document's date: ISO `yyyy-mm-dd` or any form a date
+    /// column may take.
+    SetDate {
+        /// The document.
+        doc: DocId,
+        /// The date as typed.
+        date: Option<String>,
+    },
+    /// Words per period over the documents' dates (answered by [`Response::PeriodTrends`]).
+    PeriodTrends(PeriodQuery),
+}
+
+/// A trend over time: words per day, week, month or year over the documents a selection
+/// keeps.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
+#[serde(default)]
+pub struct PeriodQuery {
+    /// The words.
+    pub terms: crate::query::TrendTerms,
+    /// The period length.
+    pub by: crate::ingest::dates::Period,
+    /// The documents counted.
+    pub within: crate::query::time::Selection,
 }
 
 /// A table to export: the same request as its view.
@@ -160,6 +193,10 @@ pub enum TableRequest {
     EntityPairs(crate::query::entities::PairUnit),
     /// One entity's mentions in context.
     EntityMentions(crate::corpus::mentions::EntityId),
+    /// Words per period.
+    PeriodTrends(PeriodQuery),
+    /// The documents with their metadata.
+    Documents,
 }
 
 /// A table file format.
@@ -217,6 +254,14 @@ pub fn table_file(
         TableRequest::EntityMentions(id) => (
             "soi-entity-mentions",
             crate::query::entities::mentions_table(c, *id),
+        ),
+        TableRequest::PeriodTrends(q) => (
+            "soi-trends-by-period",
+            x::time::period_trends_table(&x::time::period_trends(c, &q.terms, q.by, &q.within)),
+        ),
+        TableRequest::Documents => (
+            "soi-documents",
+            x::time::documents_table(c, &x::time::Selection::default()),
         ),
     };
     match format {
@@ -342,6 +387,30 @@ pub enum Response {
         /// Whether it is the built-in list.
         builtin: bool,
     },
+    /// A record file's columns: the worker waits for [`Request::SetColumns`].
+    AskColumns {
+        /// Job id.
+        job: JobId,
+        /// The file.
+        file: String,
+        /// Its columns (a CSV header, a JSON Lines file's first keys).
+        header: Vec<String>,
+        /// The columns guessed from their names.
+        guess: Columns,
+    },
+    /// A row of a record file or an entry of a zip was skipped, or kept with a warning.
+    RowProblem {
+        /// Job id.
+        job: JobId,
+        /// The record file or entry.
+        file: String,
+        /// The line the row starts on (`None` for an entry).
+        line: Option<u64>,
+        /// What went wrong.
+        issue: RowIssue,
+    },
+    /// Words per period.
+    PeriodTrends(crate::query::time::PeriodTrends),
     /// The worker hit a bug; the message is for a bug report.
     Crashed {
         /// The panic message.
@@ -461,6 +530,99 @@ pub struct Settings {
     /// How documents are analyzed.
     #[serde(default)]
     pub analysis: AnalysisSettings,
+    /// The record columns the user chose, by header (see [`Columns::header_key`]), so a
+    /// file with the same columns is read the same way without asking again.
+    #[serde(default)]
+    pub columns: Vec<(String, Columns)>,
+}
+
+/// Which columns of a record file (CSV, TSV, JSON Lines) hold a document's text, date,
+/// source and title: the worker's guess, or the user's choice. `None`: no such column.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, Default)]
+#[serde(default)]
+pub struct Columns {
+    /// The text.
+    pub text: Option<String>,
+    /// The date.
+    pub date: Option<String>,
+    /// The source (publisher, site).
+    pub source: Option<String>,
+    /// The title.
+    pub title: Option<String>,
+}
+
+impl Columns {
+    /// The key a choice is remembered by: the header's names in order.
+    pub fn header_key(header: &[String]) -> String {
+        header.join("\u{1f}")
+    }
+}
+
+impl From<&crate::ingest::collection::ColumnMap> for Columns {
+    fn from(m: &crate::ingest::collection::ColumnMap) -> Columns {
+        Columns {
+            text: m.text.clone(),
+            date: m.date.clone(),
+            source: m.source.clone(),
+            title: m.title.clone(),
+        }
+    }
+}
+
+impl Columns {
+    /// As the column map ingest reads rows with (id and url still guessed).
+    pub fn column_map(&self) -> crate::ingest::collection::ColumnMap {
+        crate::ingest::collection::ColumnMap {
+            text: self.text.clone(),
+            date: self.date.clone(),
+            source: self.source.clone(),
+            title: self.title.clone(),
+            id: None,
+            url: None,
+        }
+    }
+}
+
+/// What went wrong with one row of a record file or one entry of a zip, for the page to
+/// word.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(tag = "kind")]
+pub enum RowIssue {
+    /// The row could not be read (the reader's message); skipped.
+    Malformed {
+        /// The reader's message.
+        detail: String,
+    },
+    /// No text column, or an empty one; skipped.
+    NoText,
+    /// The text is over the limit; skipped.
+    TooLong {
+        /// Its length in bytes.
+        bytes: u64,
+    },
+    /// The date column does not read as a date; the row is kept, its date inferred.
+    BadDate {
+        /// The date as given (at most 80 characters).
+        date: String,
+    },
+    /// A zip entry that could not be read; skipped.
+    Unreadable {
+        /// Why.
+        detail: String,
+    },
+}
+
+impl From<&crate::ingest::collection::Issue> for RowIssue {
+    fn from(i: &crate::ingest::collection::Issue) -> RowIssue {
+        use crate::ingest::collection::Issue;
+        match i {
+            Issue::Malformed(m) => RowIssue::Malformed { detail: m.clone() },
+            Issue::NoText => RowIssue::NoText,
+            Issue::TooLong(n) => RowIssue::TooLong { bytes: *n as u64 },
+            Issue::BadDate(d) => RowIssue::BadDate { date: d.clone() },
+            Issue::Unreadable(m) => RowIssue::Unreadable { detail: m.clone() },
+        }
+    }
 }
 
 /// The analysis settings a user can change; changing one re-runs the analysis.
@@ -582,6 +744,21 @@ pub struct DocSummary {
     /// Its most distinctive words (highest TF-IDF, seen at least twice).
     #[serde(default)]
     pub distinctive: Vec<String>,
+    /// Its date, ISO `yyyy-mm-dd`.
+    #[serde(default)]
+    pub date: Option<String>,
+    /// The date was read from its own text (its dateline), not given.
+    #[serde(default)]
+    pub date_inferred: bool,
+    /// Its source (a source column).
+    #[serde(default)]
+    pub source: Option<String>,
+    /// Its group (a zip folder, a record file).
+    #[serde(default)]
+    pub group: Option<String>,
+    /// The line of its row in its record file.
+    #[serde(default)]
+    pub row: Option<u64>,
 }
 
 /// Changes per paragraph-flag and per change kind, for one document or the corpus.
@@ -697,6 +874,29 @@ pub struct CorpusView {
     /// Words seen once.
     #[serde(default)]
     pub hapaxes: u64,
+    /// The sources, groups and dates a selection can choose from.
+    #[serde(default)]
+    pub facets: CorpusFacets,
+}
+
+/// The sources, groups and date span of the corpus (see [`crate::query::time::facets`]).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, Default)]
+#[serde(default)]
+pub struct CorpusFacets {
+    /// Each source with its number of documents, by name.
+    pub sources: Vec<(String, u64)>,
+    /// Each group with its number of documents, by name.
+    pub groups: Vec<(String, u64)>,
+    /// The first date, ISO.
+    pub first: Option<String>,
+    /// The last date, ISO.
+    pub last: Option<String>,
+    /// Documents with a date.
+    pub dated: u64,
+    /// Of which inferred from their text.
+    pub inferred: u64,
+    /// Documents without a date.
+    pub undated: u64,
 }
 
 /// A term and its frequency.
@@ -770,6 +970,11 @@ pub mod views {
             excluded: d.flags.iter().filter(|f| f.2).count() as u64,
             words: d.counts.words,
             distinctive: Vec::new(),
+            date: d.meta.date.map(|x| x.to_string()),
+            date_inferred: d.meta.date_inferred,
+            source: d.meta.source.clone(),
+            group: d.meta.group.clone(),
+            row: d.meta.row,
         }
     }
 
@@ -782,6 +987,18 @@ pub mod views {
         }
         CorpusView {
             hapaxes: c.totals().word_freq.values().filter(|&&n| n == 1).count() as u64,
+            facets: {
+                let f = crate::query::time::facets(c);
+                CorpusFacets {
+                    sources: f.sources,
+                    groups: f.groups,
+                    first: f.dates.map(|d| d.0.to_string()),
+                    last: f.dates.map(|d| d.1.to_string()),
+                    dated: f.dated.0,
+                    inferred: f.dated.1,
+                    undated: f.undated,
+                }
+            },
             docs,
             documents: o.documents,
             paragraphs: o.paragraphs,

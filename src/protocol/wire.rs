@@ -11,6 +11,7 @@
 use crate::corpus::mentions::EntityId;
 use crate::corpus::DocId;
 use crate::entities::EntityType;
+use crate::ingest::dates::{Date, Period};
 use crate::query::collocates::{CollColumn, CollocateRow, CollocatesQuery, CollocatesView};
 use crate::query::entities::{
     EntColumn, EntitiesQuery, EntitiesView, EntityRow, Highlight, Neighbour, NetEdge, NetNode,
@@ -18,6 +19,7 @@ use crate::query::entities::{
 };
 use crate::query::keywords::{KeyColumn, KeywordRow, KeywordsQuery, KeywordsView, Unit};
 use crate::query::kwic::{Dispersion, KwicLine, KwicQuery, KwicSort, KwicView};
+use crate::query::time::{PeriodBucket, PeriodTrends, Selection};
 use crate::query::trends::{TrendDoc, TrendTerms, TrendsView};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
@@ -134,6 +136,48 @@ wire_struct!(KwicLine {
 wire_struct!(Dispersion { doc: DocId, name: String, hits: u64, per_10k: f64, positions: Vec<f32> });
 wire_struct!(KwicView { query: KwicQuery, invalid: bool, total: usize, pages: usize, lines: Vec<KwicLine>, dispersion: Vec<Dispersion>, dp: f64, elapsed_ms: f64 });
 wire_struct!(TrendTerms { words: Vec<String> });
+
+/// A date travels as ISO `yyyy-mm-dd` text.
+impl Serialize for Date {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for Date {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(d)?;
+        text.parse()
+            .map_err(|_| serde::de::Error::custom(format!("not a date: {text}")))
+    }
+}
+
+wire_enum!(Period {
+    units: [Day, Week, Month, Year],
+    newtypes: []
+});
+wire_struct!(default Selection {
+    from: Option<Date>,
+    to: Option<Date>,
+    sources: Vec<String>,
+    groups: Vec<String>,
+    docs: Vec<DocId>,
+});
+wire_struct!(PeriodBucket {
+    period: String,
+    start: Option<Date>,
+    docs: u64,
+    words: u64,
+    counts: Vec<u64>,
+    per_10k: Vec<f64>,
+});
+wire_struct!(PeriodTrends {
+    terms: Vec<String>,
+    by: Period,
+    buckets: Vec<PeriodBucket>,
+    undated: PeriodBucket,
+    truncated: bool,
+});
 wire_struct!(TrendsView { terms: Vec<String>, docs: Vec<TrendDoc> });
 wire_struct!(TrendDoc { doc: DocId, name: String, words: u64, counts: Vec<u64>, per_10k: Vec<f64> });
 wire_struct!(default CollocatesQuery { word: String, left: usize, right: usize, min: u64, stopwords: bool, sort: CollColumn, page: usize });

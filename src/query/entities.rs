@@ -217,9 +217,72 @@ pub const NAME_TYPES: [EntityType; 6] = [
     EntityType::Acronym,
 ];
 
+/// Mentions and documents of each entity (by id) over a set of documents: the corpus's
+/// own table, or a selection's (a period, a source) summed from its documents.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Tally {
+    /// Mentions of each entity.
+    pub mentions: Vec<u64>,
+    /// Documents naming each entity.
+    pub docs: Vec<u64>,
+    /// The documents counted; `None`: all.
+    scope: Option<rustc_hash::FxHashSet<crate::corpus::DocId>>,
+}
+
+impl Tally {
+    /// The whole corpus's counts.
+    pub fn corpus(c: &Corpus) -> Tally {
+        let t = c.entities();
+        Tally {
+            mentions: t.mentions.clone(),
+            docs: t.docs.clone(),
+            scope: None,
+        }
+    }
+
+    /// The counts over documents `docs` only.
+    pub fn of(c: &Corpus, docs: &[crate::corpus::DocId]) -> Tally {
+        let n = c.entities().len();
+        let scope: rustc_hash::FxHashSet<crate::corpus::DocId> = docs.iter().copied().collect();
+        let (mut mentions, mut counted) = (vec![0u64; n], vec![0u64; n]);
+        for d in c.docs().iter().filter(|d| scope.contains(&d.id)) {
+            for (&id, &k) in &d.entities.counts {
+                if let (Some(m), Some(dc)) =
+                    (mentions.get_mut(id as usize), counted.get_mut(id as usize))
+                {
+                    *m += k;
+                    *dc += u64::from(k > 0);
+                }
+            }
+        }
+        Tally {
+            mentions,
+            docs: counted,
+            scope: Some(scope),
+        }
+    }
+
+    fn counts(&self, d: &Document) -> bool {
+        self.scope.as_ref().is_none_or(|s| s.contains(&d.id))
+    }
+
+    fn m(&self, id: EntityId) -> u64 {
+        self.mentions.get(id as usize).copied().unwrap_or(0)
+    }
+
+    fn d(&self, id: EntityId) -> u64 {
+        self.docs.get(id as usize).copied().unwrap_or(0)
+    }
+}
+
 /// Ids of the rows `q` asks for, sorted, and the variants of the entities that matched by
 /// a variant.
 fn matching(c: &Corpus, q: &EntitiesQuery) -> Vec<EntityId> {
+    matching_in(c, q, &Tally::corpus(c))
+}
+
+/// [`matching`] with the counts of `tally`.
+fn matching_in(c: &Corpus, q: &EntitiesQuery, tally: &Tally) -> Vec<EntityId> {
     let t = c.entities();
     let kind = q.kind;
     let wanted = |k: EntityType| match kind {
@@ -241,7 +304,7 @@ fn matching(c: &Corpus, q: &EntitiesQuery) -> Vec<EntityId> {
         }
     }
     let mut ids: Vec<EntityId> = (0..t.len() as EntityId)
-        .filter(|&id| t.mentions[id as usize] > 0)
+        .filter(|&id| tally.m(id) > 0)
         .filter(|&id| {
             let info = &t.info[id as usize];
             wanted(info.kind)
@@ -271,8 +334,8 @@ fn matching(c: &Corpus, q: &EntitiesQuery) -> Vec<EntityId> {
         let primary = match q.sort {
             EntColumn::Name => name_key[&a].cmp(&name_key[&b]),
             EntColumn::Type => ia.kind.cmp(&ib.kind),
-            EntColumn::Mentions => t.mentions[a as usize].cmp(&t.mentions[b as usize]),
-            EntColumn::Docs => t.docs[a as usize].cmp(&t.docs[b as usize]),
+            EntColumn::Mentions => tally.m(a).cmp(&tally.m(b)),
+            EntColumn::Docs => tally.d(a).cmp(&tally.d(b)),
         };
         let primary = if q.ascending {
             primary
@@ -281,7 +344,7 @@ fn matching(c: &Corpus, q: &EntitiesQuery) -> Vec<EntityId> {
         };
         // Ties: most mentioned first, then by name.
         primary
-            .then_with(|| t.mentions[b as usize].cmp(&t.mentions[a as usize]))
+            .then_with(|| tally.m(b).cmp(&tally.m(a)))
             .then_with(|| ia.canonical.cmp(&ib.canonical))
     });
     ids
@@ -289,12 +352,17 @@ fn matching(c: &Corpus, q: &EntitiesQuery) -> Vec<EntityId> {
 
 /// Rows for `ids`, with variants and roles read from the documents' mentions.
 fn rows(c: &Corpus, ids: &[EntityId], max_variants: usize) -> Vec<EntityRow> {
+    rows_in(c, ids, max_variants, &Tally::corpus(c))
+}
+
+/// [`rows`] with the counts of `tally`, variants and roles from its documents.
+fn rows_in(c: &Corpus, ids: &[EntityId], max_variants: usize, tally: &Tally) -> Vec<EntityRow> {
     let t = c.entities();
     let at: FxHashMap<EntityId, usize> = ids.iter().enumerate().map(|(i, &id)| (id, i)).collect();
     let mut variants: Vec<FxHashMap<String, u64>> = vec![FxHashMap::default(); ids.len()];
     let mut roles: Vec<FxHashMap<String, u64>> = vec![FxHashMap::default(); ids.len()];
     let mut inferred = vec![0u64; ids.len()];
-    for d in c.docs() {
+    for d in c.docs().iter().filter(|d| tally.counts(d)) {
         let ms = &d.entities.mentions;
         for m in ms {
             if let Some(&i) = at.get(&m.entity) {
@@ -342,8 +410,8 @@ fn rows(c: &Corpus, ids: &[EntityId], max_variants: usize) -> Vec<EntityRow> {
                 kind: info.kind,
                 canonical: info.canonical.clone(),
                 variants: top(v, max_variants),
-                mentions: t.mentions[id as usize],
-                docs: t.docs[id as usize],
+                mentions: tally.m(id),
+                docs: tally.d(id),
                 roles: top(r, max_variants),
                 expansion: info.expansion.clone(),
                 inferred: inf,
@@ -616,7 +684,18 @@ fn join(v: &[(String, u64)]) -> String {
 
 /// The whole entity table for `q` (every page).
 pub fn entities_table(c: &Corpus, q: &EntitiesQuery) -> Table {
-    let ids = matching(c, q);
+    entities_table_in(c, q, &Tally::corpus(c))
+}
+
+/// Every row of the entity table for `q` over the documents `tally` counts (a
+/// selection's: see `query::time::Selection`), sorted as asked, not paged.
+pub fn entity_rows_in(c: &Corpus, q: &EntitiesQuery, tally: &Tally) -> Vec<EntityRow> {
+    let ids = matching_in(c, q, tally);
+    rows_in(c, &ids, 50, tally)
+}
+
+/// The whole entity table for `q` over the documents `tally` counts.
+pub fn entities_table_in(c: &Corpus, q: &EntitiesQuery, tally: &Tally) -> Table {
     let header = [
         "type",
         "canonical",
@@ -629,7 +708,7 @@ pub fn entities_table(c: &Corpus, q: &EntitiesQuery) -> Table {
     ];
     Table {
         header: header.iter().map(|s| (*s).to_owned()).collect(),
-        rows: rows(c, &ids, 50)
+        rows: entity_rows_in(c, q, tally)
             .into_iter()
             .map(|r| {
                 vec![

@@ -11,12 +11,14 @@ pub mod keywords;
 pub mod kwic;
 pub mod measures;
 pub mod table;
+pub mod time;
 pub mod trends;
 
 pub use collocates::*;
 pub use keywords::*;
 pub use kwic::*;
 pub use table::{Cell, Table};
+pub use time::*;
 pub use trends::*;
 
 /// Rows in one page of a table.

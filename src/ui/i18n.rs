@@ -3,7 +3,7 @@
 //! Every visible string goes through [`Lang::t`] or one of the formatting helpers, so a
 //! missing translation is a compile error (an unhandled `Key`), never a blank label.
 
-use crate::protocol::{DocWarning, EntityType, RefuseReason, SaveFailure};
+use crate::protocol::{DocWarning, EntityType, RefuseReason, RowIssue, SaveFailure};
 
 pub use crate::protocol::Lang;
 
@@ -180,6 +180,33 @@ pub enum Key {
     Dated,
     ClearSelection,
     ShowMentions,
+    ColumnsTitle,
+    ColumnsHelp,
+    ColumnText,
+    ColumnDate,
+    ColumnSource,
+    ColumnTitle,
+    ColumnNone,
+    ColumnsLoad,
+    ColumnsSkip,
+    DocDate,
+    DocSource,
+    DocGroup,
+    DateInferred,
+    SetDate,
+    TrendBy,
+    TrendByDocument,
+    PeriodDay,
+    PeriodWeek,
+    PeriodMonth,
+    PeriodYear,
+    Period,
+    PeriodDocs,
+    PeriodWords,
+    NoDate,
+    PeriodsCut,
+    SortAdded,
+    SortSize,
 }
 
 impl Lang {
@@ -201,6 +228,42 @@ impl Lang {
                 "Vietnamese text analysis in your browser — nothing is uploaded.",
             ),
             AddFiles => ("Thêm tệp", "Add files"),
+            ColumnsTitle => ("Chọn cột", "Choose the columns"),
+            SortAdded => ("thứ tự thêm", "order added"),
+            SortSize => ("độ dài", "length"),
+            ColumnsHelp => (
+                "Mỗi dòng là một tài liệu. Cột nào chứa văn bản, ngày, nguồn và tiêu đề? Lựa chọn được ghi nhớ cho các tệp có cùng các cột.",
+                "Each row is a document. Which columns hold its text, date, source and title? The choice is remembered for files with the same columns.",
+            ),
+            ColumnText => ("Văn bản", "Text"),
+            ColumnDate => ("Ngày", "Date"),
+            ColumnSource => ("Nguồn", "Source"),
+            ColumnTitle => ("Tiêu đề", "Title"),
+            ColumnNone => ("— không có —", "— none —"),
+            ColumnsLoad => ("Nạp", "Load"),
+            ColumnsSkip => ("Bỏ qua tệp", "Skip the file"),
+            DocDate => ("Ngày", "Date"),
+            DocSource => ("Nguồn", "Source"),
+            DocGroup => ("Nhóm", "Group"),
+            DateInferred => (
+                "suy ra từ dòng ngày tháng trong văn bản",
+                "inferred from the dateline in the text",
+            ),
+            SetDate => ("Đổi ngày", "Change the date"),
+            TrendBy => ("Theo", "By"),
+            TrendByDocument => ("tài liệu", "document"),
+            PeriodDay => ("ngày", "day"),
+            PeriodWeek => ("tuần", "week"),
+            PeriodMonth => ("tháng", "month"),
+            PeriodYear => ("năm", "year"),
+            Period => ("Kỳ", "Period"),
+            PeriodDocs => ("Tài liệu", "Documents"),
+            PeriodWords => ("Từ", "Words"),
+            NoDate => ("không có ngày", "undated"),
+            PeriodsCut => (
+                "Chỉ hiện các kỳ gần nhất (tối đa 10.000).",
+                "Only the latest periods are shown (at most 10,000).",
+            ),
             PasteText => ("Dán văn bản", "Paste text"),
             AddPasted => ("Thêm thành tài liệu", "Add as document"),
             PastePlaceholder => (
@@ -474,8 +537,8 @@ impl Lang {
             (Lang::En, RefuseReason::NotText) => {
                 format!("“{name}” was not added: it is a binary file, not text.")
             }
-            (Lang::Vi, RefuseReason::UnsupportedFormat { ext }) => format!("Không thêm “{name}”: Soi không đọc được tệp .{ext} (Soi đọc .txt, .md, .html và .docx)."),
-            (Lang::En, RefuseReason::UnsupportedFormat { ext }) => format!("“{name}” was not added: Soi does not read .{ext} files (it reads .txt, .md, .html and .docx)."),
+            (Lang::Vi, RefuseReason::UnsupportedFormat { ext }) => format!("Không thêm “{name}”: Soi không đọc được tệp .{ext} (Soi đọc .txt, .md, .html, .docx, bảng .csv/.tsv/.jsonl và tệp nén .zip)."),
+            (Lang::En, RefuseReason::UnsupportedFormat { ext }) => format!("“{name}” was not added: Soi does not read .{ext} files (it reads .txt, .md, .html, .docx, .csv/.tsv/.jsonl tables and .zip archives)."),
             (Lang::Vi, RefuseReason::DamagedDocx) => format!("Không thêm “{name}”: tệp .docx bị hỏng, không đọc được văn bản."),
             (Lang::En, RefuseReason::DamagedDocx) => format!("“{name}” was not added: the .docx file is damaged and its text cannot be read."),
             (Lang::Vi, RefuseReason::Unreadable { detail }) => {
@@ -486,6 +549,45 @@ impl Lang {
             }
             (Lang::Vi, RefuseReason::Crashed) => format!("Không thêm “{name}”: phân tích tệp này bị lỗi (lỗi của Soi); các tệp khác không bị ảnh hưởng."),
             (Lang::En, RefuseReason::Crashed) => format!("“{name}” was not added: its analysis failed (a bug in Soi); the other files are not affected."),
+        }
+    }
+
+    /// A skipped row of a record file (or entry of a zip), or a kept row's bad date.
+    pub fn row_problem(self, file: &str, line: Option<u64>, issue: &RowIssue) -> String {
+        let at = match (self, line) {
+            (Lang::Vi, Some(l)) => format!("“{file}”, dòng {l}"),
+            (Lang::En, Some(l)) => format!("“{file}”, line {l}"),
+            (_, None) => format!("“{file}”"),
+        };
+        match (self, issue) {
+            (Lang::Vi, RowIssue::Malformed { detail }) => {
+                format!("{at}: dòng hỏng ({detail}); đã bỏ qua.")
+            }
+            (Lang::En, RowIssue::Malformed { detail }) => {
+                format!("{at}: malformed row ({detail}); skipped.")
+            }
+            (Lang::Vi, RowIssue::NoText) => format!("{at}: không có văn bản; đã bỏ qua."),
+            (Lang::En, RowIssue::NoText) => format!("{at}: no text; skipped."),
+            (Lang::Vi, RowIssue::TooLong { bytes }) => format!(
+                "{at}: văn bản dài {} — quá giới hạn 4 MB; đã bỏ qua.",
+                self.size(*bytes)
+            ),
+            (Lang::En, RowIssue::TooLong { bytes }) => format!(
+                "{at}: text of {} is over the 4 MB limit; skipped.",
+                self.size(*bytes)
+            ),
+            (Lang::Vi, RowIssue::BadDate { date }) => format!(
+                "{at}: không đọc được ngày “{date}”; vẫn giữ dòng, ngày suy ra từ văn bản."
+            ),
+            (Lang::En, RowIssue::BadDate { date }) => format!(
+                "{at}: the date “{date}” does not read as a date; the row is kept, its date inferred from its text."
+            ),
+            (Lang::Vi, RowIssue::Unreadable { detail }) => {
+                format!("{at}: không đọc được ({detail}); đã bỏ qua.")
+            }
+            (Lang::En, RowIssue::Unreadable { detail }) => {
+                format!("{at}: could not be read ({detail}); skipped.")
+            }
         }
     }
 

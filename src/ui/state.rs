@@ -106,6 +106,15 @@ pub enum Notice {
         /// Why.
         reason: SaveFailure,
     },
+    /// A row of a record file or an entry of a zip was skipped or kept with a warning.
+    RowProblem {
+        /// The record file or entry.
+        file: String,
+        /// The row's line.
+        line: Option<u64>,
+        /// What went wrong.
+        issue: crate::protocol::RowIssue,
+    },
     /// A job finished or was cancelled.
     JobDone {
         /// Documents added.
@@ -119,6 +128,21 @@ pub enum Notice {
         /// Cancelled?
         cancelled: bool,
     },
+}
+
+/// A record file whose columns the worker asks about.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ColumnsAsk {
+    /// The job waiting.
+    pub job: JobId,
+    /// The file.
+    pub file: String,
+    /// Its columns.
+    pub header: Vec<String>,
+    /// The columns to propose: the choice remembered for this header, else the guess.
+    pub proposal: crate::protocol::Columns,
+    /// The proposal is a remembered choice: the page answers without asking.
+    pub remembered: bool,
 }
 
 /// Everything the page shows.
@@ -204,6 +228,14 @@ pub struct State {
     pub ent_entry_errors: Vec<(usize, String)>,
     /// The Reader does not colour named entities.
     pub hide_entities: bool,
+    /// A record file's columns to confirm.
+    pub ask_columns: Option<ColumnsAsk>,
+    /// The record columns chosen, by header key (stored with the settings).
+    pub columns: Vec<(String, crate::protocol::Columns)>,
+    /// Trends per period instead of per document.
+    pub trend_period: Option<crate::protocol::Period>,
+    /// The Trends view per period.
+    pub period_trends: Option<crate::protocol::PeriodTrends>,
     next_notice: u32,
 }
 
@@ -263,6 +295,10 @@ pub enum Action {
     OpenHit(Mark),
     /// Look a word up in another view (from a table row).
     Explore(Tab, String),
+    /// The columns of the record file asked about were chosen (`None`: skip the file).
+    ColumnsChosen(Option<crate::protocol::Columns>),
+    /// Show trends per period (or, with `None`, per document).
+    TrendPeriod(Option<crate::protocol::Period>),
 }
 
 /// How many notices are kept; a 500-file drop of images must not grow the page forever.
@@ -347,6 +383,7 @@ impl State {
                 if t != self.trend_terms {
                     self.trend_terms = t;
                     self.trends = None;
+                    self.period_trends = None;
                 }
             }
             Action::TrendBars(b) => self.trend_bars = b,
@@ -370,6 +407,19 @@ impl State {
                 }
             }
             Action::HideEntities(on) => self.hide_entities = on,
+            Action::ColumnsChosen(choice) => {
+                if let (Some(ask), Some(c)) = (self.ask_columns.take(), choice) {
+                    let key = crate::protocol::Columns::header_key(&ask.header);
+                    self.columns.retain(|(k, _)| *k != key);
+                    self.columns.push((key, c));
+                }
+            }
+            Action::TrendPeriod(p) => {
+                if p != self.trend_period {
+                    self.trend_period = p;
+                    self.period_trends = None;
+                }
+            }
             Action::OpenHit(m) => {
                 let page = m.para / crate::protocol::READER_PAGE;
                 if self.selected != Some(m.doc)
@@ -452,6 +502,32 @@ impl State {
                     self.trends = Some(v);
                 }
             }
+            Response::PeriodTrends(v) => {
+                if v.terms == crate::protocol::TrendTerms::parse(&self.trend_terms).words
+                    && Some(v.by) == self.trend_period
+                {
+                    self.period_trends = Some(v);
+                }
+            }
+            Response::AskColumns {
+                job,
+                file,
+                header,
+                guess,
+            } => {
+                let key = crate::protocol::Columns::header_key(&header);
+                let remembered = self.columns.iter().find(|(k, _)| *k == key);
+                self.ask_columns = Some(ColumnsAsk {
+                    job,
+                    file,
+                    header,
+                    remembered: remembered.is_some(),
+                    proposal: remembered.map_or(guess, |(_, c)| c.clone()),
+                });
+            }
+            Response::RowProblem {
+                file, line, issue, ..
+            } => self.notify(Notice::RowProblem { file, line, issue }),
             // A view answers the request in force, or it is a late answer to an older one.
             Response::Kwic(v) => {
                 let asked = KwicQuery {
@@ -511,6 +587,7 @@ impl State {
                         self.lang = lang;
                     }
                     self.analysis = s.analysis;
+                    self.columns = s.columns;
                 }
             }
             Response::NotSaved { name, reason } => self.notify(Notice::NotSaved { name, reason }),
@@ -535,6 +612,9 @@ impl State {
                 prepare_ms,
             } => {
                 self.jobs.remove(&job);
+                if self.ask_columns.as_ref().is_some_and(|a| a.job == job) {
+                    self.ask_columns = None;
+                }
                 self.notify(Notice::JobDone {
                     added,
                     bytes,
@@ -569,6 +649,7 @@ impl State {
                 self.norm = None;
                 self.keywords = None;
                 self.trends = None;
+                self.period_trends = None;
                 self.kwic = None;
                 self.collocates = None;
                 self.entities = None;
@@ -624,6 +705,11 @@ mod tests {
             excluded: 0,
             words: 1,
             distinctive: Vec::new(),
+            date: None,
+            date_inferred: false,
+            source: None,
+            group: None,
+            row: None,
         }
     }
 

@@ -11,10 +11,13 @@
 //! store anything itself: a tick returns the [`Record`]s to write, and the worker reports how
 //! each write went through [`Queue::saved`].
 
-use crate::corpus::{Corpus, DocBuilder, DocId};
+use crate::corpus::{Corpus, DocBuilder, DocId, DocMeta};
+use crate::ingest::collection::{self, ColumnMap, Content, RecordDocs, ZipDocs};
+use crate::ingest::dates::Date;
 use crate::ingest::Encoding;
 use crate::protocol::{
-    export, views, CorpusView, JobId, RefuseReason, Response, SaveFailure, Settings, TOP_N,
+    export, views, Columns, CorpusView, JobId, RefuseReason, Response, RowIssue, SaveFailure,
+    Settings, TOP_N,
 };
 use std::collections::{HashMap, HashSet, VecDeque};
 
@@ -71,6 +74,8 @@ pub trait Host {
     fn new_key(&mut self) -> String;
     /// A strictly increasing time stamp for a document's `added`.
     fn stamp(&mut self) -> f64;
+    /// A file holding `bytes` (a zip entry, kept as its document's source).
+    fn file_of(&mut self, bytes: &[u8]) -> Self::File;
 }
 
 /// A document's input as it is kept (and stored): the file, or the text that arrived as text.
@@ -95,6 +100,9 @@ pub struct Record<F> {
     pub encoding: Option<String>,
     /// Its content.
     pub content: Source<F>,
+    /// Its metadata as given (a record's columns, a zip folder, the user's date); a date
+    /// inferred from the text is not kept (it is inferred again).
+    pub meta: DocMeta,
 }
 
 /// Where a document's input comes from and whether it still has to be stored.
@@ -109,6 +117,8 @@ struct Origin {
     doc: Option<DocId>,
     /// Store it once it decodes (new files and texts); restored documents are stored already.
     save: bool,
+    /// What is known besides its content.
+    meta: DocMeta,
 }
 
 impl Origin {
@@ -119,11 +129,50 @@ impl Origin {
             added: self.added,
             encoding: self.encoding.map(|e| e.label().to_owned()),
             content,
+            meta: given(&self.meta),
         }
     }
 }
 
+/// `meta` as stored: without a date inferred from the text.
+fn given(meta: &DocMeta) -> DocMeta {
+    let mut m = meta.clone();
+    if m.date_inferred {
+        m.date = None;
+        m.date_inferred = false;
+    }
+    m
+}
+
+/// Bytes of a record file read per step.
+const RECORD_SLICE: u64 = 1 << 20;
+
+/// Where a record file stands.
+enum RecordState {
+    /// Its header is being read.
+    Probe,
+    /// The page was asked which columns to read; nothing happens until it answers.
+    Waiting,
+    /// Rows are being read with the columns chosen.
+    Rows,
+}
+
 enum Item<F> {
+    /// A record file (CSV, TSV, JSON Lines): one document a row, read a slice at a time.
+    Records {
+        origin: Origin,
+        file: F,
+        size: u64,
+        pos: u64,
+        reader: Box<RecordDocs>,
+        state: RecordState,
+    },
+    /// A zip archive's entries, one document each (record files inside: one a row).
+    Zip {
+        origin: Origin,
+        entries: Box<ZipDocs<Vec<u8>>>,
+        input: u64,
+    },
     Read {
         origin: Origin,
         file: F,
@@ -135,10 +184,14 @@ enum Item<F> {
         origin: Origin,
         bytes: Vec<u8>,
         file: F,
+        /// Input bytes its analysis counts for in the job's progress.
+        input: u64,
     },
     Text {
         origin: Origin,
         text: String,
+        /// Input bytes its analysis counts for in the job's progress.
+        input: u64,
     },
     Analyze {
         origin: Origin,
@@ -154,6 +207,8 @@ impl<F> Item<F> {
     fn origin(&self) -> &Origin {
         match self {
             Item::Read { origin, .. }
+            | Item::Records { origin, .. }
+            | Item::Zip { origin, .. }
             | Item::Bytes { origin, .. }
             | Item::Text { origin, .. }
             | Item::Analyze { origin, .. } => origin,
@@ -163,9 +218,10 @@ impl<F> Item<F> {
     /// Input bytes, what the job's progress counts.
     fn size(&self) -> u64 {
         match self {
-            Item::Read { size, .. } => *size,
-            Item::Bytes { bytes, .. } => bytes.len() as u64,
-            Item::Text { text, .. } => text.len() as u64,
+            Item::Read { size, .. } | Item::Records { size, .. } => *size,
+            Item::Zip { input, .. } => *input,
+            Item::Bytes { input, .. } => *input,
+            Item::Text { input, .. } => *input,
             Item::Analyze { input, .. } => *input,
         }
     }
@@ -175,7 +231,9 @@ impl<F> Item<F> {
     fn partial(&self) -> u64 {
         match self {
             Item::Read { pos, .. } => pos / 2,
-            Item::Bytes { bytes, .. } => bytes.len() as u64 / 2,
+            // A record file's and an archive's rows and entries count as they are done.
+            Item::Records { .. } | Item::Zip { .. } => 0,
+            Item::Bytes { input, .. } => input / 2,
             Item::Text { .. } => 0,
             Item::Analyze { builder, input, .. } => {
                 let (done, all) = builder.progress();
@@ -193,6 +251,8 @@ impl<F> Item<F> {
 /// The first work item for a document made of `content`.
 fn item_for<H: Host>(host: &H, origin: Origin, content: Source<H::File>) -> Item<H::File> {
     match content {
+        // A stored file is one document, whatever its name: a record file's rows are
+        // stored one by one when it is first read.
         Source::File(file) => Item::Read {
             size: host.size(&file),
             origin,
@@ -200,7 +260,11 @@ fn item_for<H: Host>(host: &H, origin: Origin, content: Source<H::File>) -> Item
             buf: Vec::new(),
             pos: 0,
         },
-        Source::Text(text) => Item::Text { origin, text },
+        Source::Text(text) => Item::Text {
+            origin,
+            input: text.len() as u64,
+            text,
+        },
     }
 }
 
@@ -219,7 +283,7 @@ struct Job<F> {
 enum Step<F> {
     Idle,
     Worked,
-    Save(Record<F>),
+    Save(Box<Record<F>>),
 }
 
 /// The corpus and the jobs that fill it.
@@ -270,7 +334,73 @@ impl<F: Clone> Queue<F> {
 
     /// No job is queued.
     pub fn is_idle(&self) -> bool {
-        self.jobs.is_empty()
+        self.jobs.is_empty() || self.waiting().is_some()
+    }
+
+    /// The job waiting for the page to choose a record file's columns, if the front one is.
+    pub fn waiting(&self) -> Option<JobId> {
+        let job = self.jobs.front()?;
+        matches!(
+            job.items.front(),
+            Some(Item::Records {
+                state: RecordState::Waiting,
+                ..
+            })
+        )
+        .then_some(job.id)
+    }
+
+    /// The page chose the columns of job `job`'s waiting record file (`None`: skip the
+    /// file). Ignored when that job is not waiting.
+    pub fn set_columns(&mut self, job: JobId, columns: Option<Columns>) {
+        if self.waiting() != Some(job) {
+            return;
+        }
+        let Some(j) = self.jobs.front_mut() else {
+            return;
+        };
+        let Some(Item::Records {
+            origin,
+            size,
+            reader,
+            state,
+            ..
+        }) = j.items.front_mut()
+        else {
+            return;
+        };
+        match columns.and_then(|c| RecordDocs::for_file(&origin.name, c.column_map())) {
+            Some(r) => {
+                **reader = r;
+                *state = RecordState::Rows;
+            }
+            None => {
+                j.done += *size;
+                if let Some(item) = j.items.pop_front() {
+                    self.pending.remove(&item.origin().key);
+                }
+            }
+        }
+    }
+
+    /// Set (or clear) document `doc`'s date, as the user's edit. Returns the record to
+    /// store again (so the date survives a reload), if the document has one.
+    pub fn set_date<H: Host<File = F>>(
+        &mut self,
+        host: &mut H,
+        doc: DocId,
+        date: Option<Date>,
+    ) -> Option<Record<F>> {
+        if !self.corpus.set_date(doc, date) {
+            return None;
+        }
+        self.corpus_dirty = true;
+        self.post_corpus(host);
+        let key = self.keys.get(&doc)?;
+        let (origin, source) = self.sources.get_mut(key)?;
+        origin.meta.date = date;
+        origin.meta.date_inferred = false;
+        Some(origin.record(source.clone()))
     }
 
     /// The corpus changed in a way its view shows: post it at the next occasion.
@@ -286,6 +416,7 @@ impl<F: Clone> Queue<F> {
             added: host.stamp(),
             encoding: None,
             save: true,
+            meta: DocMeta::default(),
         }
     }
 
@@ -300,7 +431,17 @@ impl<F: Clone> Queue<F> {
             .into_iter()
             .map(|(file, name)| {
                 let origin = Self::new_origin(host, name);
-                item_for(host, origin, Source::File(file))
+                match RecordDocs::for_file(&origin.name, ColumnMap::default()) {
+                    Some(reader) => Item::Records {
+                        size: host.size(&file),
+                        origin,
+                        file,
+                        pos: 0,
+                        reader: Box::new(reader),
+                        state: RecordState::Probe,
+                    },
+                    None => item_for(host, origin, Source::File(file)),
+                }
             })
             .collect();
         self.enqueue(host, id, items);
@@ -315,7 +456,16 @@ impl<F: Clone> Queue<F> {
         text: String,
     ) {
         let origin = Self::new_origin(host, name);
-        self.enqueue(host, id, VecDeque::from([Item::Text { origin, text }]));
+        let input = text.len() as u64;
+        self.enqueue(
+            host,
+            id,
+            VecDeque::from([Item::Text {
+                origin,
+                text,
+                input,
+            }]),
+        );
     }
 
     /// Queue the documents stored when the worker started (they are not stored again).
@@ -391,6 +541,7 @@ impl<F: Clone> Queue<F> {
             items.push_back(Item::Text {
                 origin,
                 text: text.to_owned(),
+                input: text.len() as u64,
             });
         }
         self.enqueue(host, job, items);
@@ -507,7 +658,7 @@ impl<F: Clone> Queue<F> {
             match self.step(host) {
                 Step::Idle => break,
                 Step::Worked => {}
-                Step::Save(record) => saves.push(record),
+                Step::Save(record) => saves.push(*record),
             }
         }
         let t = host.now();
@@ -591,6 +742,9 @@ impl<F: Clone> Queue<F> {
 
     /// Do one bounded piece of work on the front item of the front job.
     fn step<H: Host<File = F>>(&mut self, host: &mut H) -> Step<F> {
+        if self.waiting().is_some() {
+            return Step::Idle;
+        }
         let Some(job) = self.jobs.front_mut() else {
             return Step::Idle;
         };
@@ -615,8 +769,26 @@ impl<F: Clone> Queue<F> {
                 origin,
                 bytes,
                 file,
-            } => self.decode(host, origin, bytes, file),
-            Item::Text { origin, text } => self.prepare_text(host, origin, text),
+                input,
+            } => self.decode(host, origin, bytes, file, input),
+            Item::Text {
+                origin,
+                text,
+                input,
+            } => self.prepare_text(host, origin, text, input),
+            Item::Records {
+                origin,
+                file,
+                size,
+                pos,
+                reader,
+                state,
+            } => self.records(host, origin, file, size, pos, reader, state),
+            Item::Zip {
+                origin,
+                entries,
+                input,
+            } => self.zip_entry(host, origin, entries, input),
             Item::Analyze {
                 origin,
                 builder,
@@ -642,6 +814,7 @@ impl<F: Clone> Queue<F> {
         if pos >= size {
             job.items.push_front(Item::Bytes {
                 origin,
+                input: buf.len() as u64,
                 bytes: buf,
                 file,
             });
@@ -678,8 +851,34 @@ impl<F: Clone> Queue<F> {
         origin: Origin,
         bytes: Vec<u8>,
         file: F,
+        input: u64,
     ) -> Step<F> {
-        let input = bytes.len() as u64;
+        // A .docx is a zip too: only an archive by name is read as one.
+        if origin.name.to_lowercase().ends_with(".zip") {
+            return match ZipDocs::open(&origin.name, bytes, ColumnMap::default()) {
+                Ok(entries) => {
+                    let Some(job) = self.jobs.front_mut() else {
+                        return Step::Idle;
+                    };
+                    job.items.push_front(Item::Zip {
+                        origin,
+                        entries: Box::new(entries),
+                        input,
+                    });
+                    Step::Worked
+                }
+                Err(e) => {
+                    let Some(job) = self.jobs.front_mut() else {
+                        return Step::Idle;
+                    };
+                    job.done += input;
+                    let id = job.id;
+                    let detail = e.to_string();
+                    self.refuse(host, id, origin, RefuseReason::Unreadable { detail });
+                    Step::Worked
+                }
+            };
+        }
         // A corpus exported from Soi comes back as its documents.
         if origin.name.to_lowercase().ends_with(".json") {
             if let Some(docs) = export::from_json(&bytes) {
@@ -688,7 +887,11 @@ impl<F: Clone> Queue<F> {
                 for (name, text) in docs {
                     let origin = Self::new_origin(host, name);
                     self.pending.insert(origin.key.clone());
-                    items.push(Item::Text { origin, text });
+                    items.push(Item::Text {
+                        origin,
+                        input: text.len() as u64,
+                        text,
+                    });
                 }
                 let Some(job) = self.jobs.front_mut() else {
                     return Step::Idle;
@@ -703,7 +906,8 @@ impl<F: Clone> Queue<F> {
         let mut opts = self.settings.analysis.options();
         opts.encoding = origin.encoding;
         let t0 = host.now();
-        let built = DocBuilder::from_bytes(origin.name.clone(), &bytes, &opts);
+        let built = DocBuilder::from_bytes(origin.name.clone(), &bytes, &opts)
+            .map(|b| b.with_meta(origin.meta.clone()));
         let prepare_ms = host.now() - t0;
         self.prepared(host, origin, built, input, Source::File(file), prepare_ms)
     }
@@ -714,11 +918,12 @@ impl<F: Clone> Queue<F> {
         host: &mut H,
         origin: Origin,
         text: String,
+        input: u64,
     ) -> Step<F> {
-        let input = text.len() as u64;
         let opts = self.settings.analysis.options();
         let t0 = host.now();
-        let built = DocBuilder::from_text(origin.name.clone(), &text, &opts);
+        let built = DocBuilder::from_text(origin.name.clone(), &text, &opts)
+            .map(|b| b.with_meta(origin.meta.clone()));
         let prepare_ms = host.now() - t0;
         self.prepared(host, origin, built, input, Source::Text(text), prepare_ms)
     }
@@ -747,7 +952,7 @@ impl<F: Clone> Queue<F> {
                     input,
                     source,
                 });
-                save.map_or(Step::Worked, Step::Save)
+                save.map_or(Step::Worked, |r| Step::Save(Box::new(r)))
             }
             Err(r) => {
                 job.done += input;
@@ -756,6 +961,205 @@ impl<F: Clone> Queue<F> {
                 Step::Worked
             }
         }
+    }
+
+    /// Read some more of a record file: its header first (then ask the page which columns
+    /// to read and wait), then a slice of rows, queued ahead of the rest of the file as
+    /// documents; bad rows are reported by line.
+    #[allow(clippy::too_many_arguments)]
+    fn records<H: Host<File = F>>(
+        &mut self,
+        host: &mut H,
+        origin: Origin,
+        file: F,
+        size: u64,
+        pos: u64,
+        mut reader: Box<RecordDocs>,
+        state: RecordState,
+    ) -> Step<F> {
+        let Some(job) = self.jobs.front_mut() else {
+            return Step::Idle;
+        };
+        let id = job.id;
+        let mut out = Vec::new();
+        let end = (pos + RECORD_SLICE).min(size);
+        let slice = if pos < size {
+            match host.read(&file, pos, end) {
+                Ok(b) => Some(b),
+                Err(detail) => {
+                    job.done += size - pos;
+                    self.refuse(host, id, origin, RefuseReason::Unreadable { detail });
+                    return Step::Worked;
+                }
+            }
+        } else {
+            None
+        };
+        match state {
+            RecordState::Probe => {
+                // The header is in the first slice (or the file is shorter than one).
+                if let Some(b) = &slice {
+                    reader.push(b, &mut out);
+                }
+                if end >= size {
+                    reader.finish(&mut out);
+                }
+                let header = reader.header().to_vec();
+                let Some(map) = reader.columns().cloned() else {
+                    job.done += size;
+                    let reason = if size == 0 {
+                        RefuseReason::Empty
+                    } else {
+                        RefuseReason::Unreadable {
+                            detail: "no row of its first megabyte could be read".to_owned(),
+                        }
+                    };
+                    self.refuse(host, id, origin, reason);
+                    return Step::Worked;
+                };
+                host.post(&Response::AskColumns {
+                    job: id,
+                    file: origin.name.clone(),
+                    header,
+                    guess: Columns::from(&map),
+                });
+                job.items.push_front(Item::Records {
+                    origin,
+                    file,
+                    size,
+                    pos: 0,
+                    reader,
+                    state: RecordState::Waiting,
+                });
+                Step::Worked
+            }
+            RecordState::Waiting => {
+                job.items.push_front(Item::Records {
+                    origin,
+                    file,
+                    size,
+                    pos,
+                    reader,
+                    state,
+                });
+                Step::Idle
+            }
+            RecordState::Rows => {
+                match &slice {
+                    Some(b) => reader.push(b, &mut out),
+                    None => reader.finish(&mut out),
+                }
+                let read = end - pos;
+                let more = slice.is_some();
+                if more {
+                    job.items.push_front(Item::Records {
+                        origin: origin.clone(),
+                        file,
+                        size,
+                        pos: end,
+                        reader,
+                        state,
+                    });
+                } else {
+                    self.pending.remove(&origin.key);
+                }
+                self.queue_collection(host, id, out, read);
+                Step::Worked
+            }
+        }
+    }
+
+    /// Queue the documents of some rows or entries ahead of the rest of their job, each
+    /// counting for a share of `input` bytes of progress, and report their problems.
+    fn queue_collection<H: Host<File = F>>(
+        &mut self,
+        host: &mut H,
+        job: JobId,
+        out: Vec<collection::Item>,
+        input: u64,
+    ) {
+        let docs = out
+            .iter()
+            .filter(|i| matches!(i, collection::Item::Doc(_)))
+            .count() as u64;
+        let mut items = Vec::with_capacity(docs as usize);
+        let mut left = input;
+        for item in out {
+            match item {
+                collection::Item::Problem(p) => host.post(&Response::RowProblem {
+                    job,
+                    file: p.name,
+                    line: p.line,
+                    issue: RowIssue::from(&p.issue),
+                }),
+                collection::Item::Doc(d) => {
+                    let share = if items.len() as u64 + 1 == docs {
+                        left
+                    } else {
+                        input / docs
+                    };
+                    left -= share;
+                    let origin = Origin {
+                        meta: d.meta,
+                        ..Self::new_origin(host, d.name)
+                    };
+                    self.pending.insert(origin.key.clone());
+                    items.push(match d.content {
+                        Content::Text(text) => Item::Text {
+                            origin,
+                            text,
+                            input: share,
+                        },
+                        Content::Bytes(bytes) => Item::Bytes {
+                            file: host.file_of(&bytes),
+                            origin,
+                            bytes,
+                            input: share,
+                        },
+                    });
+                }
+            }
+        }
+        let Some(j) = self.jobs.iter_mut().find(|j| j.id == job) else {
+            return;
+        };
+        if docs == 0 {
+            j.done += input;
+        }
+        for item in items.into_iter().rev() {
+            j.items.push_front(item);
+        }
+    }
+
+    /// Take the next entry of a zip archive (its rows, for a record file inside).
+    fn zip_entry<H: Host<File = F>>(
+        &mut self,
+        host: &mut H,
+        origin: Origin,
+        mut entries: Box<ZipDocs<Vec<u8>>>,
+        input: u64,
+    ) -> Step<F> {
+        let Some(job) = self.jobs.front_mut() else {
+            return Step::Idle;
+        };
+        let id = job.id;
+        let (done, all) = entries.progress();
+        let next = entries.next();
+        // Progress by entries: each one counts for its share of the archive.
+        let at = |k: usize| input * k as u64 / all.max(1) as u64;
+        let Some(item) = next else {
+            job.done += input - at(done);
+            self.pending.remove(&origin.key);
+            return Step::Worked;
+        };
+        let share = at(entries.progress().0) - at(done);
+        job.items.push_front(Item::Zip {
+            origin,
+            entries,
+            input,
+        });
+        self.queue_collection(host, id, vec![item], share);
+        Step::Worked
     }
 
     /// Analyze some more of a document; once it is done, add it to the corpus.
@@ -800,6 +1204,7 @@ fn restore_item<H: Host>(host: &H, d: Record<H::File>) -> Item<H::File> {
         added: d.added,
         encoding: d.encoding.as_deref().and_then(Encoding::from_label),
         save: false,
+        meta: d.meta,
     };
     item_for(host, origin, d.content)
 }
@@ -897,6 +1302,9 @@ mod tests {
             self.stamps += 1.0;
             self.stamps
         }
+        fn file_of(&mut self, bytes: &[u8]) -> FakeFile {
+            file(bytes)
+        }
     }
 
     fn file(bytes: &[u8]) -> FakeFile {
@@ -931,6 +1339,268 @@ mod tests {
 
     fn names(q: &Queue<FakeFile>) -> Vec<String> {
         q.corpus.docs().iter().map(|d| d.name.clone()).collect()
+    }
+
+    /// Sample document `i` with its line breaks escaped for a CSV or JSON field.
+    fn field(i: usize) -> String {
+        SAMPLE[i].1.replace('"', "'").replace('\n', " ")
+    }
+
+    /// The questions the worker asked about columns: (job, file, header, guess).
+    fn asked(host: &Fake) -> Vec<(JobId, String, Vec<String>, Columns)> {
+        host.posts
+            .iter()
+            .filter_map(|r| match r {
+                Response::AskColumns {
+                    job,
+                    file,
+                    header,
+                    guess,
+                } => Some((*job, file.clone(), header.clone(), guess.clone())),
+                _ => None,
+            })
+            .collect()
+    }
+
+    fn row_problems(host: &Fake) -> Vec<(String, Option<u64>, RowIssue)> {
+        host.posts
+            .iter()
+            .filter_map(|r| match r {
+                Response::RowProblem {
+                    file, line, issue, ..
+                } => Some((file.clone(), *line, issue.clone())),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_csv_waits_for_its_columns_then_each_row_is_a_document_with_its_metadata() {
+        let mut host = Fake::new(1.0);
+        let mut q = Queue::new();
+        q.persistent = true;
+        let csv = format!(
+            "Ngày,Nguồn,Tiêu đề,Nội dung\n05/03/2024,VnE,Một,\"{}\"\n31/02/2024,TN,Hai,\"{}\"\n2024-04-01,TN,Ba,\n\"12/04/2024\",VnE,Bốn,\"{}\"\n",
+            field(0),
+            field(1),
+            field(2)
+        );
+        let total = csv.len() as u64;
+        q.add_files(&mut host, 4, vec![(file(csv.as_bytes()), "tin.csv".into())]);
+        // The worker reads the header, asks, and waits: nothing else happens meanwhile.
+        for _ in 0..20 {
+            q.tick(&mut host);
+        }
+        assert!(q.is_idle() && q.waiting() == Some(4));
+        assert!(q.corpus.docs().is_empty());
+        let ask = asked(&host);
+        assert_eq!(ask.len(), 1);
+        let (job, name, header, guess) = ask[0].clone();
+        assert_eq!((job, name.as_str()), (4, "tin.csv"));
+        assert_eq!(header, ["Ngày", "Nguồn", "Tiêu đề", "Nội dung"]);
+        assert_eq!(guess.text.as_deref(), Some("Nội dung"));
+        assert_eq!(guess.date.as_deref(), Some("Ngày"));
+        assert_eq!(guess.source.as_deref(), Some("Nguồn"));
+        assert_eq!(guess.title.as_deref(), Some("Tiêu đề"));
+        // An answer for another job changes nothing.
+        q.set_columns(9, Some(guess.clone()));
+        assert_eq!(q.waiting(), Some(4));
+        q.set_columns(4, Some(guess));
+        let saves = run(&mut q, &mut host);
+
+        let docs = q.corpus.docs();
+        type Seen<'a> = (&'a str, Option<String>, bool, Option<&'a str>, Option<u64>);
+        let seen: Vec<Seen> = docs
+            .iter()
+            .map(|d| {
+                (
+                    d.title.as_str(),
+                    d.meta.date.map(|x| x.to_string()),
+                    d.meta.date_inferred,
+                    d.meta.source.as_deref(),
+                    d.meta.row,
+                )
+            })
+            .collect();
+        // The row with a date that is no date stays, its date inferred from its dateline
+        // (or none); the row without text is named and skipped.
+        assert_eq!(seen.len(), 3, "{seen:?}");
+        assert_eq!(
+            seen[0],
+            (
+                "Một",
+                Some("2024-03-05".into()),
+                false,
+                Some("VnE"),
+                Some(2)
+            )
+        );
+        assert_eq!(
+            (seen[1].0, seen[1].3, seen[1].4),
+            ("Hai", Some("TN"), Some(3))
+        );
+        assert!(seen[1].1.is_none() || seen[1].2, "{:?}", seen[1]);
+        assert_eq!(
+            seen[2],
+            (
+                "Bốn",
+                Some("2024-04-12".into()),
+                false,
+                Some("VnE"),
+                Some(5)
+            )
+        );
+        assert_eq!(
+            row_problems(&host),
+            vec![
+                (
+                    "tin.csv".to_owned(),
+                    Some(3),
+                    RowIssue::BadDate {
+                        date: "31/02/2024".into()
+                    }
+                ),
+                ("tin.csv".to_owned(), Some(4), RowIssue::NoText),
+            ]
+        );
+        // Each row is stored with its metadata; progress ends at the file's size.
+        let stored: Vec<(&str, Option<String>)> = saves
+            .iter()
+            .map(|r| (r.name.as_str(), r.meta.date.map(|d| d.to_string())))
+            .collect();
+        assert_eq!(
+            stored,
+            vec![
+                ("tin.csv#2", Some("2024-03-05".into())),
+                ("tin.csv#3", None),
+                ("tin.csv#5", Some("2024-04-12".into()))
+            ]
+        );
+        assert_eq!(host.jobs_done(), vec![(4, false, 3, total)]);
+        let view = q.view();
+        assert_eq!(view.docs[0].date.as_deref(), Some("2024-03-05"));
+        assert_eq!(
+            view.facets.sources,
+            vec![("TN".into(), 1), ("VnE".into(), 2)]
+        );
+    }
+
+    #[test]
+    fn a_skipped_record_file_and_a_cancelled_wait_leave_the_queue_running() {
+        let mut host = Fake::new(1.0);
+        let mut q = Queue::new();
+        let jsonl = format!("{{\"text\": \"{}\"}}\n", field(0));
+        q.add_files(
+            &mut host,
+            1,
+            vec![(file(jsonl.as_bytes()), "a.jsonl".into())],
+        );
+        q.add_files(
+            &mut host,
+            2,
+            vec![(file(jsonl.as_bytes()), "b.jsonl".into())],
+        );
+        q.add_text(&mut host, 3, "dán.txt".into(), SAMPLE[1].1.into());
+        run(&mut q, &mut host);
+        assert_eq!(q.waiting(), Some(1));
+        q.set_columns(1, None);
+        run(&mut q, &mut host);
+        assert_eq!(q.waiting(), Some(2));
+        q.cancel(&mut host, 2);
+        run(&mut q, &mut host);
+        assert_eq!(names(&q), vec!["dán.txt".to_owned()]);
+        let done: Vec<(JobId, bool, u32)> =
+            host.jobs_done().iter().map(|d| (d.0, d.1, d.2)).collect();
+        assert_eq!(done, vec![(1, false, 0), (2, true, 0), (3, false, 1)]);
+    }
+
+    #[test]
+    fn a_zip_is_its_entries_with_folders_as_groups_and_bad_entries_named() {
+        let mut host = Fake::new(1.0);
+        let mut q = Queue::new();
+        let rows = format!("id\ttext\tdate\nx1\t{}\t2023-12-01\n", field(3));
+        let zip = crate::ingest::zip::write_zip(
+            &[
+                ("2024/thoi-su/a.txt", SAMPLE[0].1.as_bytes()),
+                ("2024/b.txt", SAMPLE[1].1.as_bytes()),
+                ("__MACOSX/._a.txt", b"x"),
+                ("anh.png", b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR"),
+                ("bang.tsv", rows.as_bytes()),
+            ],
+            true,
+        );
+        q.add_files(&mut host, 5, vec![(file(&zip), "tin.zip".into())]);
+        run(&mut q, &mut host);
+        let seen: Vec<(String, Option<String>)> = q
+            .corpus
+            .docs()
+            .iter()
+            .map(|d| (d.name.clone(), d.meta.group.clone()))
+            .collect();
+        assert_eq!(
+            seen,
+            vec![
+                (
+                    "tin.zip/2024/thoi-su/a.txt".to_owned(),
+                    Some("2024/thoi-su".to_owned())
+                ),
+                ("tin.zip/2024/b.txt".to_owned(), Some("2024".to_owned())),
+                ("tin.zip/bang.tsv#2".to_owned(), Some("bang.tsv".to_owned())),
+            ]
+        );
+        let refused: Vec<String> = host
+            .posts
+            .iter()
+            .filter_map(|r| match r {
+                Response::Refused { name, .. } => Some(name.clone()),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(refused, vec!["tin.zip/anh.png".to_owned()]);
+        assert_eq!(
+            q.corpus.docs()[2]
+                .meta
+                .date
+                .map(|d| d.to_string())
+                .as_deref(),
+            Some("2023-12-01")
+        );
+        assert_eq!(host.jobs_done(), vec![(5, false, 3, zip.len() as u64)]);
+
+        // A damaged archive is refused by name.
+        q.add_files(
+            &mut host,
+            6,
+            vec![(file(&zip[..zip.len() / 2]), "hong.zip".into())],
+        );
+        run(&mut q, &mut host);
+        assert!(matches!(
+            host.posts.iter().rev().find(|r| matches!(r, Response::Refused { .. })),
+            Some(Response::Refused { name, reason: RefuseReason::Unreadable { .. }, .. }) if name == "hong.zip"
+        ));
+    }
+
+    #[test]
+    fn a_date_edit_is_kept_and_stored_and_restored() {
+        let mut host = Fake::new(1.0);
+        let mut q = Queue::new();
+        q.persistent = true;
+        q.add_text(&mut host, 1, "dán.txt".into(), SAMPLE[2].1.into());
+        run(&mut q, &mut host);
+        let id = q.corpus.docs()[0].id;
+        let when: Date = "2021-07-09".parse().unwrap();
+        let record = q
+            .set_date(&mut host, id, Some(when))
+            .expect("a record to store");
+        assert_eq!(record.meta.date, Some(when));
+        assert_eq!(q.view().docs[0].date.as_deref(), Some("2021-07-09"));
+        assert!(!q.view().docs[0].date_inferred);
+        // After a reload the stored date is the document's.
+        let mut again = Queue::new();
+        again.restore(&mut host, vec![record]);
+        run(&mut again, &mut host);
+        assert_eq!(again.corpus.docs()[0].meta.date, Some(when));
+        assert!(q.set_date(&mut host, DocId::MAX, None).is_none());
     }
 
     #[test]
@@ -1157,6 +1827,7 @@ mod tests {
                 } else {
                     Source::File(file(SAMPLE[i].1.as_bytes()))
                 },
+                meta: DocMeta::default(),
             })
             .collect();
         q.restore(&mut host, records.clone());
@@ -1178,6 +1849,7 @@ mod tests {
             added: 3.0,
             encoding: None,
             content: Source::Text(SAMPLE[3].1.into()),
+            meta: DocMeta::default(),
         };
         // A record this tab has already is not loaded twice.
         q.add_synced(&mut host, vec![records[0].clone(), fourth]);

@@ -125,6 +125,7 @@ fn bench_documents(bytes: &[u8], rounds: usize) {
             let inputs = docs.iter().enumerate().map(|(i, a)| Input {
                 name: format!("{i}.txt"),
                 source: Source::Bytes(Ok(a.as_bytes().to_vec())),
+                meta: Default::default(),
                 tag: (),
             });
             c.add_each(inputs, jobs, &AnalysisOptions::default(), |_, _, _, o| {

@@ -113,7 +113,8 @@ export async function openPage(browser, url, options = {}) {
 /** Wait until the sample corpus (or whatever is loading) is analyzed and no job runs. */
 export async function waitIdle(page, docs) {
   if (docs !== undefined) {
-    await page.waitForFunction((n) => document.querySelectorAll('#doc-list li.doc').length === n, docs, { timeout: 60000 });
+    // The corpus's documents (a long list draws only a window of them).
+    await page.waitForFunction((n) => Number(document.querySelector('#doc-list')?.dataset.total) === n, docs, { timeout: 60000 });
   }
   await page.waitForFunction(() => document.querySelectorAll('.job').length === 0, null, { timeout: 120000 });
 }

@@ -266,9 +266,19 @@ fn use_view_requests(state: &State, handle: &Handle) {
             Tab::Keywords if state.keywords.is_none() => {
                 Some(Request::Keywords(state.kw_query.clone()))
             }
-            Tab::Trends if state.trends.is_none() => Some(Request::Trends {
-                terms: crate::protocol::TrendTerms::parse(&state.trend_terms),
-            }),
+            Tab::Trends => match state.trend_period {
+                Some(by) if state.period_trends.is_none() => {
+                    Some(Request::PeriodTrends(crate::protocol::PeriodQuery {
+                        terms: crate::protocol::TrendTerms::parse(&state.trend_terms),
+                        by,
+                        within: Default::default(),
+                    }))
+                }
+                None if state.trends.is_none() => Some(Request::Trends {
+                    terms: crate::protocol::TrendTerms::parse(&state.trend_terms),
+                }),
+                _ => None,
+            },
             Tab::Concordance if state.kwic.is_none() => {
                 Some(Request::Kwic(state.kwic_query.clone()))
             }
@@ -355,6 +365,7 @@ fn TopBar(p: &WithState) -> Html {
         })
     };
     let analysis_now = state.analysis;
+    let columns_now = state.columns.clone();
     let on_lang = {
         let dispatch = dispatch.clone();
         let handle = handle.clone();
@@ -364,6 +375,7 @@ fn TopBar(p: &WithState) -> Html {
                 let settings = crate::protocol::Settings {
                     analysis: analysis_now,
                     lang: Some(l),
+                    columns: columns_now.clone(),
                 };
                 handle.send(&Request::SaveSettings { settings }, None);
                 dispatch.emit(Action::SetLang(l));
@@ -389,7 +401,7 @@ fn TopBar(p: &WithState) -> Html {
         <div class="actions">
             <label class="button primary" for="file-input">{t(Key::AddFiles)}</label>
             <input id="file-input" class="visually-hidden" type="file" multiple=true
-                accept=".txt,.text,.md,.markdown,.html,.htm,.docx,.csv,.tsv,text/plain,text/markdown,text/html" onchange={on_files.clone()} />
+                accept=".txt,.text,.md,.markdown,.html,.htm,.docx,.csv,.tsv,.jsonl,.ndjson,.zip,application/zip,text/plain,text/markdown,text/html" onchange={on_files.clone()} />
             <button class="button" onclick={toggle_paste} aria-expanded={state.pasting.to_string()}>{t(Key::PasteText)}</button>
             <button class="button" onclick={on_reset}>{t(Key::ResetSample)}</button>
             <button class="button" id="export" onclick={on_export}>{t(Key::Export)}</button>
@@ -447,6 +459,7 @@ fn App() -> Html {
                 <PastePanel lang={lang} handle={handle.clone()} dispatch={dispatch.clone()} />
             }
             <Status state={Rc::new(state.clone())} handle={handle.clone()} dispatch={dispatch.clone()} />
+            <ColumnsDialog state={Rc::new(state.clone())} handle={handle.clone()} dispatch={dispatch.clone()} />
             <div class="layout">
                 <DocList state={Rc::new(state.clone())} handle={handle.clone()} dispatch={dispatch.clone()} />
                 <main class="main">
@@ -594,6 +607,10 @@ fn Status(p: &WithState) -> Html {
                     Notice::Refused { name, reason } => ("notice error refused", lang.refusal(name, reason)),
                     Notice::Warned { name, warning } => ("notice warn", lang.warning(name, warning)),
                     Notice::NotSaved { name, reason } => ("notice error not-saved", lang.not_saved(name, reason)),
+                    Notice::RowProblem { file, line, issue } => (
+                        if matches!(issue, crate::protocol::RowIssue::BadDate { .. }) { "notice warn row-problem" } else { "notice error row-problem" },
+                        lang.row_problem(file, *line, issue),
+                    ),
                     Notice::JobDone { added, bytes, elapsed_ms, cancelled, .. } =>
                         (if *cancelled { "notice done cancelled" } else { "notice done" },
                          lang.job_done(*added, *bytes, *elapsed_ms, *cancelled)),
@@ -616,13 +633,198 @@ fn Status(p: &WithState) -> Html {
     }
 }
 
+/// The columns of a record file: the worker waits until they are chosen. A choice made
+/// before for the same header is sent without asking.
 #[component]
-fn DocList(p: &WithState) -> Html {
+fn ColumnsDialog(p: &WithState) -> Html {
     let s = &p.state;
     let lang = s.lang;
     let (Some(handle), Some(dispatch)) = (p.handle.clone(), p.dispatch.clone()) else {
         return html! {};
     };
+    let ask = s.ask_columns.clone();
+    {
+        let (handle, dispatch) = (handle.clone(), dispatch.clone());
+        use_effect_with(ask.clone(), move |ask| {
+            if let Some(a) = ask.as_ref().filter(|a| a.remembered) {
+                handle.send(
+                    &Request::SetColumns {
+                        job: a.job,
+                        columns: Some(a.proposal.clone()),
+                    },
+                    None,
+                );
+                dispatch.emit(Action::ColumnsChosen(Some(a.proposal.clone())));
+            }
+        });
+    }
+    let Some(a) = ask.filter(|a| !a.remembered) else {
+        return html! {};
+    };
+    let fields = [
+        ("text", Key::ColumnText, a.proposal.text.clone()),
+        ("date", Key::ColumnDate, a.proposal.date.clone()),
+        ("source", Key::ColumnSource, a.proposal.source.clone()),
+        ("title", Key::ColumnTitle, a.proposal.title.clone()),
+    ];
+    let read = |field: &str| -> Option<String> {
+        let el = gloo::utils::document().get_element_by_id(&format!("col-{field}"))?;
+        let v = el.dyn_into::<web_sys::HtmlSelectElement>().ok()?.value();
+        (!v.is_empty()).then_some(v)
+    };
+    let load = {
+        let (handle, dispatch) = (handle.clone(), dispatch.clone());
+        let job = a.job;
+        let key = crate::protocol::Columns::header_key(&a.header);
+        let (remembered, analysis) = (s.columns.clone(), s.analysis);
+        Callback::from(move |_| {
+            let columns = crate::protocol::Columns {
+                text: read("text"),
+                date: read("date"),
+                source: read("source"),
+                title: read("title"),
+            };
+            handle.send(
+                &Request::SetColumns {
+                    job,
+                    columns: Some(columns.clone()),
+                },
+                None,
+            );
+            // Remembered with the settings, for the next file with this header.
+            let mut remembered = remembered.clone();
+            remembered.retain(|(k, _)| *k != key);
+            remembered.push((key.clone(), columns.clone()));
+            let settings = crate::protocol::Settings {
+                lang: Some(lang),
+                analysis,
+                columns: remembered,
+            };
+            handle.send(&Request::SaveSettings { settings }, None);
+            dispatch.emit(Action::ColumnsChosen(Some(columns)));
+        })
+    };
+    let skip = {
+        let job = a.job;
+        Callback::from(move |_| {
+            handle.send(&Request::SetColumns { job, columns: None }, None);
+            dispatch.emit(Action::ColumnsChosen(None));
+        })
+    };
+    html! {
+        <div class="modal" role="dialog" aria-modal="true" aria-labelledby="columns-title" id="columns-dialog">
+            <div class="modal-box">
+                <h2 id="columns-title">{format!("{}: {}", lang.t(Key::ColumnsTitle), a.file)}</h2>
+                <p class="hint">{lang.t(Key::ColumnsHelp)}</p>
+                { for fields.iter().map(|(field, key, chosen)| html! {
+                    <label class="column-choice">
+                        <span>{lang.t(*key)}</span>
+                        <select id={format!("col-{field}")} data-field={*field}>
+                            if *field != "text" {
+                                <option value="" selected={chosen.is_none()}>{lang.t(Key::ColumnNone)}</option>
+                            }
+                            { for a.header.iter().map(|h| html! {
+                                <option value={h.clone()} selected={chosen.as_deref() == Some(h.as_str())}>{h.clone()}</option>
+                            }) }
+                        </select>
+                    </label>
+                }) }
+                <div class="modal-actions">
+                    <button class="button primary" id="columns-load" onclick={load}>{lang.t(Key::ColumnsLoad)}</button>
+                    <button class="button" id="columns-skip" onclick={skip}>{lang.t(Key::ColumnsSkip)}</button>
+                </div>
+            </div>
+        </div>
+    }
+}
+
+#[component]
+fn DocList(p: &WithState) -> Html {
+    // Hooks first, unconditionally.
+    let filter = use_state(String::new);
+    let sort = use_state(|| "added".to_owned());
+    let top_row = use_state(|| 0usize);
+    let (pad_above, pad_below) = (use_node_ref(), use_node_ref());
+    let s = &p.state;
+    let lang = s.lang;
+    let (Some(handle), Some(dispatch)) = (p.handle.clone(), p.dispatch.clone()) else {
+        return html! {};
+    };
+    // Filter and sort what is shown (the corpus is not changed); a long list is drawn a
+    // window at a time, rows of a fixed height, so 20,000 documents scroll as fast as 20.
+    let needle = filter.to_lowercase();
+    let mut shown: Vec<&crate::protocol::DocSummary> = s
+        .corpus
+        .docs
+        .iter()
+        .filter(|d| {
+            needle.is_empty()
+                || [
+                    Some(&d.title),
+                    Some(&d.name),
+                    d.date.as_ref(),
+                    d.source.as_ref(),
+                    d.group.as_ref(),
+                ]
+                .into_iter()
+                .flatten()
+                .any(|f| f.to_lowercase().contains(&needle))
+        })
+        .collect();
+    match sort.as_str() {
+        "date" => shown.sort_by(|a, b| a.date.cmp(&b.date)),
+        "title" => shown.sort_by(|a, b| a.title.cmp(&b.title)),
+        "size" => shown.sort_by_key(|d| std::cmp::Reverse(d.words)),
+        _ => {}
+    }
+    let windowed = shown.len() > DOC_WINDOW_FROM;
+    let (first, last) = if windowed {
+        let first = (*top_row).min(shown.len().saturating_sub(1));
+        (first, (first + DOC_WINDOW).min(shown.len()))
+    } else {
+        (0, shown.len())
+    };
+    let on_scroll = {
+        let top_row = top_row.clone();
+        Callback::from(move |e: Event| {
+            let el: web_sys::Element = e.target_unchecked_into();
+            let row = (el.scroll_top().max(0) as f64 / DOC_ROW_PX).floor() as usize;
+            // A few rows above the first visible one, so a small scroll shows no gap.
+            top_row.set(row.saturating_sub(DOC_WINDOW / 4));
+        })
+    };
+    let on_filter = {
+        let filter = filter.clone();
+        let top_row = top_row.clone();
+        Callback::from(move |e: InputEvent| {
+            let input: web_sys::HtmlInputElement = e.target_unchecked_into();
+            filter.set(input.value());
+            top_row.set(0);
+        })
+    };
+    let on_sort = {
+        let sort = sort.clone();
+        Callback::from(move |e: Event| {
+            let sel: web_sys::HtmlSelectElement = e.target_unchecked_into();
+            sort.set(sel.value());
+        })
+    };
+    {
+        // The rows not drawn keep their room, so the scroll bar is the whole list's. Set
+        // through the CSSOM: the page's CSP refuses style attributes.
+        let (above, below) = (pad_above.clone(), pad_below.clone());
+        let rest = shown.len() - last;
+        use_effect_with((first, rest, windowed), move |&(first, rest, windowed)| {
+            if windowed {
+                for (pad, rows) in [(above, first), (below, rest)] {
+                    if let Some(el) = pad.cast::<web_sys::HtmlElement>() {
+                        let px = format!("{}px", rows as f64 * DOC_ROW_PX);
+                        let _ = el.style().set_property("height", &px);
+                    }
+                }
+            }
+        });
+    }
     html! {
         <aside class="sidebar">
             // Open by default; on a phone the list folds away above the views.
@@ -638,8 +840,25 @@ fn DocList(p: &WithState) -> Html {
             if s.corpus.docs.is_empty() && s.jobs.is_empty() {
                 <p class="empty">{lang.t(Key::NoDocuments)}</p>
             }
-            <ul class="docs" id="doc-list">
-                { for s.corpus.docs.iter().map(|d| {
+            if s.corpus.docs.len() > 1 {
+                <div class="doc-tools">
+                    <input type="search" id="doc-filter" placeholder={lang.t(Key::Filter)} aria-label={lang.t(Key::Filter)} oninput={on_filter} />
+                    <select id="doc-sort" aria-label={lang.t(Key::SortBy)} onchange={on_sort}>
+                        <option value="added" selected={*sort == "added"}>{lang.t(Key::SortAdded)}</option>
+                        <option value="date" selected={*sort == "date"}>{lang.t(Key::DocDate)}</option>
+                        <option value="title" selected={*sort == "title"}>{lang.t(Key::ColumnTitle)}</option>
+                        <option value="size" selected={*sort == "size"}>{lang.t(Key::SortSize)}</option>
+                    </select>
+                    if shown.len() != s.corpus.docs.len() {
+                        <span class="hint" id="doc-shown">{format!("{} / {}", lang.num(shown.len() as u64), lang.num(s.corpus.docs.len() as u64))}</span>
+                    }
+                </div>
+            }
+            <ul class={classes!("docs", windowed.then_some("windowed"))} id="doc-list" data-total={s.corpus.docs.len().to_string()} data-shown={shown.len().to_string()} onscroll={on_scroll}>
+                if windowed {
+                    <li class="pad" aria-hidden="true" ref={pad_above.clone()}></li>
+                }
+                { for shown[first..last].iter().map(|d| {
                     let id = d.id;
                     let remove = {
                         let handle = handle.clone();
@@ -655,6 +874,22 @@ fn DocList(p: &WithState) -> Html {
                             <button class="doc-open" onclick={select}>
                                 <span class="doc-title">{d.title.clone()}</span>
                                 <span class="doc-name">{d.name.clone()}</span>
+                                if d.date.is_some() || d.source.is_some() || d.group.is_some() {
+                                    <span class="doc-when">
+                                        if let Some(date) = &d.date {
+                                            <span class="doc-date" data-inferred={d.date_inferred.to_string()}
+                                                title={d.date_inferred.then(|| lang.t(Key::DateInferred))}>
+                                                {if d.date_inferred { format!("≈ {date}") } else { date.clone() }}
+                                            </span>
+                                        }
+                                        if let Some(src) = &d.source {
+                                            <span class="doc-source">{src.clone()}</span>
+                                        }
+                                        if let Some(g) = &d.group {
+                                            <span class="doc-group">{g.clone()}</span>
+                                        }
+                                    </span>
+                                }
                                 <span class="doc-meta">
                                     {format!("{} {} · {}", lang.num(d.syllables), lang.t(Key::StatSyllables).to_lowercase(), lang.size(d.bytes))}
                                     if !d.saved && s.persistent {
@@ -667,11 +902,21 @@ fn DocList(p: &WithState) -> Html {
                         </li>
                     }
                 }) }
+                if windowed {
+                    <li class="pad" aria-hidden="true" ref={pad_below.clone()}></li>
+                }
             </ul>
             </details>
         </aside>
     }
 }
+
+/// Above this many documents the list is drawn a window at a time.
+const DOC_WINDOW_FROM: usize = 300;
+/// Rows drawn at a time in a windowed list.
+const DOC_WINDOW: usize = 120;
+/// The height of a row in a windowed list (the CSS's `.docs.windowed .doc`).
+const DOC_ROW_PX: f64 = 72.0;
 
 #[component]
 fn Overview(p: &WithState) -> Html {
@@ -792,6 +1037,16 @@ fn Reader(p: &WithState) -> Html {
         let id = doc.id;
         Callback::from(move |_| handle.send(&Request::Read { doc: id, page }, None))
     };
+    let set_date = {
+        let handle = handle.clone();
+        let id = doc.id;
+        Callback::from(move |e: Event| {
+            let input: web_sys::HtmlInputElement = e.target_unchecked_into();
+            let v = input.value();
+            let date = (!v.trim().is_empty()).then_some(v);
+            handle.send(&Request::SetDate { doc: id, date }, None);
+        })
+    };
     let toggle_words = {
         let dispatch = dispatch.clone();
         let on = s.show_words;
@@ -822,6 +1077,22 @@ fn Reader(p: &WithState) -> Html {
         <article class={classes!("reader", s.show_words.then_some("show-words"))}>
             <h2 class="reader-title">{doc.title.clone()}</h2>
             <p class="doc-name">{format!("{} · {}", doc.name, doc.encoding.clone().unwrap_or_default())}</p>
+            <p class="doc-facts">
+                <label class="check">{lang.t(Key::DocDate)}
+                    <input type="date" id="doc-date" value={doc.date.clone().unwrap_or_default()}
+                        title={doc.date_inferred.then(|| lang.t(Key::DateInferred))}
+                        aria-label={lang.t(Key::SetDate)} onchange={set_date} />
+                </label>
+                if doc.date_inferred {
+                    <span class="hint" id="doc-date-inferred">{lang.t(Key::DateInferred)}</span>
+                }
+                if let Some(src) = &doc.source {
+                    <span class="doc-source">{format!("{}: {src}", lang.t(Key::DocSource))}</span>
+                }
+                if let Some(g) = &doc.group {
+                    <span class="doc-group">{format!("{}: {g}", lang.t(Key::DocGroup))}</span>
+                }
+            </p>
             <div class="row">
                 <button class="button small" id="toggle-words" aria-pressed={s.show_words.to_string()} onclick={toggle_words}>{lang.t(Key::ShowWords)}</button>
                 <button class="button small" id="toggle-entities" aria-pressed={(!s.hide_entities).to_string()} onclick={toggle_entities}>{lang.t(Key::ShowEntities)}</button>
@@ -955,11 +1226,13 @@ fn NormalizationView(p: &WithState) -> Html {
         let change = {
             let handle = handle.clone();
             let dispatch = dispatch.clone();
+            let columns = s.columns.clone();
             move |next: crate::protocol::AnalysisSettings| {
                 dispatch.emit(Action::SetAnalysis(next));
                 let settings = crate::protocol::Settings {
                     lang: Some(lang),
                     analysis: next,
+                    columns: columns.clone(),
                 };
                 handle.send(&Request::SaveSettings { settings }, None);
             }

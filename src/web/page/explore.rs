@@ -102,6 +102,29 @@ fn keyword_controls(
     set: &Callback<KeywordsQuery>,
     dispatch: &Callback<Action>,
 ) -> Html {
+    let docs_now = docs.to_vec();
+    let mut months: Vec<&str> = docs
+        .iter()
+        .filter_map(|d| d.date.as_deref()?.get(..7))
+        .collect();
+    months.sort_unstable();
+    months.dedup();
+    let mut sources: Vec<&str> = docs.iter().filter_map(|d| d.source.as_deref()).collect();
+    sources.sort_unstable();
+    sources.dedup();
+    let mut groups: Vec<&str> = docs.iter().filter_map(|d| d.group.as_deref()).collect();
+    groups.sort_unstable();
+    groups.dedup();
+    let facet = |label: Key, kind: &'static str, values: &[&str]| {
+        if values.is_empty() {
+            return html! {};
+        }
+        html! {
+            <optgroup label={lang.t(label)}>
+                { for values.iter().map(|v| html! { <option value={format!("{kind}:{v}")}>{v.to_string()}</option> }) }
+            </optgroup>
+        }
+    };
     let on_scope = {
         let set = set.clone();
         let q = q.clone();
@@ -111,6 +134,18 @@ fn keyword_controls(
             let v = sel.value();
             let (scope, open) = if v == "subset" {
                 (q.scope.clone(), true)
+            } else if let Some((kind, value)) = v.split_once(':') {
+                // A month, a source or a group: its documents against the rest.
+                let scope: Vec<u32> = docs_now
+                    .iter()
+                    .filter(|d| match kind {
+                        "month" => d.date.as_deref().is_some_and(|x| x.starts_with(value)),
+                        "source" => d.source.as_deref() == Some(value),
+                        _ => d.group.as_deref() == Some(value),
+                    })
+                    .map(|d| d.id)
+                    .collect();
+                (scope, true)
             } else if let Some(id) = v.strip_prefix('d').and_then(|n| n.parse().ok()) {
                 (vec![id], false)
             } else {
@@ -183,6 +218,9 @@ fn keyword_controls(
                         html! { <option value={v.clone()} selected={scope_value == v}>{d.name.clone()}</option> }
                     }) }
                     <option value="subset" selected={scope_value == "subset"}>{lang.t(Key::Subset)}</option>
+                    {facet(Key::PeriodMonth, "month", &months)}
+                    {facet(Key::DocSource, "source", &sources)}
+                    {facet(Key::DocGroup, "group", &groups)}
                 </select>
             </label>
             <label class="check">{lang.t(Key::Unit)}
@@ -451,15 +489,107 @@ pub fn TrendsView(p: &ViewProps) -> Html {
                 onclick={Callback::from(move |_| dispatch.emit(Action::TrendBars(to_bars)))}>{lang.t(key)}</button>
         }
     };
+    use crate::protocol::Period;
+    let on_period = {
+        let dispatch = p.dispatch.clone();
+        Callback::from(move |e: Event| {
+            let sel: HtmlSelectElement = e.target_unchecked_into();
+            let p = match sel.value().as_str() {
+                "day" => Some(Period::Day),
+                "week" => Some(Period::Week),
+                "month" => Some(Period::Month),
+                "year" => Some(Period::Year),
+                _ => None,
+            };
+            dispatch.emit(Action::TrendPeriod(p));
+        })
+    };
+    let by = s.trend_period;
+    let period_option = |value: &'static str, p: Option<Period>, key: Key| {
+        html! { <option value={value} selected={by == p}>{lang.t(key)}</option> }
+    };
     let controls = html! {
         <div class="controls">
             <label class="check wide">{lang.t(Key::TrendsInput)}
                 <input ref={terms_ref} type="search" id="trend-terms" onchange={on_terms} />
             </label>
+            <label class="check">{lang.t(Key::TrendBy)}
+                <select id="trend-by" onchange={on_period}>
+                    {period_option("document", None, Key::TrendByDocument)}
+                    {period_option("day", Some(Period::Day), Key::PeriodDay)}
+                    {period_option("week", Some(Period::Week), Key::PeriodWeek)}
+                    {period_option("month", Some(Period::Month), Key::PeriodMonth)}
+                    {period_option("year", Some(Period::Year), Key::PeriodYear)}
+                </select>
+            </label>
             {toggle(false, Key::Lines, "trend-lines")}
             {toggle(true, Key::Bars, "trend-bars")}
         </div>
     };
+    if let Some(period) = by {
+        let Some(v) = &s.period_trends else {
+            return html! { <div class="trends">{controls}<p class="empty">{lang.t(Key::Analyzing)}{"…"}</p></div> };
+        };
+        // The chart draws periods as it draws documents: one point (or bar) each.
+        let as_docs = crate::protocol::TrendsView {
+            terms: v.terms.clone(),
+            docs: v
+                .buckets
+                .iter()
+                .map(|b| crate::protocol::TrendDoc {
+                    doc: crate::protocol::DocId::MAX,
+                    name: b.period.clone(),
+                    words: b.words,
+                    counts: b.counts.clone(),
+                    per_10k: b.per_10k.clone(),
+                })
+                .collect(),
+        };
+        let query = crate::protocol::PeriodQuery {
+            terms: crate::protocol::TrendTerms::parse(&s.trend_terms),
+            by: period,
+            within: Default::default(),
+        };
+        let undated = (v.undated.docs > 0).then_some(&v.undated);
+        return html! {
+            <div class="trends">
+                {controls}
+                if v.truncated {
+                    <p class="hint">{lang.t(Key::PeriodsCut)}</p>
+                }
+                <figure class="chart">
+                    <figcaption>{format!("{} ({})", lang.t(Key::Trends), lang.t(Key::Per10k))}{chart_buttons(lang, "trend-svg", "soi-trends")}</figcaption>
+                    {trend_chart(lang, &as_docs, &[], bars)}
+                </figure>
+                <div class="table-head">
+                    <span></span>
+                    {export_buttons(lang, &p.handle, TableRequest::PeriodTrends(query), "trend-export")}
+                </div>
+                <div class="table-wrap">
+                <table class="data" id="period-table">
+                    <thead><tr>
+                        <th>{lang.t(Key::Period)}</th>
+                        <th>{lang.t(Key::PeriodDocs)}</th>
+                        <th>{lang.t(Key::PeriodWords)}</th>
+                        { for v.terms.iter().map(|t| html! { <th class="term">{t.clone()}</th> }) }
+                    </tr></thead>
+                    <tbody>
+                        { for v.buckets.iter().chain(undated).map(|b| html! {
+                            <tr data-period={b.period.clone()} class={classes!((b.docs == 0).then_some("thin"))}>
+                                <td>{if b.start.is_none() { lang.t(Key::NoDate).to_owned() } else { b.period.clone() }}</td>
+                                <td class="num" data-docs={b.docs.to_string()}>{lang.num(b.docs)}</td>
+                                <td class="num">{lang.num(b.words)}</td>
+                                { for b.counts.iter().zip(&b.per_10k).map(|(n, r)| html! {
+                                    <td class="num" data-count={n.to_string()}>{format!("{} ({})", lang.num(*n), lang.dec(*r, 1))}</td>
+                                }) }
+                            </tr>
+                        }) }
+                    </tbody>
+                </table>
+                </div>
+            </div>
+        };
+    }
     let Some(v) = &s.trends else {
         return html! { <div class="trends">{controls}<p class="empty">{lang.t(Key::Analyzing)}{"…"}</p></div> };
     };

@@ -63,6 +63,14 @@ impl Host for Browser {
     fn stamp(&mut self) -> f64 {
         store::stamp()
     }
+
+    fn file_of(&mut self, bytes: &[u8]) -> Blob {
+        let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes));
+        // A Blob of a byte array cannot fail to be made but for lack of memory; an empty
+        // one then reads as an empty document, refused by name.
+        Blob::new_with_u8_array_sequence(&parts)
+            .unwrap_or_else(|_| Blob::new().unwrap_or_else(|_| JsValue::NULL.unchecked_into()))
+    }
 }
 
 struct Worker {
@@ -307,6 +315,19 @@ fn on_message(worker: &Shared, e: MessageEvent) {
         }
         Request::SetEntityEntries { lines } => set_entity_entries(worker, lines),
         Request::SetStopwords { words } => set_stopwords(worker, words),
+        Request::SetColumns { job, columns } => {
+            worker.borrow_mut().queue.set_columns(job, columns);
+        }
+        Request::SetDate { doc, date } => {
+            let date = date.as_deref().and_then(crate::ingest::dates::parse_date);
+            let record = {
+                let w = &mut *worker.borrow_mut();
+                w.queue.set_date(&mut w.host, doc, date)
+            };
+            if let Some(r) = record {
+                save(worker, r);
+            }
+        }
         query => {
             let w = worker.borrow();
             if let Some(r) = answer(&w, query) {
@@ -330,6 +351,9 @@ fn answer(w: &Worker, req: Request) -> Option<Response> {
         }
         Request::Keywords(q) => Response::Keywords(crate::query::keywords(corpus, &q)),
         Request::Trends { terms } => Response::Trends(crate::query::trends(corpus, &terms)),
+        Request::PeriodTrends(q) => Response::PeriodTrends(crate::query::time::period_trends(
+            corpus, &q.terms, q.by, &q.within,
+        )),
         Request::Kwic(q) => {
             let t0 = now(&w.host.scope);
             let mut v = crate::query::kwic(corpus, &q);
@@ -370,7 +394,9 @@ fn answer(w: &Worker, req: Request) -> Option<Response> {
         | Request::SaveSettings { .. }
         | Request::SetEncoding { .. }
         | Request::SetEntityEntries { .. }
-        | Request::SetStopwords { .. } => return None,
+        | Request::SetStopwords { .. }
+        | Request::SetColumns { .. }
+        | Request::SetDate { .. } => return None,
     })
 }
 

@@ -311,6 +311,22 @@ fn to_js(d: &StoredDoc) -> JsValue {
         Content::File(b) => set(&o, "blob", b),
         Content::Text(t) => set(&o, "text", &JsValue::from_str(t)),
     }
+    let m = &d.meta;
+    let text = |k: &str, v: &Option<String>| {
+        if let Some(v) = v {
+            set(&o, k, &JsValue::from_str(v));
+        }
+    };
+    text("title", &m.title);
+    text("date", &m.date.map(|x| x.to_string()));
+    text("date_raw", &m.date_raw);
+    text("source", &m.source);
+    text("group", &m.group);
+    text("record_id", &m.record_id);
+    text("url", &m.url);
+    if let Some(r) = m.row {
+        set(&o, "row", &JsValue::from_f64(r as f64));
+    }
     o.into()
 }
 
@@ -325,11 +341,24 @@ fn from_js(v: &JsValue) -> Option<StoredDoc> {
         Content::Text(get("text")?.as_string()?)
     };
     let encoding = get("encoding").and_then(|e| e.as_string());
+    let text = |k: &str| get(k).and_then(|v| v.as_string());
+    let meta = crate::corpus::DocMeta {
+        title: text("title"),
+        date: text("date").and_then(|d| d.parse().ok()),
+        date_inferred: false,
+        date_raw: text("date_raw"),
+        source: text("source"),
+        group: text("group"),
+        row: get("row").and_then(|v| v.as_f64()).map(|r| r as u64),
+        record_id: text("record_id"),
+        url: text("url"),
+    };
     Some(StoredDoc {
         key,
         name,
         added,
         encoding,
         content,
+        meta,
     })
 }
