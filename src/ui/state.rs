@@ -155,7 +155,9 @@ pub struct State {
     /// Has the worker said it is ready?
     pub ready: bool,
     /// The corpus as last reported.
-    pub corpus: CorpusView,
+    /// (Shared: every component's props hold the state, and a corpus of 20,000 documents is
+    /// not to be copied for each.)
+    pub corpus: std::rc::Rc<CorpusView>,
     /// Running jobs.
     pub jobs: BTreeMap<JobId, JobProgress>,
     /// Notices, oldest first, with ids for dismissal.
@@ -658,7 +660,7 @@ impl State {
                     .retain(|id| view.docs.iter().any(|d| d.id == *id));
                 self.page_stale = self.page.is_some();
                 self.corpus_version += 1;
-                self.corpus = view;
+                self.corpus = std::rc::Rc::new(view);
                 self.fill_defaults();
             }
             Response::Normalization(v) => {
@@ -973,7 +975,7 @@ mod explore_tests {
         assert!(s.entities.is_some());
         assert_eq!(s.ent_query.selected, None);
         // A new corpus makes it stale.
-        s.reduce(Action::Worker(Response::Corpus(s.corpus.clone())));
+        s.reduce(Action::Worker(Response::Corpus((*s.corpus).clone())));
         assert!(s.entities.is_none());
     }
 }

@@ -296,6 +296,9 @@ pub struct Queue<F> {
     pub persistent: bool,
     jobs: VecDeque<Job<F>>,
     last_report: f64,
+    /// While jobs run, the corpus is posted again no sooner than this: building and
+    /// posting the view of 20,000 documents takes long, and must not take most of a load.
+    corpus_due: f64,
     corpus_dirty: bool,
     /// The store key of every document in the corpus.
     keys: HashMap<DocId, String>,
@@ -323,6 +326,7 @@ impl<F: Clone> Queue<F> {
             persistent: false,
             jobs: VecDeque::new(),
             last_report: 0.0,
+            corpus_due: 0.0,
             corpus_dirty: false,
             keys: HashMap::new(),
             pending: HashSet::new(),
@@ -697,7 +701,13 @@ impl<F: Clone> Queue<F> {
                 total: job.total,
             });
         }
-        self.post_corpus(host);
+        // The corpus as it grows, at a cost bounded to about a twentieth of the time.
+        let t0 = host.now();
+        if self.corpus_dirty && t0 >= self.corpus_due {
+            self.post_corpus(host);
+            let t1 = host.now();
+            self.corpus_due = t1 + (19.0 * (t1 - t0)).max(REPORT_MS);
+        }
     }
 
     /// End job `id` (cancelled or complete) and tell the page. Unknown ids are ignored.

@@ -911,6 +911,9 @@ fn DocList(p: &WithState) -> Html {
     }
 }
 
+/// The Overview's table of distinctive words shows this many documents.
+const DISTINCTIVE_ROWS: usize = 100;
+
 /// Above this many documents the list is drawn a window at a time.
 const DOC_WINDOW_FROM: usize = 300;
 /// Rows drawn at a time in a windowed list.
@@ -956,7 +959,8 @@ fn Overview(p: &WithState) -> Html {
                 <h2>{lang.t(Key::Distinctive)}</h2>
                 <table class="data distinctive" id="distinctive">
                     <tbody>
-                        { for c.docs.iter().map(|d| html! {
+                        // The first documents only: a table of 20,000 rows says nothing at a glance.
+                        { for c.docs.iter().take(DISTINCTIVE_ROWS).map(|d| html! {
                             <tr data-doc={d.id.to_string()}>
                                 <td class="doc-name">{d.name.clone()}</td>
                                 <td class="terms">{d.distinctive.join(" · ")}</td>
@@ -964,6 +968,9 @@ fn Overview(p: &WithState) -> Html {
                         }) }
                     </tbody>
                 </table>
+                if c.docs.len() > DISTINCTIVE_ROWS {
+                    <p class="hint">{format!("{} / {}", lang.num(DISTINCTIVE_ROWS as u64), lang.num(c.docs.len() as u64))}</p>
+                }
             }
             <h2>{lang.t(Key::TopWords)}</h2>
             {terms_table(lang, "top-words", Key::Word, &c.top_words[..c.top_words.len().min(30)])}
