@@ -551,13 +551,6 @@ pub struct Columns {
     pub title: Option<String>,
 }
 
-impl Columns {
-    /// The key a choice is remembered by: the header's names in order.
-    pub fn header_key(header: &[String]) -> String {
-        header.join("\u{1f}")
-    }
-}
-
 impl From<&crate::ingest::collection::ColumnMap> for Columns {
     fn from(m: &crate::ingest::collection::ColumnMap) -> Columns {
         Columns {
@@ -570,6 +563,11 @@ impl From<&crate::ingest::collection::ColumnMap> for Columns {
 }
 
 impl Columns {
+    /// The key a choice is remembered by: the header's names in order.
+    pub fn header_key(header: &[String]) -> String {
+        header.join("\u{1f}")
+    }
+
     /// As the column map ingest reads rows with (id and url still guessed).
     pub fn column_map(&self) -> crate::ingest::collection::ColumnMap {
         crate::ingest::collection::ColumnMap {

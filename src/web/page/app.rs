@@ -747,36 +747,44 @@ fn DocList(p: &WithState) -> Html {
     let (pad_above, pad_below) = (use_node_ref(), use_node_ref());
     let s = &p.state;
     let lang = s.lang;
-    let (Some(handle), Some(dispatch)) = (p.handle.clone(), p.dispatch.clone()) else {
-        return html! {};
-    };
     // Filter and sort what is shown (the corpus is not changed); a long list is drawn a
     // window at a time, rows of a fixed height, so 20,000 documents scroll as fast as 20.
-    let needle = filter.to_lowercase();
-    let mut shown: Vec<&crate::protocol::DocSummary> = s
-        .corpus
-        .docs
-        .iter()
-        .filter(|d| {
-            needle.is_empty()
-                || [
-                    Some(&d.title),
-                    Some(&d.name),
-                    d.date.as_ref(),
-                    d.source.as_ref(),
-                    d.group.as_ref(),
-                ]
-                .into_iter()
-                .flatten()
-                .any(|f| f.to_lowercase().contains(&needle))
-        })
-        .collect();
-    match sort.as_str() {
-        "date" => shown.sort_by(|a, b| a.date.cmp(&b.date)),
-        "title" => shown.sort_by(|a, b| a.title.cmp(&b.title)),
-        "size" => shown.sort_by_key(|d| std::cmp::Reverse(d.words)),
-        _ => {}
-    }
+    // Kept until the corpus, the filter or the order changes: a scroll only moves the window.
+    let order = {
+        let corpus = Rc::clone(&s.corpus);
+        use_memo(
+            (s.corpus_version, (*filter).clone(), (*sort).clone()),
+            move |(_, filter, sort)| {
+                let needle = filter.to_lowercase();
+                let docs = &corpus.docs;
+                let mut order: Vec<usize> = (0..docs.len())
+                    .filter(|&i| {
+                        let d = &docs[i];
+                        needle.is_empty()
+                            || [
+                                Some(&d.title),
+                                Some(&d.name),
+                                d.date.as_ref(),
+                                d.source.as_ref(),
+                                d.group.as_ref(),
+                            ]
+                            .into_iter()
+                            .flatten()
+                            .any(|f| f.to_lowercase().contains(&needle))
+                    })
+                    .collect();
+                match sort.as_str() {
+                    "date" => order.sort_by(|&a, &b| docs[a].date.cmp(&docs[b].date)),
+                    "title" => order.sort_by(|&a, &b| docs[a].title.cmp(&docs[b].title)),
+                    "size" => order.sort_by_key(|&i| std::cmp::Reverse(docs[i].words)),
+                    _ => {}
+                }
+                order
+            },
+        )
+    };
+    let shown: Vec<&crate::protocol::DocSummary> =
+        order.iter().map(|&i| &s.corpus.docs[i]).collect();
     let windowed = shown.len() > DOC_WINDOW_FROM;
     let (first, last) = if windowed {
         let first = (*top_row).min(shown.len().saturating_sub(1));
@@ -825,6 +833,9 @@ fn DocList(p: &WithState) -> Html {
             }
         });
     }
+    let (Some(handle), Some(dispatch)) = (p.handle.clone(), p.dispatch.clone()) else {
+        return html! {};
+    };
     html! {
         <aside class="sidebar">
             // Open by default; on a phone the list folds away above the views.

@@ -33,7 +33,15 @@ pub fn KeywordsView(p: &ViewProps) -> Html {
         [one] if !subset => format!("d{one}"),
         _ => "subset".into(),
     };
-    let controls = keyword_controls(lang, docs, &q, &scope_value, filter_ref, &set, &p.dispatch);
+    let controls = keyword_controls(
+        lang,
+        &s.corpus,
+        &q,
+        &scope_value,
+        filter_ref,
+        &set,
+        &p.dispatch,
+    );
     let subset_boxes = if subset {
         keyword_subset(lang, docs, &q, &set)
     } else {
@@ -95,26 +103,26 @@ pub fn KeywordsView(p: &ViewProps) -> Html {
 /// The Keywords view's controls: scope, unit, filter, stopwords and acronyms.
 fn keyword_controls(
     lang: Lang,
-    docs: &[crate::protocol::DocSummary],
+    corpus: &std::rc::Rc<crate::protocol::CorpusView>,
     q: &KeywordsQuery,
     scope_value: &str,
     filter_ref: NodeRef,
     set: &Callback<KeywordsQuery>,
     dispatch: &Callback<Action>,
 ) -> Html {
-    let docs_now = docs.to_vec();
+    let docs = &corpus.docs;
+    // The sources and groups are the worker's facets; months are read off the dates.
+    let docs_now = std::rc::Rc::clone(corpus);
     let mut months: Vec<&str> = docs
         .iter()
         .filter_map(|d| d.date.as_deref()?.get(..7))
         .collect();
     months.sort_unstable();
     months.dedup();
-    let mut sources: Vec<&str> = docs.iter().filter_map(|d| d.source.as_deref()).collect();
-    sources.sort_unstable();
-    sources.dedup();
-    let mut groups: Vec<&str> = docs.iter().filter_map(|d| d.group.as_deref()).collect();
-    groups.sort_unstable();
-    groups.dedup();
+    fn names(f: &[(String, u64)]) -> Vec<&str> {
+        f.iter().map(|(n, _)| n.as_str()).collect()
+    }
+    let (sources, groups) = (names(&corpus.facets.sources), names(&corpus.facets.groups));
     let facet = |label: Key, kind: &'static str, values: &[&str]| {
         if values.is_empty() {
             return html! {};
@@ -137,6 +145,7 @@ fn keyword_controls(
             } else if let Some((kind, value)) = v.split_once(':') {
                 // A month, a source or a group: its documents against the rest.
                 let scope: Vec<u32> = docs_now
+                    .docs
                     .iter()
                     .filter(|d| match kind {
                         "month" => d.date.as_deref().is_some_and(|x| x.starts_with(value)),
