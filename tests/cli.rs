@@ -770,6 +770,85 @@ fn records_and_zips_are_documents_with_dates_sources_and_groups() {
     assert_eq!(weeks.as_array().unwrap()[0]["period"], "2024-W01");
 }
 
+/// `soi new`: March against the 31 days before it (30 January – 29 February), counted by
+/// hand from the records.
+#[test]
+fn what_is_new_in_a_month_against_the_days_before() {
+    let files = record_files();
+    let f: Vec<&str> = files.iter().map(String::as_str).collect();
+    let run = |extra: &[&str]| {
+        let out = soi(&[
+            &["new", "--from", "2024-03", "--to", "2024-03"][..],
+            extra,
+            &f,
+        ]
+        .concat());
+        assert_eq!(
+            out.status.code(),
+            Some(1),
+            "the bad rows are still reported"
+        );
+        (
+            String::from_utf8(out.stdout).unwrap(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    let (tsv, err) = run(&["--min-g2", "0", "--top", "0"]);
+    assert!(
+        err.contains("2024-03-01 – 2024-03-31 (2 documents")
+            && err.contains("against 2024-01-30 – 2024-02-29 (1 documents"),
+        "{err}"
+    );
+    assert_eq!(
+        tsv.lines().next(),
+        Some("kind\tterm\tnow\tbefore\tnow_per_10k\tbefore_per_10k\tg2\tlog_ratio")
+    );
+    let by_hand = |month: &str, word: &str| -> u64 {
+        RECORD_DOCS
+            .iter()
+            .filter(|d| d.1 == month)
+            .map(|d| count_word(d.2, word))
+            .sum()
+    };
+    let row = |kind: &str, term: &str| -> Option<Vec<String>> {
+        tsv.lines()
+            .map(|l| l.split('\t').map(str::to_owned).collect::<Vec<_>>())
+            .find(|r| r[0] == kind && r[1] == term)
+    };
+    let mua = row("word", "mưa").unwrap_or_else(|| panic!("{tsv}"));
+    assert_eq!(mua[2], by_hand("2024-03", "mưa").to_string());
+    assert_eq!(mua[3], "0");
+    assert!(mua[7].parse::<f64>().unwrap() > 0.0);
+    // An entity's mentions are those the entity table of the month counts.
+    let hue = row("LOC", "Huế").unwrap_or_else(|| panic!("{tsv}"));
+    let out = soi(&[
+        &[
+            "entities", "--table", "--from", "2024-03", "--to", "2024-03",
+        ][..],
+        &f,
+    ]
+    .concat());
+    let table = String::from_utf8(out.stdout).unwrap();
+    let in_table = table
+        .lines()
+        .find_map(|l| l.strip_prefix("LOC\tHuế\t"))
+        .and_then(|rest| rest.split('\t').next())
+        .unwrap_or_else(|| panic!("{table}"));
+    assert_eq!((hue[2].as_str(), hue[3].as_str()), (in_table, "0"));
+    // Only rises: February's boat race is not new in March.
+    assert!(row("word", "ghe").is_none(), "{tsv}");
+    // Four mentions against none in so few words is not significant at p < 0.001.
+    let (tsv, _) = run(&[]);
+    assert!(!tsv.contains("\tmưa\t"), "{tsv}");
+    // CSV the same rows; without a period, a usage error.
+    let (csv, _) = run(&["--min-g2", "0", "--csv"]);
+    assert!(csv.starts_with("kind,term,now,before,"), "{csv}");
+    assert!(csv.contains("word,mưa,4,0,"), "{csv}");
+    let out = soi(&[&["new", "--from", "2024-03"][..], &f].concat());
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--from D --to D"));
+}
+
 #[test]
 fn a_period_against_the_rest_by_keyness() {
     let files = record_files();

@@ -9,6 +9,7 @@ mod index;
 mod inputs;
 mod keywords;
 mod kwic;
+mod new;
 mod normalize;
 mod offsets;
 mod par;
@@ -133,6 +134,18 @@ COMMANDS:
         --from D, --to D, --source S, --group G
                                     only the documents selected
         --csv, --json               the table as CSV or JSON instead
+    new --from D --to D [OPTIONS] FILE...
+                               What is new from D to D (a year, a month or a day): the
+                               words and entities (PER, ORG, LOC, EVENT, ACRONYM) whose share
+                               rose against the period of the same length just before, as
+                               TSV: kind, term, now, before, each per 10,000 words, G2, Log
+                               Ratio; significant rises only, highest G2 first. The two
+                               periods' documents and words go to stderr.
+        --source S, --group G       only the documents of source S, of group G
+        --top N                     rows of words and of entities each (default 50; 0: all)
+        --min-g2 X                  leave out rises with a G2 below X (default 10.83,
+                                    p < 0.001)
+        --csv, --json               the table as CSV or JSON instead
     index [OPTIONS] INPUT... --out DIR
                                Analyze files and folders (walked recursively: .txt, .md,
                                .html, .docx; .csv, .tsv and .jsonl/.ndjson with one document
@@ -149,8 +162,9 @@ COMMANDS:
 
 OPTIONS:
     -j, --jobs N               Threads for the commands that read many files or lines
-                               (stats, keywords, kwic, collocates, entities, index); default: one
-                               per core. The output is the same whatever N is.
+                               (stats, keywords, kwic, collocates, entities, trends, new,
+                               index); default: one per core. The output is the same
+                               whatever N is.
     -h, --help                 Print this help.
     -V, --version              Print the version.
 
@@ -158,7 +172,7 @@ Files are decoded (UTF-8 with or without BOM, UTF-16 with BOM) and normalized (N
 Binary or empty files are refused with a message on stderr.
 
 RECORDS AND ARCHIVES:
-    stats, keywords, kwic, collocates, entities, trends and index read .csv, .tsv and
+    stats, keywords, kwic, collocates, entities, trends, new and index read .csv, .tsv and
     .jsonl/.ndjson files one document a row, and .zip archives one document an entry (its
     folders become each document's group; record files inside are read a row a document;
     folders, hidden files and __MACOSX are skipped). The columns are guessed from the
@@ -319,6 +333,7 @@ fn dispatch(
         "entities" => entities_cmd(&mut p, out, err),
         "index" => index::index_cmd(&mut p, out, err),
         "trends" => trends::trends_cmd(&mut p, out, err),
+        "new" => new::new_cmd(&mut p, out, err),
         other => Err(CliError::Usage(format!("unknown command '{other}'"))),
     }
 }

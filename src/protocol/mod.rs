@@ -14,13 +14,15 @@ mod wire;
 pub use crate::corpus::mentions::EntityId;
 pub use crate::corpus::DocId;
 pub use crate::entities::EntityType;
-pub use crate::ingest::dates::Period;
+pub use crate::ingest::dates::{date_span, Date, Period};
 pub use crate::ingest::Encoding;
 pub use crate::query::entities::{
     EntColumn, EntitiesQuery, EntitiesView, EntityRow, Highlight, Neighbour, NetEdge, NetNode,
     PairUnit, Selected, TimeBar, TypeCount, NAME_TYPES, PAGE as ENTITY_PAGE,
 };
-pub use crate::query::time::{PeriodBucket, PeriodTrends, Selection};
+pub use crate::query::time::{
+    NewQuery, NewRow, PeriodBucket, PeriodTrends, Selection, WhatIsNew, SIGNIFICANT_G2,
+};
 pub use crate::query::{
     CollColumn, CollocateRow, CollocatesQuery, CollocatesView, Dispersion, KeyColumn, KeywordRow,
     KeywordsQuery, KeywordsView, KwicLine, KwicQuery, KwicSort, KwicView, TrendDoc, TrendTerms,
@@ -161,6 +163,9 @@ pub enum Request {
     },
     /// Words per period over the documents' dates (answered by [`Response::PeriodTrends`]).
     PeriodTrends(PeriodQuery),
+    /// What rose in a period against the one before it (answered by
+    /// [`Response::WhatIsNew`]).
+    WhatIsNew(NewQuery),
 }
 
 /// A trend over time: words per day, week, month or year over the documents a selection
@@ -195,8 +200,10 @@ pub enum TableRequest {
     EntityMentions(crate::corpus::mentions::EntityId),
     /// Words per period.
     PeriodTrends(PeriodQuery),
-    /// The documents with their metadata.
-    Documents,
+    /// The documents a selection keeps, with their metadata.
+    Documents(crate::query::time::Selection),
+    /// What is new in a period: words, then entities.
+    WhatIsNew(NewQuery),
 }
 
 /// A table file format.
@@ -259,9 +266,10 @@ pub fn table_file(
             "soi-trends-by-period",
             x::time::period_trends_table(&x::time::period_trends(c, &q.terms, q.by, &q.within)),
         ),
-        TableRequest::Documents => (
-            "soi-documents",
-            x::time::documents_table(c, &x::time::Selection::default()),
+        TableRequest::Documents(sel) => ("soi-documents", x::time::documents_table(c, sel)),
+        TableRequest::WhatIsNew(q) => (
+            "soi-what-is-new",
+            x::time::what_is_new_table(&x::time::what_is_new(c, q)),
         ),
     };
     match format {
@@ -411,6 +419,8 @@ pub enum Response {
     },
     /// Words per period.
     PeriodTrends(crate::query::time::PeriodTrends),
+    /// What is new in a period.
+    WhatIsNew(crate::query::time::WhatIsNew),
     /// The worker hit a bug; the message is for a bug report.
     Crashed {
         /// The panic message.

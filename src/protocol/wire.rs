@@ -19,7 +19,7 @@ use crate::query::entities::{
 };
 use crate::query::keywords::{KeyColumn, KeywordRow, KeywordsQuery, KeywordsView, Unit};
 use crate::query::kwic::{Dispersion, KwicLine, KwicQuery, KwicSort, KwicView};
-use crate::query::time::{PeriodBucket, PeriodTrends, Selection};
+use crate::query::time::{NewQuery, NewRow, PeriodBucket, PeriodTrends, Selection, WhatIsNew};
 use crate::query::trends::{TrendDoc, TrendTerms, TrendsView};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
@@ -163,6 +163,31 @@ wire_struct!(default Selection {
     groups: Vec<String>,
     docs: Vec<DocId>,
 });
+wire_struct!(NewQuery {
+    from: Date,
+    to: Date,
+    within: Selection,
+    min_g2: f64,
+    top: usize,
+});
+wire_struct!(NewRow {
+    term: String,
+    kind: Option<EntityType>,
+    now: u64,
+    before: u64,
+    now_per_10k: f64,
+    before_per_10k: f64,
+    g2: f64,
+    log_ratio: f64,
+});
+wire_struct!(WhatIsNew {
+    period: (Date, Date),
+    previous: (Date, Date),
+    docs: (u64, u64),
+    words: (u64, u64),
+    words_rows: Vec<NewRow>,
+    entity_rows: Vec<NewRow>,
+});
 wire_struct!(PeriodBucket {
     period: String,
     start: Option<Date>,
@@ -203,7 +228,7 @@ wire_enum!(EntColumn {
     units: [Name, Type, Mentions, Docs],
     newtypes: []
 });
-wire_struct!(EntitiesQuery { kind: Option<EntityType>, filter: String, sort: EntColumn, ascending: bool, page: usize, unit: PairUnit, selected: Option<EntityId>, mentions_page: usize });
+wire_struct!(default EntitiesQuery { kind: Option<EntityType>, filter: String, sort: EntColumn, ascending: bool, page: usize, unit: PairUnit, selected: Option<EntityId>, mentions_page: usize, within: Selection });
 wire_struct!(EntityRow { id: EntityId, kind: EntityType, canonical: String, variants: Vec<(String, u64)>, mentions: u64, docs: u64, roles: Vec<(String, u64)>, expansion: Option<String>, inferred: u64 });
 wire_struct!(NetNode {
     id: EntityId,
@@ -307,5 +332,57 @@ mod tests {
         };
         let back: EntityRow = serde_json::from_str(&serde_json::to_string(&row).unwrap()).unwrap();
         assert_eq!(back, row);
+        // What is new, asked and answered, with a selection inside an entities query.
+        let day = |s: &str| s.parse::<crate::ingest::dates::Date>().unwrap();
+        let within = Selection {
+            sources: vec!["Báo Cần Thơ".into()],
+            groups: vec!["mien-tay".into()],
+            ..Selection::between(day("2024-03-01"), day("2024-03-31"))
+        };
+        let ask = crate::protocol::Request::WhatIsNew(NewQuery {
+            within: within.clone(),
+            ..NewQuery::new(day("2024-03-01"), day("2024-03-31"))
+        });
+        let back: crate::protocol::Request =
+            serde_json::from_str(&serde_json::to_string(&ask).unwrap()).unwrap();
+        assert_eq!(back, ask);
+        let q = EntitiesQuery {
+            within,
+            ..EntitiesQuery::default()
+        };
+        let back: EntitiesQuery =
+            serde_json::from_str(&serde_json::to_string(&q).unwrap()).unwrap();
+        assert_eq!(back, q);
+        // An old page's query (no selection) still reads.
+        let old: EntitiesQuery = serde_json::from_str("{}").unwrap();
+        assert!(old.within.is_all());
+        let new = WhatIsNew {
+            period: (day("2024-03-01"), day("2024-03-31")),
+            previous: (day("2024-01-31"), day("2024-02-29")),
+            docs: (3, 2),
+            words: (900, 700),
+            words_rows: vec![NewRow {
+                term: "bão".into(),
+                kind: None,
+                now: 12,
+                before: 0,
+                now_per_10k: 133.3,
+                before_per_10k: 0.0,
+                g2: 21.5,
+                log_ratio: 4.2,
+            }],
+            entity_rows: vec![NewRow {
+                term: "Cần Thơ".into(),
+                kind: Some(EntityType::Loc),
+                now: 3,
+                before: 1,
+                now_per_10k: 33.3,
+                before_per_10k: 14.3,
+                g2: 1.0,
+                log_ratio: 1.2,
+            }],
+        };
+        let back: WhatIsNew = serde_json::from_str(&serde_json::to_string(&new).unwrap()).unwrap();
+        assert_eq!(back, new);
     }
 }

@@ -3,7 +3,7 @@
 //! in context, and the Reader's highlights. Variants, roles and contexts are read back from
 //! the rows on demand, for one page at a time.
 
-use crate::corpus::mentions::{networked, DocMention, EntityId, EntityInfo, NONE};
+use crate::corpus::mentions::{networked, DocMention, EntityId, EntityInfo, Pairs, NONE};
 use crate::corpus::{Corpus, Document};
 use crate::entities::EntityType;
 use crate::query::{fold, Cell, KwicLine, Table};
@@ -58,6 +58,9 @@ pub struct EntitiesQuery {
     pub selected: Option<EntityId>,
     /// Page of its mentions.
     pub mentions_page: usize,
+    /// Only the documents this selects (a period, sources, groups): every count, row,
+    /// pair, date and mention of the view is theirs.
+    pub within: crate::query::time::Selection,
 }
 
 impl Default for EntitiesQuery {
@@ -71,6 +74,7 @@ impl Default for EntitiesQuery {
             unit: PairUnit::Sentence,
             selected: None,
             mentions_page: 0,
+            within: crate::query::time::Selection::default(),
         }
     }
 }
@@ -262,6 +266,39 @@ impl Tally {
         }
     }
 
+    /// The counts over the documents `sel` selects (the corpus's own when it selects all).
+    pub fn within(c: &Corpus, sel: &crate::query::time::Selection) -> Tally {
+        if sel.is_all() {
+            Tally::corpus(c)
+        } else {
+            Tally::of(c, &sel.doc_ids(c))
+        }
+    }
+
+    /// The co-occurring pairs of its documents in `unit`: the corpus's own table, or
+    /// summed from the selected documents'.
+    fn pairs<'c>(&self, c: &'c Corpus, unit: PairUnit) -> std::borrow::Cow<'c, Pairs> {
+        let of = |p: &'c crate::corpus::mentions::DocEntities| match unit {
+            PairUnit::Sentence => &p.sentence_pairs,
+            PairUnit::Paragraph => &p.paragraph_pairs,
+        };
+        match &self.scope {
+            None => std::borrow::Cow::Borrowed(match unit {
+                PairUnit::Sentence => &c.entities().sentence_pairs,
+                PairUnit::Paragraph => &c.entities().paragraph_pairs,
+            }),
+            Some(_) => {
+                let mut sum = Pairs::default();
+                for d in c.docs().iter().filter(|d| self.counts(d)) {
+                    for (&k, &n) in of(&d.entities) {
+                        *sum.entry(k).or_insert(0) += n;
+                    }
+                }
+                std::borrow::Cow::Owned(sum)
+            }
+        }
+    }
+
     fn counts(&self, d: &Document) -> bool {
         self.scope.as_ref().is_none_or(|s| s.contains(&d.id))
     }
@@ -275,13 +312,7 @@ impl Tally {
     }
 }
 
-/// Ids of the rows `q` asks for, sorted, and the variants of the entities that matched by
-/// a variant.
-fn matching(c: &Corpus, q: &EntitiesQuery) -> Vec<EntityId> {
-    matching_in(c, q, &Tally::corpus(c))
-}
-
-/// [`matching`] with the counts of `tally`.
+/// Ids of the rows `q` asks for with the counts of `tally`, sorted.
 fn matching_in(c: &Corpus, q: &EntitiesQuery, tally: &Tally) -> Vec<EntityId> {
     let t = c.entities();
     let kind = q.kind;
@@ -350,12 +381,8 @@ fn matching_in(c: &Corpus, q: &EntitiesQuery, tally: &Tally) -> Vec<EntityId> {
     ids
 }
 
-/// Rows for `ids`, with variants and roles read from the documents' mentions.
-fn rows(c: &Corpus, ids: &[EntityId], max_variants: usize) -> Vec<EntityRow> {
-    rows_in(c, ids, max_variants, &Tally::corpus(c))
-}
-
-/// [`rows`] with the counts of `tally`, variants and roles from its documents.
+/// Rows for `ids` with the counts of `tally`, variants and roles read from its documents'
+/// mentions.
 fn rows_in(c: &Corpus, ids: &[EntityId], max_variants: usize, tally: &Tally) -> Vec<EntityRow> {
     let t = c.entities();
     let at: FxHashMap<EntityId, usize> = ids.iter().enumerate().map(|(i, &id)| (id, i)).collect();
@@ -424,15 +451,12 @@ fn rows_in(c: &Corpus, ids: &[EntityId], max_variants: usize, tally: &Tally) -> 
 /// the pairs between them, laid out.
 fn network(
     c: &Corpus,
-    unit: PairUnit,
+    pairs: &Pairs,
+    tally: &Tally,
     selected: Option<EntityId>,
     n: usize,
 ) -> (Vec<NetNode>, Vec<NetEdge>) {
     let t = c.entities();
-    let pairs = match unit {
-        PairUnit::Sentence => &t.sentence_pairs,
-        PairUnit::Paragraph => &t.paragraph_pairs,
-    };
     let mut ids: Vec<EntityId> = match selected.filter(|&s| networked(t.kind(s))) {
         Some(s) => {
             let mut near: Vec<(EntityId, u64)> = pairs
@@ -450,13 +474,9 @@ fn network(
         }
         None => {
             let mut all: Vec<EntityId> = (0..t.len() as EntityId)
-                .filter(|&id| t.mentions[id as usize] > 0 && networked(t.kind(id)))
+                .filter(|&id| tally.m(id) > 0 && networked(t.kind(id)))
                 .collect();
-            all.sort_by(|&a, &b| {
-                t.mentions[b as usize]
-                    .cmp(&t.mentions[a as usize])
-                    .then(a.cmp(&b))
-            });
+            all.sort_by(|&a, &b| tally.m(b).cmp(&tally.m(a)).then(a.cmp(&b)));
             all.truncate(n);
             all
         }
@@ -479,7 +499,7 @@ fn network(
         .iter()
         .map(|&id| {
             let info = &t.info[id as usize];
-            let m = t.mentions[id as usize];
+            let m = tally.m(id);
             NetNode {
                 id,
                 kind: info.kind,
@@ -497,12 +517,12 @@ fn network(
 /// Date mentions by month when they span three years or less, else by year; periods
 /// without mentions in between are shown empty so the axis is time. Returns the bars and
 /// (mentions with a year, mentions without).
-fn timeline(c: &Corpus) -> (Vec<TimeBar>, (u64, u64)) {
+fn timeline(c: &Corpus, tally: &Tally) -> (Vec<TimeBar>, (u64, u64)) {
     let t = c.entities();
     // (year, month or 0) → (mentions, inferred)
     let mut by: std::collections::BTreeMap<(i32, u32), (u64, u64)> = Default::default();
     let mut undated = 0;
-    for d in c.docs() {
+    for d in c.docs().iter().filter(|d| tally.counts(d)) {
         for m in &d.entities.mentions {
             let Some(info) = t.info(m.entity) else {
                 continue;
@@ -577,13 +597,15 @@ fn timeline(c: &Corpus) -> (Vec<TimeBar>, (u64, u64)) {
 pub fn view(c: &Corpus, q: &EntitiesQuery, now: impl Fn() -> f64) -> EntitiesView {
     let t0 = now();
     let t = c.entities();
+    let tally = Tally::within(c, &q.within);
     let mut types: Vec<TypeCount> = Vec::new();
     for kind in EntityType::ALL {
         let (mut n, mut m) = (0, 0);
         for id in 0..t.len() {
-            if t.info[id].kind == kind && t.mentions[id] > 0 {
+            let k = tally.m(id as EntityId);
+            if t.info[id].kind == kind && k > 0 {
                 n += 1;
-                m += t.mentions[id];
+                m += k;
             }
         }
         if n > 0 {
@@ -594,29 +616,27 @@ pub fn view(c: &Corpus, q: &EntitiesQuery, now: impl Fn() -> f64) -> EntitiesVie
             });
         }
     }
-    let ids = matching(c, q);
+    let ids = matching_in(c, q, &tally);
     let pages = ids.len().div_ceil(PAGE).max(1);
     let page = q.page.min(pages - 1);
     let shown: Vec<EntityId> = ids.iter().skip(page * PAGE).take(PAGE).copied().collect();
     let selected = q
         .selected
-        .filter(|&id| t.info(id).is_some() && t.mentions[id as usize] > 0);
-    let (nodes, edges) = network(c, q.unit, selected, 30);
-    let (bars, dated) = timeline(c);
-    let selected = selected.map(|id| {
-        let row = rows(c, &[id], 20).pop().expect("one row");
-        let total = t.mentions[id as usize] as usize;
+        .filter(|&id| t.info(id).is_some() && tally.m(id) > 0);
+    let pairs = tally.pairs(c, q.unit);
+    let (nodes, edges) = network(c, &pairs, &tally, selected, 30);
+    let (bars, dated) = timeline(c, &tally);
+    let selected = selected.and_then(|id| {
+        let row = rows_in(c, &[id], 20, &tally).pop()?;
+        let total = tally.m(id) as usize;
         let pages = total.div_ceil(PAGE).max(1);
         let mp = q.mentions_page.min(pages - 1);
         let lines = mention_lines(c, id)
+            .filter(|(d, _)| tally.counts(d))
             .skip(mp * PAGE)
             .take(PAGE)
             .map(|(d, m)| crate::query::context_line(d, m.start as usize, m.end as usize, 60))
             .collect();
-        let pairs = match q.unit {
-            PairUnit::Sentence => &t.sentence_pairs,
-            PairUnit::Paragraph => &t.paragraph_pairs,
-        };
         let mut with: Vec<(EntityId, u64)> = pairs
             .iter()
             .filter_map(|(&(a, b), &w)| match (a == id, b == id) {
@@ -626,7 +646,7 @@ pub fn view(c: &Corpus, q: &EntitiesQuery, now: impl Fn() -> f64) -> EntitiesVie
             })
             .collect();
         with.sort_by(|x, y| y.1.cmp(&x.1).then(x.0.cmp(&y.0)));
-        Selected {
+        Some(Selected {
             row,
             lines,
             pages,
@@ -643,7 +663,7 @@ pub fn view(c: &Corpus, q: &EntitiesQuery, now: impl Fn() -> f64) -> EntitiesVie
                     })
                 })
                 .collect(),
-        }
+        })
     });
     EntitiesView {
         query: EntitiesQuery {
@@ -654,7 +674,7 @@ pub fn view(c: &Corpus, q: &EntitiesQuery, now: impl Fn() -> f64) -> EntitiesVie
         types,
         total: ids.len(),
         pages,
-        rows: rows(c, &shown, 8),
+        rows: rows_in(c, &shown, 8, &tally),
         nodes,
         edges,
         timeline: bars,
@@ -684,7 +704,7 @@ fn join(v: &[(String, u64)]) -> String {
 
 /// The whole entity table for `q` (every page).
 pub fn entities_table(c: &Corpus, q: &EntitiesQuery) -> Table {
-    entities_table_in(c, q, &Tally::corpus(c))
+    entities_table_in(c, q, &Tally::within(c, &q.within))
 }
 
 /// Every row of the entity table for `q` over the documents `tally` counts (a
@@ -955,6 +975,69 @@ mod tests {
         // The network is the selected entity and its neighbours.
         assert_eq!(v.nodes[0].id, id);
         assert!(v.edges.iter().all(|e| e.a == 0 || e.b == 0 || e.a != e.b));
+    }
+
+    #[test]
+    fn within_a_period_counts_only_its_documents() {
+        use crate::query::time::Selection;
+        let c = corpus(&[A, B]);
+        let day = |y, m, d| crate::ingest::dates::Date::new(y, m, d).unwrap();
+        // Both are dated from their own text.
+        assert_eq!(c.docs()[0].meta.date, Some(day(2022, 8, 8)));
+        assert_eq!(c.docs()[1].meta.date, Some(day(2021, 12, 14)));
+        let q = EntitiesQuery {
+            within: Selection::between(day(2021, 12, 1), day(2021, 12, 31)),
+            ..EntitiesQuery::default()
+        };
+        let v = view(&c, &q, || 0.0);
+        assert_eq!(
+            (
+                row(&v, "Bùi Thanh Sơn").mentions,
+                row(&v, "Bùi Thanh Sơn").docs
+            ),
+            (1, 1)
+        );
+        assert!(
+            v.rows.iter().all(|r| r.canonical != "Nguyễn Phú Trọng"),
+            "{:?}",
+            v.rows
+        );
+        assert!(v.nodes.iter().all(|n| n.label != "Nguyễn Phú Trọng"));
+        assert!(
+            v.timeline.iter().all(|b| b.period == "2021-12"),
+            "{:?}",
+            v.timeline
+        );
+        let per = v.types.iter().find(|t| t.kind == EntityType::Per).unwrap();
+        assert_eq!(per.entities, 2, "{:?}", v.types);
+        assert_eq!(entities_table(&c, &q).rows.len(), v.total);
+        // The other period: its pairs only (Chính and Sơn met in December 2021).
+        let q = EntitiesQuery {
+            within: Selection::between(day(2022, 1, 1), day(2022, 12, 31)),
+            ..EntitiesQuery::default()
+        };
+        let v = view(&c, &q, || 0.0);
+        assert_eq!(row(&v, "Bùi Thanh Sơn").mentions, 1);
+        assert!(v.rows.iter().all(|r| r.canonical != "Phạm Minh Chính"));
+        let sel = view(
+            &c,
+            &EntitiesQuery {
+                selected: Some(row(&v, "Bùi Thanh Sơn").id),
+                ..q
+            },
+            || 0.0,
+        )
+        .selected
+        .expect("selected");
+        assert_eq!(sel.lines.len(), 1);
+        assert!(
+            sel.with.iter().all(|w| w.name != "Phạm Minh Chính"),
+            "{:?}",
+            sel.with
+        );
+        // No condition is the whole corpus.
+        let all = view(&c, &EntitiesQuery::default(), || 0.0);
+        assert_eq!(row(&all, "Bùi Thanh Sơn").mentions, 2);
     }
 
     #[test]

@@ -324,11 +324,7 @@ pub fn selection_keywords(c: &Corpus, q: &KeywordsQuery, sel: &Selection) -> Key
 
 /// The entities' mentions and documents over a selection (see [`Tally`]).
 pub fn selection_tally(c: &Corpus, sel: &Selection) -> Tally {
-    if sel.is_all() {
-        Tally::corpus(c)
-    } else {
-        Tally::of(c, &sel.doc_ids(c))
-    }
+    Tally::within(c, sel)
 }
 
 /// Every row of the entity table of `q` over the documents `sel` selects.

@@ -354,6 +354,7 @@ fn answer(w: &Worker, req: Request) -> Option<Response> {
         Request::PeriodTrends(q) => Response::PeriodTrends(crate::query::time::period_trends(
             corpus, &q.terms, q.by, &q.within,
         )),
+        Request::WhatIsNew(q) => Response::WhatIsNew(crate::query::time::what_is_new(corpus, &q)),
         Request::Kwic(q) => {
             let t0 = now(&w.host.scope);
             let mut v = crate::query::kwic(corpus, &q);
