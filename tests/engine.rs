@@ -635,3 +635,82 @@ fn a_date_column_gives_the_year_of_dates_without_one() {
     assert_eq!((date.as_deref(), inferred), (Some("2019-01-02"), true));
     assert!(isos.iter().any(|d| d == "2019-03-05"), "{isos:?}");
 }
+
+/// The page decides which documents a selection keeps from their summaries (it has no
+/// engine); it must keep exactly those the engine counts, or the Documents view would list
+/// one set and the Entities view count another.
+#[test]
+fn the_page_selects_the_documents_the_engine_selects() {
+    use soi::corpus::DocMeta;
+    use soi::protocol::{views, Date, Selection};
+    use soi::ui::state::selects;
+    let opts = AnalysisOptions::default();
+    let mut c = Corpus::new();
+    let metas = [
+        ("2024-01-05", "Báo A", "2024/thoi-su"),
+        ("2024-01-31", "Báo B", "2024/kinh-te"),
+        ("2024-02-01", "Báo A", "2024"),
+        ("", "Báo B", "2024-cu"),
+        ("2023-12-31", "", ""),
+    ];
+    for (i, (date, source, group)) in metas.iter().enumerate() {
+        let meta = DocMeta {
+            date: date.parse().ok(),
+            source: (!source.is_empty()).then(|| source.to_string()),
+            group: (!group.is_empty()).then(|| group.to_string()),
+            ..DocMeta::default()
+        };
+        let text = format!("Bài số {i}. Giá lúa tăng ở Cần Thơ.");
+        let mut b = DocBuilder::from_text(format!("{i}.txt"), &text, &opts)
+            .unwrap()
+            .with_meta(meta);
+        while !b.step(&c, usize::MAX) {}
+        c.add(b);
+    }
+    let view = views::corpus_view(&c, 10);
+    let day = |s: &str| s.parse::<Date>().ok();
+    let sels = [
+        Selection::default(),
+        Selection::between(day("2024-01-01").unwrap(), day("2024-01-31").unwrap()),
+        Selection {
+            from: day("2024-01-31"),
+            ..Selection::default()
+        },
+        Selection {
+            to: day("2023-12-31"),
+            ..Selection::default()
+        },
+        Selection {
+            sources: vec!["Báo B".into()],
+            ..Selection::default()
+        },
+        // "2024" holds its subfolders, not "2024-cu".
+        Selection {
+            groups: vec!["2024".into()],
+            ..Selection::default()
+        },
+        Selection {
+            docs: vec![c.docs()[3].id],
+            sources: vec!["Báo B".into()],
+            ..Selection::default()
+        },
+    ];
+    let mut kept = Vec::new();
+    for sel in &sels {
+        let engine: Vec<u32> = c
+            .docs()
+            .iter()
+            .filter(|d| sel.contains(d))
+            .map(|d| d.id)
+            .collect();
+        let page: Vec<u32> = view
+            .docs
+            .iter()
+            .filter(|d| selects(sel, d))
+            .map(|d| d.id)
+            .collect();
+        assert_eq!(engine, page, "{sel:?}");
+        kept.push(engine.len());
+    }
+    assert_eq!(kept, [5, 2, 2, 1, 2, 3, 1]);
+}

@@ -11,7 +11,7 @@ use crate::protocol::{
 use crate::protocol::{
     CollocatesQuery, CollocatesView, KeywordsQuery, KeywordsView, KwicQuery, KwicView, TrendsView,
 };
-use crate::protocol::{EntitiesQuery, EntitiesView};
+use crate::protocol::{EntitiesQuery, EntitiesView, NewQuery, Selection, WhatIsNew};
 use crate::ui::i18n::Lang;
 use std::collections::BTreeMap;
 
@@ -27,12 +27,13 @@ pub enum Tab {
     Concordance,
     Collocates,
     Entities,
+    Documents,
     Reader,
 }
 
 impl Tab {
     /// Every tab, in display order.
-    pub const ALL: [Tab; 8] = [
+    pub const ALL: [Tab; 9] = [
         Tab::Overview,
         Tab::Normalization,
         Tab::Keywords,
@@ -40,6 +41,7 @@ impl Tab {
         Tab::Concordance,
         Tab::Collocates,
         Tab::Entities,
+        Tab::Documents,
         Tab::Reader,
     ];
 
@@ -53,6 +55,7 @@ impl Tab {
             Tab::Concordance => "concordance",
             Tab::Collocates => "collocates",
             Tab::Entities => "entities",
+            Tab::Documents => "documents",
             Tab::Reader => "reader",
         }
     }
@@ -238,6 +241,14 @@ pub struct State {
     pub trend_period: Option<crate::protocol::Period>,
     /// The Trends view per period.
     pub period_trends: Option<crate::protocol::PeriodTrends>,
+    /// The documents the views are about: a date range, sources, groups (empty: all).
+    /// The Entities view and the trends by period count only these; the Keywords view
+    /// compares them with the rest when its scope is "the selection".
+    pub selection: Selection,
+    /// The Keywords view's scope is the selection (and follows it).
+    pub kw_on_selection: bool,
+    /// What is new in the selection's date range.
+    pub what_new: Option<WhatIsNew>,
     next_notice: u32,
 }
 
@@ -301,6 +312,10 @@ pub enum Action {
     ColumnsChosen(Option<crate::protocol::Columns>),
     /// Show trends per period (or, with `None`, per document).
     TrendPeriod(Option<crate::protocol::Period>),
+    /// Select the documents the views are about.
+    SetSelection(Selection),
+    /// Compare the selection with the rest in the Keywords view (or stop).
+    KeywordsOnSelection(bool),
 }
 
 /// How many notices are kept; a 500-file drop of images must not grow the page forever.
@@ -422,6 +437,21 @@ impl State {
                     self.period_trends = None;
                 }
             }
+            Action::SetSelection(sel) => {
+                if sel != self.selection {
+                    self.selection = sel;
+                    self.selection_changed();
+                }
+            }
+            Action::KeywordsOnSelection(on) => {
+                self.kw_on_selection = on;
+                if on {
+                    self.kw_subset_open = false;
+                    self.kw_query.scope = self.selected_docs();
+                    self.kw_query.page = 0;
+                    self.keywords = None;
+                }
+            }
             Action::OpenHit(m) => {
                 let page = m.para / crate::protocol::READER_PAGE;
                 if self.selected != Some(m.doc)
@@ -459,6 +489,51 @@ impl State {
                 self.tab = tab;
             }
         }
+    }
+
+    /// The ids of the documents the selection keeps, in corpus order (all of them when it
+    /// is empty).
+    pub fn selected_docs(&self) -> Vec<DocId> {
+        self.corpus
+            .docs
+            .iter()
+            .filter(|d| selects(&self.selection, d))
+            .map(|d| d.id)
+            .collect()
+    }
+
+    /// The views that depend on the selection are stale.
+    fn selection_changed(&mut self) {
+        self.ent_query.within = self.selection.clone();
+        self.ent_query.page = 0;
+        self.entities = None;
+        self.period_trends = None;
+        self.what_new = None;
+        if self.kw_on_selection {
+            let scope = self.selected_docs();
+            if scope != self.kw_query.scope {
+                self.kw_query.scope = scope;
+                self.kw_query.page = 0;
+                self.keywords = None;
+            }
+        }
+    }
+
+    /// The "what is new" question for the selection: its date range against the range
+    /// of the same length before (`None` without both ends).
+    pub fn what_new_query(&self) -> Option<NewQuery> {
+        let (from, to) = (self.selection.from?, self.selection.to?);
+        Some(NewQuery {
+            from,
+            to,
+            within: Selection {
+                from: None,
+                to: None,
+                ..self.selection.clone()
+            },
+            min_g2: crate::protocol::SIGNIFICANT_G2,
+            top: 50,
+        })
     }
 
     /// A view opened with nothing asked yet starts from the corpus's most frequent words.
@@ -502,6 +577,14 @@ impl State {
             Response::Trends(v) => {
                 if v.terms == crate::protocol::TrendTerms::parse(&self.trend_terms).words {
                     self.trends = Some(v);
+                }
+            }
+            Response::WhatIsNew(v) => {
+                if self
+                    .what_new_query()
+                    .is_some_and(|q| v.period == (q.from.min(q.to), q.from.max(q.to)))
+                {
+                    self.what_new = Some(v);
                 }
             }
             Response::PeriodTrends(v) => {
@@ -655,12 +738,19 @@ impl State {
                 self.kwic = None;
                 self.collocates = None;
                 self.entities = None;
-                self.kw_query
-                    .scope
-                    .retain(|id| view.docs.iter().any(|d| d.id == *id));
+                // A set: a selection's scope may hold 20,000 documents.
+                let now: std::collections::HashSet<DocId> =
+                    view.docs.iter().map(|d| d.id).collect();
+                self.kw_query.scope.retain(|id| now.contains(id));
+                self.selection.docs.retain(|id| now.contains(id));
+                self.what_new = None;
                 self.page_stale = self.page.is_some();
                 self.corpus_version += 1;
                 self.corpus = std::rc::Rc::new(view);
+                if self.kw_on_selection {
+                    self.kw_query.scope = self.selected_docs();
+                }
+                self.ent_query.within = self.selection.clone();
                 self.fill_defaults();
             }
             Response::Normalization(v) => {
@@ -684,6 +774,29 @@ impl State {
             }
         }
     }
+}
+
+/// Whether selection `sel` keeps document `d` (the engine's `Selection::contains`, read
+/// off the summary the page has: dates are ISO, so they compare as text).
+pub fn selects(sel: &Selection, d: &crate::protocol::DocSummary) -> bool {
+    let dated = match (sel.from, sel.to) {
+        (None, None) => true,
+        (from, to) => d.date.as_deref().is_some_and(|x| {
+            from.is_none_or(|f| x >= f.to_string().as_str())
+                && to.is_none_or(|t| x <= t.to_string().as_str())
+        }),
+    };
+    let in_group = |g: &str| {
+        sel.groups.iter().any(|s| {
+            g == s
+                || g.strip_prefix(s.as_str())
+                    .is_some_and(|rest| rest.starts_with('/'))
+        })
+    };
+    dated
+        && (sel.sources.is_empty() || d.source.as_ref().is_some_and(|s| sel.sources.contains(s)))
+        && (sel.groups.is_empty() || d.group.as_deref().is_some_and(in_group))
+        && (sel.docs.is_empty() || sel.docs.contains(&d.id))
 }
 
 #[cfg(test)]
@@ -831,6 +944,54 @@ mod tests {
             ..Default::default()
         })));
         assert_eq!(s.selected, None);
+    }
+
+    #[test]
+    fn a_selection_scopes_entities_keywords_and_what_is_new() {
+        let mut s = State::new(Lang::Vi);
+        let dated = |id, date: &str, source: &str| DocSummary {
+            date: Some(date.into()),
+            source: Some(source.into()),
+            ..doc(id, vec![])
+        };
+        s.reduce(Action::Worker(Response::Corpus(CorpusView {
+            docs: vec![
+                dated(1, "2024-01-10", "A"),
+                dated(2, "2024-02-03", "B"),
+                dated(3, "2024-02-20", "A"),
+            ],
+            ..Default::default()
+        })));
+        assert_eq!(s.selected_docs(), [1, 2, 3]);
+        assert!(s.what_new_query().is_none());
+        s.reduce(Action::KeywordsOnSelection(true));
+        let (from, to) = crate::protocol::date_span("2024-02").unwrap();
+        s.reduce(Action::SetSelection(Selection::between(from, to)));
+        assert_eq!(s.selected_docs(), [2, 3]);
+        assert_eq!(s.ent_query.within, s.selection);
+        assert!(s.entities.is_none() && s.keywords.is_none());
+        assert_eq!(s.kw_query.scope, [2, 3]);
+        // What is new compares the dates, over every source.
+        let q = s.what_new_query().expect("a date range");
+        assert_eq!((q.from, q.to), (from, to));
+        assert!(q.within.is_all());
+        // A source narrows it further; a later corpus keeps the selection.
+        s.reduce(Action::SetSelection(Selection {
+            sources: vec!["A".into()],
+            ..s.selection.clone()
+        }));
+        assert_eq!(s.kw_query.scope, [3]);
+        s.reduce(Action::Worker(Response::Corpus(CorpusView {
+            docs: vec![dated(2, "2024-02-03", "B"), dated(4, "2024-02-29", "A")],
+            ..Default::default()
+        })));
+        assert_eq!(s.selected_docs(), [4]);
+        assert_eq!(s.kw_query.scope, [4]);
+        // Back to another scope: the keywords stop following it.
+        s.reduce(Action::KeywordsOnSelection(false));
+        s.reduce(Action::SetSelection(Selection::default()));
+        assert_eq!(s.kw_query.scope, [4]);
+        assert_eq!(s.selected_docs(), [2, 4]);
     }
 
     #[test]

@@ -5,6 +5,7 @@
 // count done here by hand; a month's keyness against the rest is a G² table.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import fs from 'node:fs/promises';
 import { waitIdle, dropFiles, pageSuite } from './harness.mjs';
 
 const suite = pageSuite();
@@ -170,4 +171,91 @@ test('Trends by month agree with a hand count; a month against the rest is a key
   await page.waitForFunction(() => [...document.querySelectorAll('#kw-table thead th')].some((th) => /G²/.test(th.textContent)));
   const top = await page.$$eval('#kw-table tbody tr .term', (tds) => tds.slice(0, 10).map((td) => td.textContent));
   assert.ok(top.includes('ngập lụt'), top.join(', '));
+});
+
+// February about rice exports to Japan, March about a storm in Quảng Ninh: in March "bão"
+// and "Quảng Ninh" are new against the days before it, "gạo" and "Nhật Bản" are not.
+const FEB = ['05/02/2024', '2024-02-10', 'ngày 15 tháng 2 năm 2024', '20-02-2024'].map((date, i) => ({
+  date, source: 'Báo Kinh tế', title: `Gạo ${i + 1}`,
+  text: `Doanh nghiệp xuất khẩu gạo sang Nhật Bản. Giá gạo tăng trong tháng thứ ${i + 1}. Nhật Bản mua thêm gạo của Việt Nam, nông dân vui mừng.`,
+}));
+const MAR = ['03/03/2024', '2024-03-09', '14/3/2024', '2024-03-22'].map((date, i) => ({
+  date, source: 'Báo Thời sự', title: `Bão ${i + 1}`,
+  text: `Bão số ${i + 1} đổ bộ vào Quảng Ninh. Chính quyền Quảng Ninh sơ tán người dân trước bão. Sau bão, Quảng Ninh khắc phục hậu quả và hỗ trợ người dân.`,
+}));
+
+test('Documents: a month selected by date; its table, export, what is new; entities and keywords of the selection', async () => {
+  const page = await open({ locale: 'en-US' });
+  await dropFiles(page, [{ name: 'tin.csv', text: csv([...FEB, ...MAR]), type: 'text/csv' }], '.view');
+  await page.waitForSelector('#columns-dialog');
+  await page.click('#columns-load');
+  await waitIdle(page, 13);
+  await page.click('[data-tab="documents"]');
+  await page.waitForSelector('#doc-table');
+  assert.equal(await page.getAttribute('#doc-table', 'data-rows'), '13');
+  // Nothing asked yet: what is new waits for a date range.
+  assert.equal(await page.locator('#what-new table').count(), 0);
+
+  await page.selectOption('#sel-period', '2024-03');
+  await page.waitForSelector('#sel-count[data-selected="4"]');
+  assert.equal(await page.inputValue('#sel-from'), '2024-03-01');
+  assert.equal(await page.inputValue('#sel-to'), '2024-03-31');
+  const titles = () => page.$$eval('#doc-table tbody tr[data-doc] .doc-title-cell', (tds) => tds.map((td) => td.textContent));
+  assert.deepEqual(await titles(), ['Bão 1', 'Bão 2', 'Bão 3', 'Bão 4']);
+  // Sorted by date, latest first.
+  await page.click('#doc-table th[data-col="date"] button');
+  await page.click('#doc-table th[data-col="date"] button');
+  await page.waitForFunction(() => document.querySelector('#doc-table th[data-col="date"]').getAttribute('aria-sort') === 'descending');
+  assert.deepEqual(await titles(), ['Bão 4', 'Bão 3', 'Bão 2', 'Bão 1']);
+
+  // What is new in March against 30 January – 29 February, counted here by hand.
+  await page.waitForSelector('#what-new[aria-busy="false"]');
+  assert.match(await page.textContent('#what-new-periods'), /2024-03-01 – 2024-03-31 \(4 documents.*against 2024-01-30 – 2024-02-29 \(4 documents/);
+  const newRows = (id) => page.$$eval(`#${id} tbody tr`, (trs) => trs.map((tr) => ({
+    term: tr.dataset.term,
+    now: Number(tr.querySelector('[data-col="now"]').textContent),
+    before: Number(tr.querySelector('[data-col="before"]').textContent),
+    g2: Number(tr.querySelector('[data-col="g2"]').textContent.replace(/,/g, '')),
+  })));
+  const words = await newRows('what-new-words');
+  const bao = words.find((r) => r.term === 'bão');
+  const hand = MAR.map((a) => a.text.toLowerCase().split(/[^\p{L}]+/u).filter((w) => w === 'bão').length).reduce((a, b) => a + b);
+  assert.deepEqual(bao && [bao.now, bao.before], [hand, 0], JSON.stringify(words));
+  assert.ok(bao.g2 >= 10.83, JSON.stringify(bao));
+  assert.ok(!words.some((r) => r.term === 'gạo'), 'rice fell, it is not new');
+  const ents = await newRows('what-new-entities');
+  assert.ok(ents.some((r) => r.term === 'Quảng Ninh' && r.before === 0), JSON.stringify(ents));
+
+  // The documents' export is the selection, with its metadata.
+  const [d] = await Promise.all([page.waitForEvent('download'), page.click('#doc-exports [data-export="csv"]')]);
+  const exported = (await fs.readFile(await d.path(), 'utf8')).trim().split(/\r?\n/);
+  assert.equal(exported.length, 1 + MAR.length, exported.join('\n'));
+  assert.match(exported[0], /date/);
+  assert.ok(exported.slice(1).every((l) => l.includes('2024-03-') && l.includes('Báo Thời sự')), exported.join('\n'));
+
+  // The Entities view counts the selection only, and says so.
+  await page.click('[data-tab="entities"]');
+  await page.waitForSelector('#selection-note');
+  await page.waitForSelector('#ent-table tbody tr');
+  const names = () => page.$$eval('#ent-table tbody tr .ent-name', (els) => els.map((e) => e.textContent));
+  let shown = await names();
+  assert.ok(shown.includes('Quảng Ninh'), shown.join(', '));
+  assert.ok(!shown.includes('Nhật Bản') && !shown.includes('Nguyễn Phú Trọng'), shown.join(', '));
+  await page.click('#selection-note button');
+  await page.waitForFunction(() => [...document.querySelectorAll('#ent-table tbody tr .ent-name')].some((e) => e.textContent === 'Nhật Bản'));
+  assert.equal(await page.locator('#selection-note').count(), 0);
+
+  // By source, the Keywords view compares the selection with the rest.
+  await page.click('[data-tab="documents"]');
+  await page.selectOption('#sel-source', 'Báo Thời sự');
+  await page.waitForSelector('#sel-count[data-selected="4"]');
+  await page.click('[data-tab="keywords"]');
+  await page.selectOption('#kw-scope', 'selection');
+  await page.waitForFunction(() => [...document.querySelectorAll('#kw-table thead th')].some((th) => /G²/.test(th.textContent)));
+  const top = await page.$$eval('#kw-table tbody tr .term', (tds) => tds.slice(0, 5).map((td) => td.textContent));
+  assert.ok(top.includes('bão'), top.join(', '));
+  // A title opens its document in the Reader.
+  await page.click('[data-tab="documents"]');
+  await page.click('#doc-table tbody tr[data-doc] .doc-title-cell button');
+  await page.waitForSelector('[data-tab="reader"][aria-selected="true"]');
 });

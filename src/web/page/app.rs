@@ -4,7 +4,7 @@
 //! (Yew escapes them); nothing is ever set as HTML.
 
 use super::bridge::{download, Bridge, Handle};
-use super::{entities, explore, widgets};
+use super::{documents, entities, explore, widgets};
 use crate::protocol::{EntityType, Request, Response, READER_PAGE};
 use crate::ui::i18n::{Key, Lang};
 use crate::ui::state::{Action, Notice, State, Tab};
@@ -271,7 +271,7 @@ fn use_view_requests(state: &State, handle: &Handle) {
                     Some(Request::PeriodTrends(crate::protocol::PeriodQuery {
                         terms: crate::protocol::TrendTerms::parse(&state.trend_terms),
                         by,
-                        within: Default::default(),
+                        within: state.selection.clone(),
                     }))
                 }
                 None if state.trends.is_none() => Some(Request::Trends {
@@ -288,6 +288,7 @@ fn use_view_requests(state: &State, handle: &Handle) {
             Tab::Entities if state.entities.is_none() => {
                 Some(Request::Entities(state.ent_query.clone()))
             }
+            Tab::Documents => documents::wanted(state),
             _ => None,
         };
         let ready = state.ready;
@@ -486,6 +487,7 @@ fn App() -> Html {
                             Tab::Concordance => html! { <explore::ConcordanceView state={Rc::new(state.clone())} handle={handle.clone()} dispatch={dispatch.clone()} /> },
                             Tab::Collocates => html! { <explore::CollocatesView state={Rc::new(state.clone())} handle={handle.clone()} dispatch={dispatch.clone()} /> },
                             Tab::Entities => html! { <entities::EntitiesView state={Rc::new(state.clone())} handle={handle.clone()} dispatch={dispatch.clone()} /> },
+                            Tab::Documents => html! { <documents::DocumentsView state={Rc::new(state.clone())} handle={handle.clone()} dispatch={dispatch.clone()} /> },
                         } }
                     </section>
                 </main>
@@ -507,6 +509,7 @@ fn tab_key(tab: Tab) -> Key {
         Tab::Concordance => Key::Concordance,
         Tab::Collocates => Key::Collocates,
         Tab::Entities => Key::Entities,
+        Tab::Documents => Key::Documents,
         Tab::Reader => Key::Reader,
     }
 }

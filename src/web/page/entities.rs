@@ -107,6 +107,7 @@ pub fn EntitiesView(p: &ViewProps) -> Html {
     };
     html! {
         <div class="entities">
+            {super::documents::selection_note(lang, s, &p.dispatch)}
             <div class="chips" role="group" aria-label={lang.t(Key::EntityTypeCol)} id="ent-types">
                 {type_chips(lang, v, &q, &set)}
             </div>

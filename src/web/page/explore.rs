@@ -29,19 +29,12 @@ pub fn KeywordsView(p: &ViewProps) -> Html {
     let docs = &s.corpus.docs;
     let subset = q.scope.len() > 1 || (q.scope.len() == 1 && s.kw_subset_open);
     let scope_value = match q.scope.as_slice() {
+        _ if s.kw_on_selection => "selection".into(),
         [] => String::new(),
         [one] if !subset => format!("d{one}"),
         _ => "subset".into(),
     };
-    let controls = keyword_controls(
-        lang,
-        &s.corpus,
-        &q,
-        &scope_value,
-        filter_ref,
-        &set,
-        &p.dispatch,
-    );
+    let controls = keyword_controls(lang, s, &q, &scope_value, filter_ref, &set, &p.dispatch);
     let subset_boxes = if subset {
         keyword_subset(lang, docs, &q, &set)
     } else {
@@ -100,16 +93,21 @@ pub fn KeywordsView(p: &ViewProps) -> Html {
     }
 }
 
+/// Above this many documents the Keywords scope lists none of them one by one.
+const SCOPE_DOCS: usize = 300;
+
 /// The Keywords view's controls: scope, unit, filter, stopwords and acronyms.
 fn keyword_controls(
     lang: Lang,
-    corpus: &std::rc::Rc<crate::protocol::CorpusView>,
+    state: &crate::ui::state::State,
     q: &KeywordsQuery,
     scope_value: &str,
     filter_ref: NodeRef,
     set: &Callback<KeywordsQuery>,
     dispatch: &Callback<Action>,
 ) -> Html {
+    let corpus = &state.corpus;
+    let selection_on = !state.selection.is_all();
     let docs = &corpus.docs;
     // The sources and groups are the worker's facets; months are read off the dates.
     let docs_now = std::rc::Rc::clone(corpus);
@@ -140,6 +138,11 @@ fn keyword_controls(
         Callback::from(move |e: Event| {
             let sel: HtmlSelectElement = e.target_unchecked_into();
             let v = sel.value();
+            if v == "selection" {
+                dispatch.emit(Action::KeywordsOnSelection(true));
+                return;
+            }
+            dispatch.emit(Action::KeywordsOnSelection(false));
             let (scope, open) = if v == "subset" {
                 (q.scope.clone(), true)
             } else if let Some((kind, value)) = v.split_once(':') {
@@ -222,10 +225,19 @@ fn keyword_controls(
             <label class="check">{lang.t(Key::Scope)}
                 <select id="kw-scope" onchange={on_scope}>
                     <option value="" selected={scope_value.is_empty()}>{lang.t(Key::WholeCorpus)}</option>
-                    { for docs.iter().map(|d| {
-                        let v = format!("d{}", d.id);
-                        html! { <option value={v.clone()} selected={scope_value == v}>{d.name.clone()}</option> }
-                    }) }
+                    if selection_on {
+                        <option value="selection" selected={scope_value == "selection"}>{lang.t(Key::TheSelection)}</option>
+                    }
+                    // One choice per document up to a few hundred; past that the Documents
+                    // view picks them (a list of 20,000 options helps nobody).
+                    if docs.len() <= SCOPE_DOCS {
+                        { for docs.iter().map(|d| {
+                            let v = format!("d{}", d.id);
+                            html! { <option value={v.clone()} selected={scope_value == v}>{d.name.clone()}</option> }
+                        }) }
+                    } else if let Some(one) = scope_value.strip_prefix('d').and_then(|n| n.parse::<u32>().ok()).and_then(|id| docs.iter().find(|d| d.id == id)) {
+                        <option value={scope_value.to_owned()} selected=true>{one.name.clone()}</option>
+                    }
                     <option value="subset" selected={scope_value == "subset"}>{lang.t(Key::Subset)}</option>
                     {facet(Key::PeriodMonth, "month", &months)}
                     {facet(Key::DocSource, "source", &sources)}
@@ -557,12 +569,13 @@ pub fn TrendsView(p: &ViewProps) -> Html {
         let query = crate::protocol::PeriodQuery {
             terms: crate::protocol::TrendTerms::parse(&s.trend_terms),
             by: period,
-            within: Default::default(),
+            within: s.selection.clone(),
         };
         let undated = (v.undated.docs > 0).then_some(&v.undated);
         return html! {
             <div class="trends">
                 {controls}
+                {super::documents::selection_note(lang, s, &p.dispatch)}
                 if v.truncated {
                     <p class="hint">{lang.t(Key::PeriodsCut)}</p>
                 }
