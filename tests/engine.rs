@@ -270,14 +270,14 @@ fn fingerprint(c: &Corpus) -> String {
             .counts
             .word_freq
             .iter()
-            .map(|(&k, &n)| (term(k), n))
+            .map(|(k, n)| (term(k), n))
             .collect();
         words.sort();
         let mut syllables: Vec<(String, u64)> = d
             .counts
             .syllable_freq
             .iter()
-            .map(|(&k, &n)| (term(k), n))
+            .map(|(k, n)| (term(k), n))
             .collect();
         syllables.sort();
         let tokens: Vec<String> = d.index.tokens.iter().map(|&t| term(t)).collect();

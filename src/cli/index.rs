@@ -345,13 +345,10 @@ impl DocRows {
 }
 
 /// A document's counts of `freq` (in its own ids) by term, in the order of terms.
-fn by_term<'a>(
-    a: &'a Analyzed,
-    freq: &rustc_hash::FxHashMap<crate::corpus::counts::TermId, u64>,
-) -> Vec<(&'a str, u64)> {
+fn by_term<'a>(a: &'a Analyzed, freq: &crate::corpus::counts::Freqs) -> Vec<(&'a str, u64)> {
     let mut counts: Vec<(&str, u64)> = freq
         .iter()
-        .filter_map(|(&t, &n)| Some((a.term(t)?, n)))
+        .filter_map(|(t, n)| Some((a.term(t)?, n)))
         .collect();
     counts.sort_unstable();
     counts
@@ -425,7 +422,7 @@ fn pairs(a: &Analyzed) -> io::Result<Rows> {
         ("sentence", &d.entities.sentence_pairs),
         ("paragraph", &d.entities.paragraph_pairs),
     ] {
-        for (&(x, y), &n) in pairs {
+        for ((x, y), n) in pairs.iter() {
             let (Some(x), Some(y)) = (a.entity(x), a.entity(y)) else {
                 continue;
             };

@@ -7,6 +7,7 @@
 //! to the corpus totals when a document arrives and subtracted when it leaves, so nothing
 //! is re-analyzed. The Entities view's questions are in [`crate::query::entities`].
 
+use crate::corpus::counts::Freqs;
 use crate::entities::{EntityType, Mention};
 use rustc_hash::FxHashMap;
 use std::ops::Range;
@@ -53,17 +54,30 @@ impl DocMention {
 /// Co-occurrence counts: an unordered pair of entities (smaller id first) → units.
 pub type Pairs = FxHashMap<(EntityId, EntityId), u64>;
 
-/// A document's mentions and their counts.
+/// A document's co-occurrence counts, compact (12 bytes a pair; see [`Freqs`]).
+pub type DocPairs = Freqs<(EntityId, EntityId)>;
+
+/// A document's mentions and their counts. While the document is analyzed its counts grow
+/// in hash tables; [`DocEntities::finish`] folds them into the compact tables it keeps.
 #[derive(Debug, Clone, Default)]
 pub struct DocEntities {
     /// Every mention, in text order.
     pub mentions: Vec<DocMention>,
     /// Mentions of each entity.
-    pub counts: FxHashMap<EntityId, u64>,
+    pub counts: Freqs<EntityId>,
     /// Pairs named in the same sentence.
-    pub sentence_pairs: Pairs,
+    pub sentence_pairs: DocPairs,
     /// Pairs named in the same paragraph.
-    pub paragraph_pairs: Pairs,
+    pub paragraph_pairs: DocPairs,
+    growing: Option<Box<Growing>>,
+}
+
+/// The counts of a document being analyzed.
+#[derive(Debug, Clone, Default)]
+struct Growing {
+    counts: FxHashMap<EntityId, u64>,
+    sentence_pairs: Pairs,
+    paragraph_pairs: Pairs,
 }
 
 /// Which entities pair up in the network.
@@ -97,15 +111,17 @@ fn count_unit(ids: &mut Vec<EntityId>, pairs: &mut Pairs) {
     }
 }
 
+/// `kept` with `grown` added.
+fn fold<K: Copy + Ord + std::hash::Hash>(kept: &Freqs<K>, grown: FxHashMap<K, u64>) -> Freqs<K> {
+    Freqs::new(kept.iter().chain(grown))
+}
+
 /// `pairs` with both ids replaced by `ids[id]`, the lower one first again.
-fn remap_pairs(pairs: &mut Pairs, ids: &[EntityId]) {
-    let old = std::mem::take(pairs);
-    pairs.reserve(old.len());
-    for ((a, b), n) in old {
-        if let (Some(&a), Some(&b)) = (ids.get(a as usize), ids.get(b as usize)) {
-            *pairs.entry((a.min(b), a.max(b))).or_insert(0) += n;
-        }
-    }
+fn remap_pairs(pairs: &mut DocPairs, ids: &[EntityId]) {
+    pairs.remap_with(|(a, b)| {
+        let (a, b) = (*ids.get(a as usize)?, *ids.get(b as usize)?);
+        Some((a.min(b), a.max(b)))
+    });
 }
 
 impl DocEntities {
@@ -121,6 +137,7 @@ impl DocEntities {
         table: &mut EntityTable,
     ) {
         let first = self.mentions.len();
+        let grow = self.growing.get_or_insert_with(Box::default);
         for m in found {
             let id = table.intern(m.kind, &m.canonical, m.expansion.as_deref());
             let org = m
@@ -139,7 +156,7 @@ impl DocEntities {
                 org,
                 inferred: m.inferred,
             });
-            *self.counts.entry(id).or_insert(0) += 1;
+            *grow.counts.entry(id).or_insert(0) += 1;
         }
         let added = &self.mentions[first..];
         let mut ids: Vec<EntityId> = Vec::new();
@@ -154,7 +171,7 @@ impl DocEntities {
                     })
                     .map(|m| m.entity),
             );
-            count_unit(&mut ids, &mut self.sentence_pairs);
+            count_unit(&mut ids, &mut grow.sentence_pairs);
         }
         ids.clear();
         ids.extend(
@@ -163,7 +180,7 @@ impl DocEntities {
                 .filter(|m| networked(table.kind(m.entity)))
                 .map(|m| m.entity),
         );
-        count_unit(&mut ids, &mut self.paragraph_pairs);
+        count_unit(&mut ids, &mut grow.paragraph_pairs);
     }
 
     /// Replace every entity id `e` by `ids[e]` (a document's own ids by the corpus's).
@@ -179,27 +196,34 @@ impl DocEntities {
             m.entity = map(m.entity);
             m.org = map(m.org);
         }
-        let old = std::mem::take(&mut self.counts);
-        for (e, n) in old {
-            *self.counts.entry(map(e)).or_insert(0) += n;
-        }
+        self.finish();
+        self.counts.remap_with(|e| Some(map(e)));
         remap_pairs(&mut self.sentence_pairs, ids);
         remap_pairs(&mut self.paragraph_pairs, ids);
     }
 
+    /// Fold the counts of the analysis into the compact tables (a document analyzed further
+    /// afterwards grows new ones, folded in at its next finish).
+    pub fn finish(&mut self) {
+        if let Some(g) = self.growing.take() {
+            self.counts = fold(&self.counts, g.counts);
+            self.sentence_pairs = fold(&self.sentence_pairs, g.sentence_pairs);
+            self.paragraph_pairs = fold(&self.paragraph_pairs, g.paragraph_pairs);
+        }
+    }
+
     /// Drop spare capacity once the document is complete.
     pub fn shrink(&mut self) {
+        self.finish();
         self.mentions.shrink_to_fit();
-        self.counts.shrink_to_fit();
-        self.sentence_pairs.shrink_to_fit();
-        self.paragraph_pairs.shrink_to_fit();
     }
 
     /// Bytes held, roughly.
     pub fn heap_bytes(&self) -> usize {
         self.mentions.capacity() * std::mem::size_of::<DocMention>()
-            + self.counts.capacity() * 16
-            + (self.sentence_pairs.capacity() + self.paragraph_pairs.capacity()) * 20
+            + self.counts.heap_bytes()
+            + self.sentence_pairs.heap_bytes()
+            + self.paragraph_pairs.heap_bytes()
     }
 }
 
@@ -296,21 +320,21 @@ impl EntityTable {
 
     /// Add a document's counts.
     pub fn merge(&mut self, d: &DocEntities) {
-        for (&id, &n) in &d.counts {
+        for (id, n) in d.counts.iter() {
             self.mentions[id as usize] += n;
             self.docs[id as usize] += 1;
         }
-        for (k, v) in &d.sentence_pairs {
-            *self.sentence_pairs.entry(*k).or_insert(0) += v;
+        for (k, v) in d.sentence_pairs.iter() {
+            *self.sentence_pairs.entry(k).or_insert(0) += v;
         }
-        for (k, v) in &d.paragraph_pairs {
-            *self.paragraph_pairs.entry(*k).or_insert(0) += v;
+        for (k, v) in d.paragraph_pairs.iter() {
+            *self.paragraph_pairs.entry(k).or_insert(0) += v;
         }
     }
 
     /// Take a document's counts out again.
     pub fn subtract(&mut self, d: &DocEntities) {
-        for (&id, &n) in &d.counts {
+        for (id, n) in d.counts.iter() {
             let m = &mut self.mentions[id as usize];
             *m = m.saturating_sub(n);
             let k = &mut self.docs[id as usize];
@@ -320,11 +344,11 @@ impl EntityTable {
             (&mut self.sentence_pairs, &d.sentence_pairs),
             (&mut self.paragraph_pairs, &d.paragraph_pairs),
         ] {
-            for (k, v) in own {
-                if let Some(n) = pairs.get_mut(k) {
-                    *n = n.saturating_sub(*v);
+            for (k, v) in own.iter() {
+                if let Some(n) = pairs.get_mut(&k) {
+                    *n = n.saturating_sub(v);
                     if *n == 0 {
-                        pairs.remove(k);
+                        pairs.remove(&k);
                     }
                 }
             }

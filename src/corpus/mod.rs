@@ -10,7 +10,7 @@ pub mod counts;
 pub mod index;
 pub mod mentions;
 
-use crate::corpus::counts::{Counts, TermId};
+use crate::corpus::counts::{Counts, DocCounts, TermId};
 use crate::ingest::{self, Detection, Encoding, Refusal, Warning};
 use crate::text::hygiene;
 use crate::text::normalize::{normalize_with, Normalized, Options as NormOptions};
@@ -168,7 +168,7 @@ pub struct Document {
     /// What went wrong but did not stop the file.
     pub warnings: Vec<Warning>,
     /// Counts of this document alone.
-    pub counts: Counts,
+    pub counts: DocCounts,
     /// Flagged paragraphs (index among the document's paragraphs, flag, whether it was left
     /// out of the statistics).
     pub flags: Vec<(usize, ParaFlag, bool)>,
@@ -192,6 +192,44 @@ impl Document {
     /// Bytes of text held: the canonical text, and the original only where it differs.
     pub fn text_bytes(&self) -> usize {
         self.text.len() + self.original.as_ref().map_or(0, String::len)
+    }
+}
+
+/// Heap bytes a corpus holds, by part (see [`Corpus::memory`]).
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct MemoryUse {
+    /// The canonical texts.
+    pub text: usize,
+    /// The originals, where they differ from the canonical text.
+    pub original: usize,
+    /// What normalization changed and the offset maps back to the originals.
+    pub normalization: usize,
+    /// Tokens and words in order.
+    pub index: usize,
+    /// Per-document and corpus frequency tables.
+    pub counts: usize,
+    /// Entity mentions and per-document entity counts.
+    pub mentions: usize,
+    /// Entity co-occurrence pairs (per document and for the corpus).
+    pub pairs: usize,
+    /// The interned terms and the entity table's names.
+    pub terms: usize,
+    /// Names, titles, flags, fingerprints, warnings, duplicate keys.
+    pub other: usize,
+}
+
+impl MemoryUse {
+    /// Every part.
+    pub fn total(&self) -> usize {
+        self.text
+            + self.original
+            + self.normalization
+            + self.index
+            + self.counts
+            + self.mentions
+            + self.pairs
+            + self.terms
+            + self.other
     }
 }
 
@@ -550,10 +588,14 @@ impl DocBuilder {
                 detection: self.detection,
                 bytes: self.bytes,
                 warnings: self.warnings,
-                counts: self.counts,
+                counts: self.counts.into(),
                 flags: self.flags,
                 index: self.index,
-                entities: self.entities,
+                entities: {
+                    let mut e = self.entities;
+                    e.finish();
+                    e
+                },
                 meta: self.meta,
                 fingerprints: self.fingerprints,
             },
@@ -839,6 +881,42 @@ impl Corpus {
     /// The interner (for memory figures).
     pub fn interner(&self) -> &Interner {
         &self.interner
+    }
+
+    /// What the corpus holds on the heap, by part (from lengths and capacities; a hash
+    /// table counts its capacity times its entry and control byte).
+    pub fn memory(&self) -> MemoryUse {
+        fn map<K, V, S>(m: &std::collections::HashMap<K, V, S>) -> usize {
+            m.capacity() * (std::mem::size_of::<(K, V)>() + 1)
+        }
+        let mut u = MemoryUse {
+            terms: self.interner.heap_bytes(),
+            ..MemoryUse::default()
+        };
+        for d in &self.docs {
+            u.text += d.text.capacity();
+            u.original += d.original.as_ref().map_or(0, String::capacity);
+            u.normalization += d.normalization.heap_bytes();
+            u.index += d.index.heap_bytes();
+            u.counts += d.counts.heap_bytes();
+            let e = &d.entities;
+            u.mentions += e.mentions.capacity() * std::mem::size_of::<mentions::DocMention>()
+                + e.counts.heap_bytes();
+            u.pairs += e.sentence_pairs.heap_bytes() + e.paragraph_pairs.heap_bytes();
+            u.other += std::mem::size_of::<Document>()
+                + d.name.capacity()
+                + d.title.capacity()
+                + d.flags.capacity() * std::mem::size_of::<(usize, ParaFlag, bool)>()
+                + d.fingerprints.capacity() * 8
+                + d.warnings.capacity() * std::mem::size_of::<Warning>();
+        }
+        u.counts += map(&self.totals.syllable_freq) + map(&self.totals.word_freq);
+        u.pairs += map(&self.entities.sentence_pairs) + map(&self.entities.paragraph_pairs);
+        u.terms += self.entities.heap_bytes()
+            - (self.entities.sentence_pairs.capacity() + self.entities.paragraph_pairs.capacity())
+                * 20;
+        u.other += map(&self.paragraph_owner);
+        u
     }
 
     /// The text of interned term `id`.

@@ -60,7 +60,7 @@ pub struct EntitiesQuery {
     pub mentions_page: usize,
     /// Only the documents this selects (a period, sources, groups): every count, row,
     /// pair, date and mention of the view is theirs.
-    pub within: crate::query::time::Selection,
+    pub within: crate::query::selection::Selection,
 }
 
 impl Default for EntitiesQuery {
@@ -74,7 +74,7 @@ impl Default for EntitiesQuery {
             unit: PairUnit::Sentence,
             selected: None,
             mentions_page: 0,
-            within: crate::query::time::Selection::default(),
+            within: crate::query::selection::Selection::default(),
         }
     }
 }
@@ -250,7 +250,7 @@ impl Tally {
         let scope: rustc_hash::FxHashSet<crate::corpus::DocId> = docs.iter().copied().collect();
         let (mut mentions, mut counted) = (vec![0u64; n], vec![0u64; n]);
         for d in c.docs().iter().filter(|d| scope.contains(&d.id)) {
-            for (&id, &k) in &d.entities.counts {
+            for (id, k) in d.entities.counts.iter() {
                 if let (Some(m), Some(dc)) =
                     (mentions.get_mut(id as usize), counted.get_mut(id as usize))
                 {
@@ -267,7 +267,7 @@ impl Tally {
     }
 
     /// The counts over the documents `sel` selects (the corpus's own when it selects all).
-    pub fn within(c: &Corpus, sel: &crate::query::time::Selection) -> Tally {
+    pub fn within(c: &Corpus, sel: &crate::query::selection::Selection) -> Tally {
         if sel.is_all() {
             Tally::corpus(c)
         } else {
@@ -290,7 +290,7 @@ impl Tally {
             Some(_) => {
                 let mut sum = Pairs::default();
                 for d in c.docs().iter().filter(|d| self.counts(d)) {
-                    for (&k, &n) in of(&d.entities) {
+                    for (k, n) in of(&d.entities).iter() {
                         *sum.entry(k).or_insert(0) += n;
                     }
                 }
@@ -708,7 +708,7 @@ pub fn entities_table(c: &Corpus, q: &EntitiesQuery) -> Table {
 }
 
 /// Every row of the entity table for `q` over the documents `tally` counts (a
-/// selection's: see `query::time::Selection`), sorted as asked, not paged.
+/// selection's: see `query::selection::Selection`), sorted as asked, not paged.
 pub fn entity_rows_in(c: &Corpus, q: &EntitiesQuery, tally: &Tally) -> Vec<EntityRow> {
     let ids = matching_in(c, q, tally);
     rows_in(c, &ids, 50, tally)
@@ -979,7 +979,7 @@ mod tests {
 
     #[test]
     fn within_a_period_counts_only_its_documents() {
-        use crate::query::time::Selection;
+        use crate::query::selection::Selection;
         let c = corpus(&[A, B]);
         let day = |y, m, d| crate::ingest::dates::Date::new(y, m, d).unwrap();
         // Both are dated from their own text.

@@ -154,8 +154,8 @@ fn doc_freq(
     grams: &mut Grams,
 ) -> FxHashMap<TermId, u64> {
     match unit {
-        Unit::Words => d.counts.word_freq.clone(),
-        Unit::Syllables => d.counts.syllable_freq.clone(),
+        Unit::Words => d.counts.word_freq.to_map(),
+        Unit::Syllables => d.counts.syllable_freq.to_map(),
         Unit::Ngrams(n) => {
             let mut counts = std::mem::take(&mut grams.counts);
             counts.clear();
@@ -332,7 +332,7 @@ pub fn keywords(c: &Corpus, q: &KeywordsQuery) -> KeywordsView {
 pub fn distinctive(c: &Corpus, top: usize) -> Vec<Vec<String>> {
     let mut df: FxHashMap<TermId, u32> = FxHashMap::default();
     for d in c.docs() {
-        for &id in d.counts.word_freq.keys() {
+        for id in d.counts.word_freq.keys() {
             *df.entry(id).or_insert(0) += 1;
         }
     }
@@ -345,8 +345,8 @@ pub fn distinctive(c: &Corpus, top: usize) -> Vec<Vec<String>> {
                 .counts
                 .word_freq
                 .iter()
-                .filter(|&(_, &f)| f >= 2)
-                .filter_map(|(&id, &f)| {
+                .filter(|&(_, f)| f >= 2)
+                .filter_map(|(id, f)| {
                     let t = c.term(id)?;
                     if c.stopwords.contains(t) || c.acronyms.contains(&id) && t.len() < 2 {
                         return None;

@@ -10,6 +10,7 @@ pub mod entities;
 pub mod keywords;
 pub mod kwic;
 pub mod measures;
+pub mod selection;
 pub mod table;
 pub mod time;
 pub mod trends;

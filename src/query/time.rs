@@ -9,7 +9,7 @@
 
 use crate::corpus::counts::TermId;
 use crate::corpus::mentions::EntityId;
-use crate::corpus::{Corpus, Date, DocId, Document};
+use crate::corpus::{Corpus, Date, Document};
 use crate::entities::EntityType;
 use crate::ingest::dates::Period;
 use crate::query::entities::{entities_table_in, entity_rows_in, EntitiesQuery, EntityRow, Tally};
@@ -18,70 +18,7 @@ use crate::query::table::{header, Cell, Table};
 use crate::query::{keyword_rows, KeywordRow, KeywordsQuery, KeywordsView, TrendTerms, PAGE};
 use rustc_hash::FxHashMap;
 
-/// Which documents a question is about. Every condition given must hold; an empty
-/// selection is the whole corpus. A date range keeps only documents with a date.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct Selection {
-    /// Documents dated on or after this day.
-    pub from: Option<Date>,
-    /// Documents dated on or before this day.
-    pub to: Option<Date>,
-    /// Documents whose source is one of these (exactly as given).
-    pub sources: Vec<String>,
-    /// Documents whose group (a zip folder, a record file) is one of these, or is inside
-    /// one of these folders ("2024" holds "2024/thoi-su").
-    pub groups: Vec<String>,
-    /// These documents only.
-    pub docs: Vec<DocId>,
-}
-
-impl Selection {
-    /// Documents dated from `from` to `to`, both included.
-    pub fn between(from: Date, to: Date) -> Selection {
-        Selection {
-            from: Some(from),
-            to: Some(to),
-            ..Selection::default()
-        }
-    }
-
-    /// No condition: every document.
-    pub fn is_all(&self) -> bool {
-        *self == Selection::default()
-    }
-
-    /// Whether `d` is selected.
-    pub fn contains(&self, d: &Document) -> bool {
-        let m = &d.meta;
-        let dated = match (self.from, self.to) {
-            (None, None) => true,
-            (from, to) => m
-                .date
-                .is_some_and(|x| from.is_none_or(|f| x >= f) && to.is_none_or(|t| x <= t)),
-        };
-        let in_group = |g: &str| {
-            self.groups.iter().any(|s| {
-                g == s
-                    || g.strip_prefix(s.as_str())
-                        .is_some_and(|rest| rest.starts_with('/'))
-            })
-        };
-        dated
-            && (self.sources.is_empty()
-                || m.source.as_ref().is_some_and(|s| self.sources.contains(s)))
-            && (self.groups.is_empty() || m.group.as_deref().is_some_and(in_group))
-            && (self.docs.is_empty() || self.docs.contains(&d.id))
-    }
-
-    /// The ids of the selected documents, in corpus order.
-    pub fn doc_ids(&self, c: &Corpus) -> Vec<DocId> {
-        c.docs()
-            .iter()
-            .filter(|d| self.contains(d))
-            .map(|d| d.id)
-            .collect()
-    }
-}
+pub use crate::query::selection::Selection;
 
 /// The sources, groups and date range of a corpus: what a selection can choose from.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -165,9 +102,7 @@ impl PeriodBucket {
         self.docs += 1;
         self.words += d.counts.words;
         for (n, id) in self.counts.iter_mut().zip(ids) {
-            *n += id
-                .and_then(|id| d.counts.word_freq.get(&id).copied())
-                .unwrap_or(0);
+            *n += id.and_then(|id| d.counts.word_freq.get(&id)).unwrap_or(0);
         }
     }
 
@@ -445,10 +380,10 @@ pub fn what_is_new(c: &Corpus, q: &NewQuery) -> WhatIsNew {
         };
         docs[k] += 1;
         sizes[k] += d.counts.words;
-        for (&id, &n) in &d.counts.word_freq {
+        for (id, n) in d.counts.word_freq.iter() {
             *words[k].entry(id).or_insert(0) += n;
         }
-        for (&id, &n) in &d.entities.counts {
+        for (id, n) in d.entities.counts.iter() {
             *ents[k].entry(id).or_insert(0) += n;
         }
     }
@@ -735,7 +670,7 @@ mod tests {
     fn selections_by_date_source_group_and_documents() {
         let c = corpus(DOCS);
         let ids = |s: &Selection| s.doc_ids(&c);
-        let all: Vec<DocId> = c.docs().iter().map(|d| d.id).collect();
+        let all: Vec<crate::corpus::DocId> = c.docs().iter().map(|d| d.id).collect();
         assert_eq!(ids(&Selection::default()), all);
         assert_eq!(
             ids(&Selection::between(date("2024-01-01"), date("2024-01-31"))),

@@ -74,10 +74,7 @@ pub fn trends(c: &Corpus, terms: &TrendTerms) -> TrendsView {
         .map(|d| {
             let counts: Vec<u64> = ids
                 .iter()
-                .map(|id| {
-                    id.and_then(|id| d.counts.word_freq.get(&id).copied())
-                        .unwrap_or(0)
-                })
+                .map(|id| id.and_then(|id| d.counts.word_freq.get(&id)).unwrap_or(0))
                 .collect();
             let per_10k = counts
                 .iter()

@@ -210,6 +210,24 @@ pub struct Normalized {
 }
 
 impl Normalized {
+    /// Heap bytes held besides the text: the changes, the unknown tokens, the offset maps.
+    pub fn heap_bytes(&self) -> usize {
+        let edit = std::mem::size_of::<(usize, usize, usize, usize)>();
+        self.changes.capacity() * std::mem::size_of::<Change>()
+            + self
+                .changes
+                .iter()
+                .map(|c| c.before.capacity() + c.after.capacity())
+                .sum::<usize>()
+            + self.unknown.capacity() * std::mem::size_of::<Unknown>()
+            + self
+                .unknown
+                .iter()
+                .map(|u| u.token.capacity())
+                .sum::<usize>()
+            + (self.first.edits.capacity() + self.second.edits.capacity()) * edit
+    }
+
     /// The offset in the original text of offset `o` of the canonical text.
     pub fn to_original(&self, o: usize) -> usize {
         self.second.then(&self.first, o)

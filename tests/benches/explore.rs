@@ -105,6 +105,13 @@ fn main() {
         ent_bytes as f64 / 1e6,
         corpus.entities().len()
     );
+    let m = corpus.memory();
+    let per = |n: usize| n as f64 / total as f64;
+    println!(
+        "memory by part, bytes per byte of text: total {:.2} = text {:.2}, original {:.2}, normalization {:.2}, index {:.2}, counts {:.2}, mentions {:.2}, pairs {:.2}, terms {:.2}, other {:.2}",
+        per(m.total()), per(m.text), per(m.original), per(m.normalization), per(m.index),
+        per(m.counts), per(m.mentions), per(m.pairs), per(m.terms), per(m.other)
+    );
     let one = docs[3].id;
     let mut all = Duration::ZERO;
     let mut row = |what: &str, d: Duration| {
