@@ -15,13 +15,29 @@ use std::ops::Range;
 /// [`DocIndex::words`]; no pattern matches it and no window crosses it.
 pub const BREAK: TermId = TermId::MAX;
 
+/// Every this many tokens, a start is kept in full (see [`DocIndex::start`]).
+const BLOCK: usize = 16;
+
 /// Positions of one document's counted paragraphs.
+///
+/// A token's start is kept as its distance from the start of the token before, one byte
+/// (255: the distance is in `far`), and every [`BLOCK`]th start in full: 1.25 bytes a token
+/// instead of 4, the index's largest part after the token ids. A start is found by adding
+/// at most `BLOCK - 1` distances; the questions that need starts ask for a few (the hits
+/// of a concordance), never for every token.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct DocIndex {
     /// Every token, lower-cased and interned; [`BREAK`] after each paragraph.
     pub tokens: Vec<TermId>,
-    /// Where each token starts in the document's canonical text (bytes).
-    pub starts: Vec<u32>,
+    /// Each token's distance in bytes from the start of the token before (0 for the first
+    /// of a block; 255: look in `far`).
+    steps: Vec<u8>,
+    /// The start of every `BLOCK`th token (bytes into the canonical text).
+    marks: Vec<u32>,
+    /// (token, distance) for the distances of 255 bytes or more, by token.
+    far: Vec<(u32, u32)>,
+    /// The start of the last token added.
+    last: u32,
     /// Each token's length in bytes, 255 for 255 or more (measured again when needed).
     pub lens: Vec<u8>,
     /// Word-like words (syllables joined by spaces, foreign words, acronyms), lower-cased
@@ -50,11 +66,11 @@ impl DocIndex {
         for t in &layout.tokens {
             let id = low(&para[t.range.clone()], &mut lower);
             self.tokens.push(id);
-            self.starts.push((offset + t.range.start) as u32);
+            self.push_start((offset + t.range.start) as u32);
             self.lens.push(t.range.len().min(255) as u8);
         }
         self.tokens.push(BREAK);
-        self.starts.push((offset + para.len()) as u32);
+        self.push_start((offset + para.len()) as u32);
         self.lens.push(0);
         let mut from = 0;
         for &end in &layout.sentence_ends {
@@ -69,6 +85,45 @@ impl DocIndex {
         }
     }
 
+    /// Keep the start of the next token (starts never decrease).
+    fn push_start(&mut self, start: u32) {
+        let i = self.steps.len();
+        if i % BLOCK == 0 {
+            self.marks.push(start);
+            self.steps.push(0);
+        } else {
+            let d = start.saturating_sub(self.last);
+            if d < 255 {
+                self.steps.push(d as u8);
+            } else {
+                self.steps.push(255);
+                self.far.push((i as u32, d));
+            }
+        }
+        self.last = start;
+    }
+
+    /// Where token `i` starts in the document's canonical text (bytes; 0 past the end).
+    pub fn start(&self, i: usize) -> usize {
+        let Some(&mark) = self.marks.get(i / BLOCK) else {
+            return 0;
+        };
+        let first = i - i % BLOCK;
+        let steps = self.steps.get(first + 1..=i).unwrap_or_default();
+        let mut at = mark as usize;
+        for (k, &d) in steps.iter().enumerate() {
+            at += if d < 255 {
+                usize::from(d)
+            } else {
+                let token = (first + 1 + k) as u32;
+                self.far
+                    .binary_search_by_key(&token, |f| f.0)
+                    .map_or(0, |j| self.far[j].1 as usize)
+            };
+        }
+        at
+    }
+
     /// Replace every term id `t` by `ids[t]` (a document's own ids by the corpus's).
     pub fn remap(&mut self, ids: &[TermId]) {
         for t in self.tokens.iter_mut().chain(self.words.iter_mut()) {
@@ -81,7 +136,9 @@ impl DocIndex {
     /// Give back the memory vectors grew into.
     pub fn shrink(&mut self) {
         self.tokens.shrink_to_fit();
-        self.starts.shrink_to_fit();
+        self.steps.shrink_to_fit();
+        self.marks.shrink_to_fit();
+        self.far.shrink_to_fit();
         self.lens.shrink_to_fit();
         self.words.shrink_to_fit();
     }
@@ -89,22 +146,25 @@ impl DocIndex {
     /// Bytes this index holds.
     pub fn heap_bytes(&self) -> usize {
         self.tokens.capacity() * 4
-            + self.starts.capacity() * 4
+            + self.steps.capacity()
+            + self.marks.capacity() * 4
+            + self.far.capacity() * 8
             + self.lens.capacity()
             + self.words.capacity() * 4
     }
 
     /// The byte range of token `i` in `text` (the document's canonical text).
     pub fn token_range(&self, i: usize, text: &str) -> Range<usize> {
-        let start = self.starts[i] as usize;
-        let len = self.lens[i] as usize;
+        let start = self.start(i).min(text.len());
+        let len = self.lens.get(i).map_or(0, |&l| usize::from(l));
         if len < 255 {
-            return start..start + len;
+            return start..(start + len).min(text.len());
         }
         // A long token (a URL): tokenize from its start to find its end.
-        let line_end = text[start..].find('\n').map_or(text.len(), |e| start + e);
+        let rest = text.get(start..).unwrap_or_default();
+        let line_end = rest.find('\n').map_or(text.len(), |e| start + e);
         let mut toks = Vec::new();
-        crate::text::token::tokenize(&text[start..line_end], &mut toks);
+        crate::text::token::tokenize(text.get(start..line_end).unwrap_or_default(), &mut toks);
         toks.first().map_or(start..line_end, |t| {
             start + t.range.start..start + t.range.end
         })
@@ -269,6 +329,30 @@ mod tests {
             c.add_bytes(format!("{i}.txt"), t.as_bytes()).unwrap();
         }
         c
+    }
+
+    #[test]
+    fn starts_kept_as_distances_come_back_exactly() {
+        // Distances of every size (0, small, 254, 255, far), across several blocks.
+        let mut idx = DocIndex::default();
+        let mut starts = Vec::new();
+        let mut at = 7u32;
+        for k in 0..200u32 {
+            at += match k % 7 {
+                0 => 0,
+                1 => 254,
+                2 => 255,
+                3 => 70_000,
+                _ => k % 5 + 1,
+            };
+            idx.push_start(at);
+            starts.push(at as usize);
+        }
+        let back: Vec<usize> = (0..starts.len()).map(|i| idx.start(i)).collect();
+        assert_eq!(back, starts);
+        assert_eq!(idx.start(starts.len() + BLOCK), 0, "past the end");
+        // About 1.25 bytes a start, and the far ones.
+        assert!(idx.steps.len() + idx.marks.len() * 4 < starts.len() * 2);
     }
 
     #[test]
