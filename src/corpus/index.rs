@@ -88,7 +88,7 @@ impl DocIndex {
     /// Keep the start of the next token (starts never decrease).
     fn push_start(&mut self, start: u32) {
         let i = self.steps.len();
-        if i % BLOCK == 0 {
+        if i.is_multiple_of(BLOCK) {
             self.marks.push(start);
             self.steps.push(0);
         } else {
