@@ -210,6 +210,13 @@ fn robustness_no_panics_and_invariants_hold() {
         let id = corpus.add(b);
         let doc = corpus.doc(id).unwrap();
         let text = doc.text.clone();
+        // The original is not kept: it is rebuilt, exactly, from the canonical text.
+        let decoded = soi::ingest::decode_file(&doc.name, &input, None).unwrap();
+        assert_eq!(
+            doc.original(),
+            decoded.text,
+            "case {case}: the original rebuilt from the canonical text"
+        );
         assert_eq!(
             normalize(&text),
             text,

@@ -376,7 +376,8 @@ fn mentions(a: &Analyzed) -> io::Result<Rows> {
     if d.entities.mentions.is_empty() {
         return Ok(rows);
     }
-    let chars = super::offsets::CharOffsets::new(d.original());
+    let original = d.original();
+    let chars = super::offsets::CharOffsets::new(&original);
     let paragraphs: Vec<std::ops::Range<usize>> = crate::text::segment::paragraphs(&d.text)
         .map(|(r, _)| r)
         .collect();
@@ -399,12 +400,12 @@ fn mentions(a: &Analyzed) -> io::Result<Rows> {
         let at = (m.start as usize).saturating_sub(base);
         let sentence = sentences.iter().position(|s| at < s.end).unwrap_or(0);
         let r = d.normalization.range_to_original(m.range());
-        let r = r.start.min(d.original().len())..r.end.min(d.original().len());
+        let r = r.start.min(original.len())..r.end.min(original.len());
         rows.row(&[
             V::I(k as i64),
             V::T(info.kind.id()),
             V::T(&info.canonical),
-            V::T(d.original().get(r.clone()).unwrap_or_default()),
+            V::T(original.get(r.clone()).unwrap_or_default()),
             V::I(chars.get(r.start) as i64),
             V::I(chars.get(r.end) as i64),
             V::I(para as i64),

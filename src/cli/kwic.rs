@@ -56,7 +56,7 @@ pub(super) fn kwic_cmd(
     let (corpus, failed) = load(&files, jobs, err);
     let mut rows = Vec::new();
     for doc in corpus.docs() {
-        let chars = CharOffsets::new(doc.original());
+        let chars = CharOffsets::new(&doc.original());
         for h in search(&doc.text, &q, width) {
             let at = chars.get(doc.normalization.to_original(h.range.start));
             rows.push((doc.name.clone(), at, h));

@@ -152,9 +152,6 @@ pub struct Document {
     pub name: String,
     /// The first meaningful line (see [`title_of`]).
     pub title: String,
-    /// The decoded text, as the user wrote it (offsets of changes point here); `None` when
-    /// normalization changed nothing, so a clean text is held once (see [`Self::original`]).
-    original: Option<String>,
     /// The normalized text the statistics are built on.
     pub text: String,
     /// What normalization changed (its `text` is empty: see [`Document::text`]).
@@ -184,14 +181,19 @@ pub struct Document {
 }
 
 impl Document {
-    /// The decoded text, as the user wrote it (offsets of changes point here).
-    pub fn original(&self) -> &str {
-        self.original.as_deref().unwrap_or(&self.text)
+    /// The decoded text, as the user wrote it (offsets of changes point here). It is not
+    /// kept: it is rebuilt from the canonical text and the spans normalization replaced
+    /// (a copy of the text; ask once per document, not once per line).
+    pub fn original(&self) -> std::borrow::Cow<'_, str> {
+        match self.normalization.original_of(&self.text) {
+            Some(o) => std::borrow::Cow::Owned(o),
+            None => std::borrow::Cow::Borrowed(&self.text),
+        }
     }
 
-    /// Bytes of text held: the canonical text, and the original only where it differs.
+    /// Bytes of text held: the canonical text (the original is rebuilt from it).
     pub fn text_bytes(&self) -> usize {
-        self.text.len() + self.original.as_ref().map_or(0, String::len)
+        self.text.len()
     }
 }
 
@@ -200,8 +202,6 @@ impl Document {
 pub struct MemoryUse {
     /// The canonical texts.
     pub text: usize,
-    /// The originals, where they differ from the canonical text.
-    pub original: usize,
     /// What normalization changed and the offset maps back to the originals.
     pub normalization: usize,
     /// Tokens and words in order.
@@ -222,7 +222,6 @@ impl MemoryUse {
     /// Every part.
     pub fn total(&self) -> usize {
         self.text
-            + self.original
             + self.normalization
             + self.index
             + self.counts
@@ -237,7 +236,6 @@ impl MemoryUse {
 #[derive(Debug)]
 pub struct DocBuilder {
     name: String,
-    original: String,
     normalized: Normalized,
     encoding: Option<Encoding>,
     detection: Option<Detection>,
@@ -281,7 +279,6 @@ impl DocBuilder {
         let normalized = normalize_with(&decoded.text, &opts.normalize);
         Ok(Self::new(
             name,
-            decoded.text,
             normalized,
             Some(decoded.encoding),
             Some(decoded.detection),
@@ -299,7 +296,6 @@ impl DocBuilder {
         let normalized = normalize_with(text, &opts.normalize);
         Ok(Self::new(
             name,
-            text.to_owned(),
             normalized,
             None,
             None,
@@ -312,7 +308,6 @@ impl DocBuilder {
     #[allow(clippy::too_many_arguments)]
     fn new(
         name: String,
-        original: String,
         normalized: Normalized,
         encoding: Option<Encoding>,
         detection: Option<Detection>,
@@ -346,7 +341,6 @@ impl DocBuilder {
         };
         DocBuilder {
             name,
-            original,
             normalized,
             encoding,
             detection,
@@ -581,7 +575,6 @@ impl DocBuilder {
                 id,
                 title,
                 name: self.name,
-                original: (self.original != text).then_some(self.original),
                 text,
                 normalization: self.normalized,
                 encoding: self.encoding,
@@ -895,7 +888,6 @@ impl Corpus {
         };
         for d in &self.docs {
             u.text += d.text.capacity();
-            u.original += d.original.as_ref().map_or(0, String::capacity);
             u.normalization += d.normalization.heap_bytes();
             u.index += d.index.heap_bytes();
             u.counts += d.counts.heap_bytes();

@@ -1069,16 +1069,23 @@ pub mod views {
             skip = 0;
             let mut utf16 = 0u64;
             let mut at = 0usize;
+            let original = d.original();
             for ch in slice {
-                utf16 += d.original()[at..ch.range.start].encode_utf16().count() as u64;
-                at = ch.range.start;
+                let (start, end) = (
+                    ch.range.start.min(original.len()),
+                    ch.range.end.min(original.len()),
+                );
+                utf16 += original
+                    .get(at..start)
+                    .map_or(0, |s| s.encode_utf16().count()) as u64;
+                at = start;
                 changes.push(ChangeView {
                     doc: d.id,
                     kind: ch.kind.id().to_owned(),
-                    context_before: tail_chars(&d.original()[..ch.range.start], 40),
+                    context_before: tail_chars(original.get(..start).unwrap_or_default(), 40),
                     before: ch.before.clone(),
                     after: ch.after.clone(),
-                    context_after: head_chars(&d.original()[ch.range.end..], 40),
+                    context_after: head_chars(original.get(end..).unwrap_or_default(), 40),
                     start_utf16: utf16,
                 });
             }

@@ -631,12 +631,14 @@ pub fn view(c: &Corpus, q: &EntitiesQuery, now: impl Fn() -> f64) -> EntitiesVie
         let total = tally.m(id) as usize;
         let pages = total.div_ceil(PAGE).max(1);
         let mp = q.mentions_page.min(pages - 1);
-        let lines = mention_lines(c, id)
-            .filter(|(d, _)| tally.counts(d))
-            .skip(mp * PAGE)
-            .take(PAGE)
-            .map(|(d, m)| crate::query::context_line(d, m.start as usize, m.end as usize, 60))
-            .collect();
+        let lines = crate::query::context_lines(
+            mention_lines(c, id)
+                .filter(|(d, _)| tally.counts(d))
+                .skip(mp * PAGE)
+                .take(PAGE)
+                .map(|(d, m)| (d, m.start as usize, m.end as usize)),
+            60,
+        );
         let mut with: Vec<(EntityId, u64)> = pairs
             .iter()
             .filter_map(|(&(a, b), &w)| match (a == id, b == id) {
@@ -792,18 +794,26 @@ pub fn mentions_table(c: &Corpus, id: EntityId) -> Table {
     let header = ["document", "offset", "left", "mention", "right"];
     Table {
         header: header.iter().map(|s| (*s).to_owned()).collect(),
-        rows: mention_lines(c, id)
-            .map(|(d, m)| {
-                let l = crate::query::context_line(d, m.start as usize, m.end as usize, 60);
-                vec![
-                    Cell::Text(d.name.clone()),
-                    Cell::Int(l.offset),
-                    Cell::Text(l.left),
-                    Cell::Text(l.matched),
-                    Cell::Text(l.right),
-                ]
-            })
-            .collect(),
+        rows: {
+            let found: Vec<_> = mention_lines(c, id).collect();
+            let lines = crate::query::context_lines(
+                found
+                    .iter()
+                    .map(|(d, m)| (*d, m.start as usize, m.end as usize)),
+                60,
+            );
+            found.into_iter().zip(lines)
+        }
+        .map(|((d, _), l)| {
+            vec![
+                Cell::Text(d.name.clone()),
+                Cell::Int(l.offset),
+                Cell::Text(l.left),
+                Cell::Text(l.matched),
+                Cell::Text(l.right),
+            ]
+        })
+        .collect(),
     }
 }
 

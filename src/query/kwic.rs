@@ -40,7 +40,7 @@ pub struct KwicQuery {
 }
 
 /// A concordance line.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct KwicLine {
     /// The document.
     pub doc: DocId,
@@ -158,21 +158,74 @@ pub fn ordered_hits(c: &Corpus, q: &Query, sort: KwicSort) -> Vec<HitAt> {
     keyed.into_iter().map(|k| k.1).collect()
 }
 
-/// One concordance line for a hit.
-pub fn kwic_line(d: &Document, first: usize, n: usize, width: usize) -> KwicLine {
-    let idx = &d.index;
-    let s = idx.token_range(first, &d.text).start;
-    let e = idx.token_range(first + n - 1, &d.text).end;
-    context_line(d, s, e, width)
+/// Concordance lines for hits (document, first token, tokens), in the order given.
+pub fn kwic_lines<'a>(
+    hits: impl IntoIterator<Item = (&'a Document, usize, usize)>,
+    width: usize,
+) -> Vec<KwicLine> {
+    context_lines(
+        hits.into_iter().map(|(d, first, n)| {
+            let idx = &d.index;
+            let s = idx.token_range(first, &d.text).start;
+            let e = idx.token_range(first + n - 1, &d.text).end;
+            (d, s, e)
+        }),
+        width,
+    )
 }
 
 /// The line of bytes `s..e` of `d`'s canonical text with `width` characters of context on
 /// each side, within its paragraph.
 pub fn context_line(d: &Document, s: usize, e: usize, width: usize) -> KwicLine {
+    context_lines([(d, s, e)], width).pop().unwrap_or_default()
+}
+
+/// [`context_line`] for many ranges at once, in the order given. Each line's offset counts
+/// the characters of its document's original text before it; the original is rebuilt once
+/// per document (it is not kept) and counted in one pass for all its lines.
+pub fn context_lines<'a>(
+    hits: impl IntoIterator<Item = (&'a Document, usize, usize)>,
+    width: usize,
+) -> Vec<KwicLine> {
+    let mut lines = Vec::new();
+    // Per document: (line, byte offset in the original).
+    let mut marks: Vec<(&Document, Vec<(usize, usize)>)> = Vec::new();
+    let mut slot: rustc_hash::FxHashMap<crate::corpus::DocId, usize> = Default::default();
+    for (d, s, e) in hits {
+        let (line, orig) = line_at(d, s, e, width);
+        if let Some(orig) = orig {
+            let k = *slot.entry(d.id).or_insert_with(|| {
+                marks.push((d, Vec::new()));
+                marks.len() - 1
+            });
+            marks[k].1.push((lines.len(), orig));
+        }
+        lines.push(line);
+    }
+    for (d, at) in marks {
+        let original = d.original();
+        let bytes = original.as_bytes();
+        let mut order: Vec<(usize, usize)> = at;
+        order.sort_unstable_by_key(|m| m.1);
+        let (mut pos, mut chars) = (0usize, 0u64);
+        for (line, b) in order {
+            let b = b.min(bytes.len());
+            // Characters starting in pos..b: the bytes that do not continue one.
+            chars += bytes[pos..b].iter().filter(|&&x| x & 0xC0 != 0x80).count() as u64;
+            pos = b;
+            lines[line].offset = chars;
+        }
+    }
+    lines
+}
+
+/// The line of `s..e` (offset left 0) and where `s` is in the original text (`None` for a
+/// range that does not fall on characters).
+fn line_at(d: &Document, s: usize, e: usize, width: usize) -> (KwicLine, Option<usize>) {
     let text = &d.text;
     let (s, e) = (s.min(text.len()), e.min(text.len()).max(s.min(text.len())));
     if !text.is_char_boundary(s) || !text.is_char_boundary(e) {
-        return KwicLine {
+        let none = KwicLine {
             doc: d.id,
             para: 0,
             start: 0,
@@ -182,6 +235,7 @@ pub fn context_line(d: &Document, s: usize, e: usize, width: usize) -> KwicLine 
             matched: String::new(),
             right: String::new(),
         };
+        return (none, None);
     }
     let line_start = text[..s].rfind('\n').map_or(0, |p| p + 1);
     let line_end = text[e..].find('\n').map_or(text.len(), |p| e + p);
@@ -199,17 +253,17 @@ pub fn context_line(d: &Document, s: usize, e: usize, width: usize) -> KwicLine 
     let (pstart, _) = crate::text::segment::paragraphs(&text[line_start..line_end])
         .next()
         .map_or((line_start, ""), |(r, p)| (line_start + r.start, p));
-    let orig = d.normalization.to_original(s);
-    KwicLine {
+    let line = KwicLine {
         doc: d.id,
         para,
         start: s.saturating_sub(pstart) as u32,
         end: e.saturating_sub(pstart) as u32,
-        offset: d.original().get(..orig).map_or(0, |p| p.chars().count()) as u64,
+        offset: 0,
         left: text[left_start..s].to_owned(),
         matched: text[s..e].to_owned(),
         right: text[e..right_end].to_owned(),
-    }
+    };
+    (line, Some(d.normalization.to_original(s)))
 }
 
 /// The Concordance view for `q`: one page of lines and the dispersion of every hit.
@@ -236,12 +290,13 @@ pub fn kwic(c: &Corpus, q: &KwicQuery) -> KwicView {
     let total = hits.len();
     let pages = total.div_ceil(PAGE).max(1);
     let page = q.page.min(pages - 1);
-    let lines = hits
-        .iter()
-        .skip(page * PAGE)
-        .take(PAGE)
-        .map(|&(di, i, n)| kwic_line(&docs[di], i, n, width))
-        .collect();
+    let lines = kwic_lines(
+        hits.iter()
+            .skip(page * PAGE)
+            .take(PAGE)
+            .map(|&(di, i, n)| (&docs[di], i, n)),
+        width,
+    );
     let mut per_doc: Vec<Vec<f32>> = vec![Vec::new(); docs.len()];
     for &(di, i, _) in &hits {
         let len = docs[di].index.tokens.len().max(1);
@@ -307,12 +362,13 @@ pub fn kwic_table(c: &Corpus, q: &KwicQuery) -> Table {
         .map(|parsed| ordered_hits(c, &parsed, q.sort))
         .unwrap_or_default();
     let docs = c.docs();
+    let lines = kwic_lines(hits.iter().map(|&(di, i, n)| (&docs[di], i, n)), width);
     Table {
         header: header(&["document", "offset", "left", "match", "right"]),
         rows: hits
             .into_iter()
-            .map(|(di, i, n)| {
-                let l = kwic_line(&docs[di], i, n, width);
+            .zip(lines)
+            .map(|((di, _, _), l)| {
                 vec![
                     Cell::Text(docs[di].name.clone()),
                     Cell::Int(l.offset),

@@ -203,6 +203,30 @@ mod tests {
             .map(|l| l.right.split_whitespace().next().unwrap_or(""))
             .collect();
         assert_eq!(next, [".", "đa", "và"]);
+        // Every line's offset counts the original's code points, whatever the lines' order
+        // (the original is rebuilt once per document for all its lines).
+        let want: Vec<u64> = text
+            .char_indices()
+            .filter(|&(b, _)| text[b..].to_lowercase().starts_with("đối ngoại"))
+            .map(|(b, _)| text[..b].chars().count() as u64)
+            .collect();
+        let mut got: Vec<u64> = v
+            .lines
+            .iter()
+            .filter(|l| l.doc == d.id)
+            .map(|l| l.offset)
+            .collect();
+        got.sort_unstable();
+        assert_eq!(got, want);
+        let table: Vec<u64> = kwic_table(&c, &q)
+            .rows
+            .iter()
+            .filter_map(|r| match (&r[0], &r[1]) {
+                (Cell::Text(n), Cell::Int(o)) if *n == d.name => Some(*o),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(table, want);
         // Accents.
         let v = kwic(
             &c,

@@ -153,6 +153,10 @@ pub struct Unknown {
 pub struct OffsetMap {
     /// For each edit, sorted: (output start, input start, output length, input length).
     edits: Vec<(usize, usize, usize, usize)>,
+    /// The input each edit replaced, one after another: with the output, the whole input
+    /// (see [`OffsetMap::input_of`]), so a document need not keep its original beside its
+    /// canonical text.
+    replaced: String,
 }
 
 impl OffsetMap {
@@ -191,6 +195,27 @@ impl OffsetMap {
     fn then(&self, first: &OffsetMap, o: usize) -> usize {
         first.to_input(self.to_input(o))
     }
+
+    /// The input that gave `output` (`None` if `output` is not what this map made).
+    pub fn input_of(&self, output: &str) -> Option<String> {
+        let grown: usize = self.edits.iter().map(|e| e.3).sum::<usize>();
+        let cut: usize = self.edits.iter().map(|e| e.2).sum::<usize>();
+        let mut input = String::with_capacity((output.len() + grown).saturating_sub(cut));
+        let (mut pos, mut from) = (0, 0);
+        for &(os, _, ol, il) in &self.edits {
+            input.push_str(output.get(pos..os)?);
+            input.push_str(self.replaced.get(from..from + il)?);
+            pos = os + ol;
+            from += il;
+        }
+        input.push_str(output.get(pos..)?);
+        Some(input)
+    }
+
+    /// No edit.
+    pub fn is_empty(&self) -> bool {
+        self.edits.is_empty()
+    }
 }
 
 /// The result of normalization.
@@ -210,6 +235,15 @@ pub struct Normalized {
 }
 
 impl Normalized {
+    /// The text that was normalized into `canonical` (this normalization's output), or
+    /// `None` when normalization changed nothing (or `canonical` is not its output).
+    pub fn original_of(&self, canonical: &str) -> Option<String> {
+        if self.first.is_empty() && self.second.is_empty() {
+            return None;
+        }
+        self.first.input_of(&self.second.input_of(canonical)?)
+    }
+
     /// Heap bytes held besides the text: the changes, the unknown tokens, the offset maps.
     pub fn heap_bytes(&self) -> usize {
         let edit = std::mem::size_of::<(usize, usize, usize, usize)>();
@@ -226,6 +260,8 @@ impl Normalized {
                 .map(|u| u.token.capacity())
                 .sum::<usize>()
             + (self.first.edits.capacity() + self.second.edits.capacity()) * edit
+            + self.first.replaced.capacity()
+            + self.second.replaced.capacity()
     }
 
     /// The offset in the original text of offset `o` of the canonical text.
@@ -270,12 +306,14 @@ fn apply(text: &str, edits: &[Edit]) -> (String, OffsetMap) {
     let mut out = String::with_capacity(text.len() + 16);
     let mut map = OffsetMap {
         edits: Vec::with_capacity(edits.len()),
+        replaced: String::new(),
     };
     let mut pos = 0;
     for e in edits {
         out.push_str(&text[pos..e.range.start]);
         map.edits
             .push((out.len(), e.range.start, e.after.len(), e.range.len()));
+        map.replaced.push_str(&text[e.range.clone()]);
         out.push_str(&e.after);
         pos = e.range.end;
     }

@@ -91,7 +91,7 @@ fn main() {
     let index_bytes: usize = docs.iter().map(|d| d.index.heap_bytes()).sum();
     let tokens: usize = docs.iter().map(|d| d.index.tokens.len()).sum();
     println!(
-        "memory: texts {:.0} MB (normalized, and the original where it differs), index {:.0} MB ({tokens} tokens), interner {:.0} MB ({} terms)",
+        "memory: texts {:.0} MB (the canonical text; the original is rebuilt from it), index {:.0} MB ({tokens} tokens), interner {:.0} MB ({} terms)",
         text_bytes as f64 / 1e6,
         index_bytes as f64 / 1e6,
         corpus.interner().heap_bytes() as f64 / 1e6,
@@ -108,8 +108,8 @@ fn main() {
     let m = corpus.memory();
     let per = |n: usize| n as f64 / total as f64;
     println!(
-        "memory by part, bytes per byte of text: total {:.2} = text {:.2}, original {:.2}, normalization {:.2}, index {:.2}, counts {:.2}, mentions {:.2}, pairs {:.2}, terms {:.2}, other {:.2}",
-        per(m.total()), per(m.text), per(m.original), per(m.normalization), per(m.index),
+        "memory by part, bytes per byte of text: total {:.2} = text {:.2}, normalization (with what it replaced) {:.2}, index {:.2}, counts {:.2}, mentions {:.2}, pairs {:.2}, terms {:.2}, other {:.2}",
+        per(m.total()), per(m.text), per(m.normalization), per(m.index),
         per(m.counts), per(m.mentions), per(m.pairs), per(m.terms), per(m.other)
     );
     let one = docs[3].id;
