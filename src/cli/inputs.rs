@@ -81,6 +81,27 @@ pub(super) fn is_selection_flag(flag: &str) -> bool {
     matches!(flag, "from" | "to" | "source" | "group")
 }
 
+/// A flag of [`is_column_flag`] or [`is_selection_flag`]: what the commands over a corpus
+/// (stats aside) all take.
+pub(super) fn is_corpus_flag(flag: &str) -> bool {
+    is_column_flag(flag) || is_selection_flag(flag)
+}
+
+/// Apply a flag of [`is_corpus_flag`].
+pub(super) fn set_corpus_flag(
+    flag: &str,
+    value: String,
+    over: &mut ColumnMap,
+    sel: &mut crate::query::Selection,
+) -> Result<(), super::CliError> {
+    if is_column_flag(flag) {
+        set_column(flag, over, value);
+        Ok(())
+    } else {
+        set_selection(flag, sel, value)
+    }
+}
+
 /// Apply a flag of [`is_selection_flag`] to `sel`.
 pub(super) fn set_selection(
     flag: &str,

@@ -21,13 +21,9 @@ pub(super) fn keywords_cmd(
     let mut sel = crate::query::Selection::default();
     while let Some(arg) = p.next()? {
         match arg {
-            Long(f) if super::inputs::is_column_flag(f) => {
+            Long(f) if super::inputs::is_corpus_flag(f) => {
                 let f = f.to_owned();
-                super::inputs::set_column(&f, &mut over, p.value()?.string()?);
-            }
-            Long(f) if super::inputs::is_selection_flag(f) => {
-                let f = f.to_owned();
-                super::inputs::set_selection(&f, &mut sel, p.value()?.string()?)?;
+                super::inputs::set_corpus_flag(&f, p.value()?.string()?, &mut over, &mut sel)?;
             }
             Long("jobs") | Short('j') => jobs = super::par::jobs_value(p.value()?)?,
             Long("top") | Short('n') => top = p.value()?.parse()?,

@@ -20,13 +20,9 @@ pub(super) fn trends_cmd(
     let mut sel = crate::query::Selection::default();
     while let Some(arg) = p.next()? {
         match arg {
-            Long(f) if inputs::is_column_flag(f) => {
+            Long(f) if inputs::is_corpus_flag(f) => {
                 let f = f.to_owned();
-                inputs::set_column(&f, &mut over, p.value()?.string()?);
-            }
-            Long(f) if inputs::is_selection_flag(f) => {
-                let f = f.to_owned();
-                inputs::set_selection(&f, &mut sel, p.value()?.string()?)?;
+                inputs::set_corpus_flag(&f, p.value()?.string()?, &mut over, &mut sel)?;
             }
             Long("jobs") | Short('j') => jobs = par::jobs_value(p.value()?)?,
             Long("by") => {

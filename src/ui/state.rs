@@ -776,6 +776,22 @@ impl State {
     }
 }
 
+/// Whether a document list's filter `needle` (lower case; empty: everything) is in `d`'s
+/// title, name, date, source or group.
+pub fn doc_matches(d: &crate::protocol::DocSummary, needle: &str) -> bool {
+    needle.is_empty()
+        || [
+            Some(&d.title),
+            Some(&d.name),
+            d.date.as_ref(),
+            d.source.as_ref(),
+            d.group.as_ref(),
+        ]
+        .into_iter()
+        .flatten()
+        .any(|f| f.to_lowercase().contains(needle))
+}
+
 /// Whether selection `sel` keeps document `d` (the engine's `Selection::contains`, read
 /// off the summary the page has: dates are ISO, so they compare as text).
 pub fn selects(sel: &Selection, d: &crate::protocol::DocSummary) -> bool {
@@ -992,6 +1008,10 @@ mod tests {
         s.reduce(Action::SetSelection(Selection::default()));
         assert_eq!(s.kw_query.scope, [4]);
         assert_eq!(s.selected_docs(), [2, 4]);
+        // The documents' filter looks in the title, name, date, source and group.
+        let d = dated(7, "2024-02-03", "Báo Cà Mau");
+        assert!(doc_matches(&d, "") && doc_matches(&d, "cà mau") && doc_matches(&d, "2024-02"));
+        assert!(doc_matches(&d, "7.txt") && !doc_matches(&d, "hà nội"));
     }
 
     #[test]

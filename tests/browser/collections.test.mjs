@@ -207,6 +207,12 @@ test('Documents: a month selected by date; its table, export, what is new; entit
   await page.click('#doc-table th[data-col="date"] button');
   await page.waitForFunction(() => document.querySelector('#doc-table th[data-col="date"]').getAttribute('aria-sort') === 'descending');
   assert.deepEqual(await titles(), ['Bão 4', 'Bão 3', 'Bão 2', 'Bão 1']);
+  // The filter narrows the selection's rows.
+  await page.fill('#doc-table-filter', 'bão 3');
+  await page.waitForSelector('#doc-table[data-rows="1"]');
+  assert.deepEqual(await titles(), ['Bão 3']);
+  await page.fill('#doc-table-filter', '');
+  await page.waitForSelector('#doc-table[data-rows="4"]');
 
   // What is new in March against 30 January – 29 February, counted here by hand.
   await page.waitForSelector('#what-new[aria-busy="false"]');

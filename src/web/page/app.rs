@@ -761,20 +761,7 @@ fn DocList(p: &WithState) -> Html {
                 let needle = filter.to_lowercase();
                 let docs = &corpus.docs;
                 let mut order: Vec<usize> = (0..docs.len())
-                    .filter(|&i| {
-                        let d = &docs[i];
-                        needle.is_empty()
-                            || [
-                                Some(&d.title),
-                                Some(&d.name),
-                                d.date.as_ref(),
-                                d.source.as_ref(),
-                                d.group.as_ref(),
-                            ]
-                            .into_iter()
-                            .flatten()
-                            .any(|f| f.to_lowercase().contains(&needle))
-                    })
+                    .filter(|&i| crate::ui::state::doc_matches(&docs[i], &needle))
                     .collect();
                 match sort.as_str() {
                     "date" => order.sort_by(|&a, &b| docs[a].date.cmp(&docs[b].date)),

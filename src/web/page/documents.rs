@@ -6,7 +6,7 @@ use super::bridge::Handle;
 use super::widgets::{export_buttons, fmt_opt, sort_header, ViewProps};
 use crate::protocol::{date_span, DocSummary, Request, Selection, TableRequest, WhatIsNew};
 use crate::ui::i18n::{Key, Lang};
-use crate::ui::state::{selects, Action, State};
+use crate::ui::state::{doc_matches, selects, Action, State};
 use std::rc::Rc;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
@@ -50,19 +50,7 @@ pub fn DocumentsView(p: &ViewProps) -> Html {
                 let docs = &corpus.docs;
                 let mut order: Vec<usize> = (0..docs.len())
                     .filter(|&i| selects(sel, &docs[i]))
-                    .filter(|&i| {
-                        let d = &docs[i];
-                        needle.is_empty()
-                            || [
-                                Some(&d.title),
-                                Some(&d.name),
-                                d.source.as_ref(),
-                                d.group.as_ref(),
-                            ]
-                            .into_iter()
-                            .flatten()
-                            .any(|f| f.to_lowercase().contains(&needle))
-                    })
+                    .filter(|&i| doc_matches(&docs[i], &needle))
                     .collect();
                 let key = |d: &DocSummary| -> (Option<String>, u64) {
                     match col {
