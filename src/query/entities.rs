@@ -3,7 +3,7 @@
 //! in context, and the Reader's highlights. Variants, roles and contexts are read back from
 //! the rows on demand, for one page at a time.
 
-use crate::corpus::mentions::{networked, DocMention, EntityId, EntityInfo, Pairs, NONE};
+use crate::corpus::mentions::{networked, DocMention, EntityId, EntityInfo, Pairs};
 use crate::corpus::{Corpus, Document};
 use crate::entities::EntityType;
 use crate::query::{fold, Cell, KwicLine, Table};
@@ -397,26 +397,26 @@ fn rows_in(c: &Corpus, ids: &[EntityId], max_variants: usize, tally: &Tally) -> 
                 *variants[i].entry(s).or_insert(0) += 1;
                 inferred[i] += m.inferred as u64;
             }
-            // A title and its holder: the person's row lists the title, the title's row the
-            // person.
-            if m.role_of != NONE {
-                let Some(p) = ms.get(m.role_of as usize) else {
-                    continue;
-                };
-                let title = || {
-                    let role = t.info(m.entity).map_or("", |i| i.canonical.as_str());
-                    match t.info(m.org).map(|i| i.canonical.as_str()) {
-                        Some(org) if !role.contains(org) => format!("{role} {org}"),
-                        _ => role.to_owned(),
-                    }
-                };
-                if let Some(&i) = at.get(&p.entity) {
-                    *roles[i].entry(title()).or_insert(0) += 1;
+        }
+        // A title and its holder: the person's row lists the title, the title's row the
+        // person.
+        for r in &d.entities.roles {
+            let (Some(m), Some(p)) = (ms.get(r.mention as usize), ms.get(r.holder as usize)) else {
+                continue;
+            };
+            let title = || {
+                let role = t.info(m.entity).map_or("", |i| i.canonical.as_str());
+                match t.info(r.org).map(|i| i.canonical.as_str()) {
+                    Some(org) if !role.contains(org) => format!("{role} {org}"),
+                    _ => role.to_owned(),
                 }
-                if let Some(&i) = at.get(&m.entity) {
-                    let name = t.info(p.entity).map_or("", |i| i.canonical.as_str());
-                    *roles[i].entry(name.to_owned()).or_insert(0) += 1;
-                }
+            };
+            if let Some(&i) = at.get(&p.entity) {
+                *roles[i].entry(title()).or_insert(0) += 1;
+            }
+            if let Some(&i) = at.get(&m.entity) {
+                let name = t.info(p.entity).map_or("", |i| i.canonical.as_str());
+                *roles[i].entry(name.to_owned()).or_insert(0) += 1;
             }
         }
     }
