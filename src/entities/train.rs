@@ -473,6 +473,17 @@ pub fn evaluate(rec: &Recognizer, paras: &[TrainPara]) -> NerScores {
 /// k-fold cross-validation: paragraph i is in fold i mod k; each fold is scored by a model
 /// trained on the others. Returns the summed scores.
 pub fn cross_validate(paras: &[TrainPara], folds: usize, options: &TrainOptions) -> NerScores {
+    cross_validate_each(paras, folds, options, |_, _| {})
+}
+
+/// [`cross_validate`], calling `each` with every fold's recognizer and held-out paragraphs
+/// (for error analysis).
+pub fn cross_validate_each(
+    paras: &[TrainPara],
+    folds: usize,
+    options: &TrainOptions,
+    mut each: impl FnMut(&Recognizer, &[TrainPara]),
+) -> NerScores {
     let folds = folds.max(2);
     let mut total = NerScores::default();
     for f in 0..folds {
@@ -491,6 +502,7 @@ pub fn cross_validate(paras: &[TrainPara], folds: usize, options: &TrainOptions)
         let (m, _) = train_refs(&train, options);
         let rec = Recognizer::with_model(Some(m));
         total.merge(&evaluate(&rec, &test));
+        each(&rec, &test);
     }
     total
 }
