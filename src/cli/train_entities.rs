@@ -41,7 +41,7 @@ OPTIONS:
                       (boundary, type, type+boundary, missed, spurious).
     --cv K            Print K-fold cross-validation on the training data instead of training.
     --source TEXT     The model's source and licence (header).
-    --epochs N        Perceptron passes (default 10).
+    --epochs N        Perceptron passes (default 5).
     --bits N          log2 of the feature table's rows (default 16).
     --min-count N     Keep feature rows seen at least N times (default 2).
     --bags N          Perceptrons with different shuffles averaged (default 3).

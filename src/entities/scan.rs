@@ -168,7 +168,7 @@ const PLACE_PREPS: &[&str] = &["tại", "ở", "khắp", "sang", "về", "tới"
 
 /// Words before a place name that make it a nationality or language: left out entirely.
 const NATIONALITY: &[&str] = &[
-    "người", "tiếng", "gốc", "kiều", "quốc", "dân", "giọng", "tộc", "bào", "chữ", "kiểu",
+    "người", "tiếng", "gốc", "kiều", "quốc", "giọng", "tộc", "bào", "chữ", "kiểu",
 ];
 
 /// Acronyms that are not organizations.
@@ -1092,11 +1092,44 @@ impl<'a, 'b> Scanner<'a, 'b> {
                     j = k;
                     continue;
                 }
+                // "Sở Văn hóa, Thông tin Hà Nội": a capitalized common word after a
+                // name that is one too goes on with it (a person's or a place's name is
+                // no common word).
+                let mut k = j + 1;
+                while k < e && t.capword(k) && !t.word_start(k + 1) && t.letters(k + 1) {
+                    k += 1;
+                }
+                let item = t.lower_span(j + 1, k + 1);
+                let before = t.lower_span(head.after, j);
+                if t.capword(j + 1)
+                    && k > j + 1
+                    && self.common_word(&item)
+                    && self.common_word(&before)
+                    && self.g.org_heads.longest(t, j + 1, e, false).is_none()
+                    && self.g.roles.longest(t, j + 1, e, true).is_none()
+                    && self.g.names.longest(t, j + 1, e, true).is_none()
+                {
+                    j += 1;
+                    continue;
+                }
                 break;
             }
             break;
         }
         (j, end, has_name)
+    }
+
+    /// Is `low` (lower case) a word of the lexicon, in either tone style (the lexicon
+    /// writes "văn hoá")?
+    fn common_word(&self, low: &str) -> bool {
+        use crate::text::syllable::{retone, ToneStyle};
+        self.g.vocab.contains(low) || {
+            let modern: Vec<String> = low
+                .split(' ')
+                .map(|x| retone(x, ToneStyle::Modern).unwrap_or_else(|| x.to_owned()))
+                .collect();
+            self.g.vocab.contains(modern.join(" ").as_str())
+        }
     }
 
     /// Where the organization ends, with a closing number ("Bệnh viện Nhi Đồng 1"), or `None`

@@ -330,3 +330,25 @@ fn number_closes_an_organization_name() {
         "ORG",
     );
 }
+
+#[test]
+fn org_list_after_a_comma_goes_on_with_common_words() {
+    let rules = |text: &str| -> Vec<(String, EntityType)> {
+        Recognizer::rules_only()
+            .extract(text)
+            .into_iter()
+            .map(|m| (text[m.range.clone()].to_owned(), m.kind))
+            .collect()
+    };
+    let e = rules("Sở Văn hóa, Thông tin Hà Nội đã cấp phép.");
+    assert!(
+        e.contains(&("Sở Văn hóa, Thông tin Hà Nội".to_owned(), EntityType::Org)),
+        "{e:?}"
+    );
+    // A name that is no common word ends at the comma.
+    let e = rules("Ông làm ở Công ty Hoàng Long, Thương mại là ngành chính.");
+    assert!(
+        e.contains(&("Công ty Hoàng Long".to_owned(), EntityType::Org)),
+        "{e:?}"
+    );
+}

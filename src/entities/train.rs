@@ -48,7 +48,7 @@ impl Default for TrainOptions {
     /// BENCHMARKS.md.
     fn default() -> Self {
         TrainOptions {
-            epochs: 10,
+            epochs: 5,
             bits: 16,
             min_count: 2,
             bags: 3,
