@@ -629,6 +629,21 @@ impl<'a, 'b> Scanner<'a, 'b> {
             },
             None => return None,
         };
+        // A title the list knows with a body in it ("Chủ tịch UBND") stops before the body
+        // when the body's name goes on past the title — with a name of its own or up to
+        // the person ("Chủ tịch UBND TP Lê Thanh Hải", "Phó chủ tịch UBND tỉnh Phạm Bá").
+        let n = (1..n)
+            .find(|&k| {
+                (t.cap(i + k) || t.kind(i + k) == Some(TokenKind::Acronym))
+                    && self.org_span(i + k, e, true).is_some_and(|(end, _)| {
+                        end > i + n
+                            && !self.person_like(i + n, e)
+                            && ((i + n..end)
+                                .any(|x| t.cap(x) || t.kind(x) == Some(TokenKind::Number))
+                                || self.person_like(end, e))
+                    })
+            })
+            .unwrap_or(n);
         let mut j = i + n;
         // "Ông"/"Bà" are not roles; a title must be followed by something named.
         let mut org = None;
@@ -1017,7 +1032,10 @@ impl<'a, 'b> Scanner<'a, 'b> {
                 let admin = admin_head(&t.span_text(j, j + pn).to_lowercase(), false);
                 if admin {
                     let k = j + pn;
-                    if t.capword(k) || ph.flag && t.kind(k) == Some(TokenKind::Number) {
+                    // After a title, a person's name ends the body ("Chủ tịch UBND tỉnh
+                    // Phạm Bá").
+                    let person = role && self.person_like(k, e);
+                    if t.capword(k) && !person || ph.flag && t.kind(k) == Some(TokenKind::Number) {
                         j = k;
                         if t.kind(k) == Some(TokenKind::Number) {
                             j += 1;

@@ -352,3 +352,20 @@ fn org_list_after_a_comma_goes_on_with_common_words() {
         "{e:?}"
     );
 }
+
+#[test]
+fn a_title_stops_before_a_body_whose_name_goes_on() {
+    let s = "Chủ tịch UBND TP Lê Thanh Hải đã chỉ đạo.";
+    has(s, "Chủ tịch", "ROLE");
+    has(s, "UBND TP", "ORG");
+    has(s, "Lê Thanh Hải", "PER");
+    let s = "Phó chủ tịch UBND tỉnh Phạm Bá ký.";
+    has(s, "UBND tỉnh", "ORG");
+    has(s, "Phạm Bá", "PER");
+    // The body with nothing after it stays in the title.
+    has(
+        "Phó Chủ tịch UBND tỉnh và các đại biểu dự.",
+        "Phó Chủ tịch UBND",
+        "ROLE",
+    );
+}
