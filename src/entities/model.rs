@@ -45,7 +45,7 @@ pub(crate) const LABELS: usize = 1 + 2 * TYPES.len();
 const MAGIC: &[u8; 8] = b"SOI-ENTM";
 /// Bump on any change to the format or to the features (a model only works with the feature
 /// code it was trained with).
-const VERSION: u32 = 2;
+const VERSION: u32 = 3;
 
 /// The tag of `label`: its type and whether it begins a span (None for O).
 pub(crate) fn tag(label: usize) -> Option<(EntityType, bool)> {
@@ -126,6 +126,8 @@ pub(crate) struct WInfo {
     suffix: u64,
     /// Letters in the token, at most 7.
     letters: u8,
+    /// The paragraph is sports news.
+    sports: bool,
 }
 
 const BOUNDARY: WInfo = WInfo {
@@ -151,6 +153,7 @@ const BOUNDARY: WInfo = WInfo {
     word_first: false,
     suffix: 0,
     letters: 0,
+    sports: false,
 };
 
 fn shape_byte(t: &Tok, s: &str) -> u8 {
@@ -260,6 +263,7 @@ pub(crate) fn word_infos(
     toks: &[Tok],
     lower: &str,
     rules: &[Mention],
+    sports: bool,
     mem: &mut Memory,
 ) {
     let mut infos = std::mem::take(&mut mem.infos);
@@ -323,6 +327,7 @@ pub(crate) fn word_infos(
             info.shape = u32::from(shape_byte(tk, s)) | (wshape << 8);
             info.syllables = (b - a).min(6) as u8;
             info.word_first = k == a;
+            info.sports = sports;
             info.letters = low.chars().count().min(7) as u8;
             if matches!(tk.kind, TokenKind::Foreign | TokenKind::Acronym) {
                 let n = low.chars().count();
@@ -528,6 +533,11 @@ pub(crate) fn features(infos: &[WInfo], i: usize, bits: u32, out: &mut Vec<u32>)
         row(60, mix(w.run_prev, run)),
         row(63, mix(mix(u64::from(w.sent_first), shape), p1.lo)),
         row(64, mix(p1.lo, mix(shape, n1.lo))),
+        // Sports news: a place may name a team.
+        row(65, mix(u64::from(w.sports), mix(u64::from(w.gaz), sb(&w)))),
+        row(66, mix(u64::from(w.sports), mix(rule, sb(&w)))),
+        row(67, mix(u64::from(w.sports), mix(p1.lo, sb(&w)))),
+        row(68, mix(u64::from(w.sports), mix(n1.lo, sb(&w)))),
     ];
     out.extend_from_slice(&f);
 }
@@ -1021,6 +1031,7 @@ pub(crate) fn apply(
         &memory.scratch.toks,
         &memory.scratch.lower,
         out,
+        memory.scratch.sports,
         &mut mm,
     );
     model.label(&mut mm);
@@ -1050,7 +1061,8 @@ pub(crate) fn apply(
     let lower = |x: &str| -> String { x.chars().map(crate::text::syllable::to_lower).collect() };
     // So does a country or province the rules made a team from the paragraph's sports cues
     // ("Romania hòa Thụy Sĩ 1-1"), which the model's window does not see.
-    // And an organization whose name the rules read as a list ("Bộ Văn hóa, Thể thao và
+    // And an acronym the document defined ("Hiệp hội Chè Việt Nam (VITAS)"), and an
+    // organization whose name the rules read as a list ("Bộ Văn hóa, Thể thao và
     // Du lịch"): the model, which rarely saw a comma inside a name, cuts it there.
     let protected = |m: &Mention| {
         let name = text.get(m.range.clone()).unwrap_or("");
@@ -1058,6 +1070,7 @@ pub(crate) fn apply(
             || (m.kind == EntityType::Org
                 && (g.teams.contains(name)
                     || name.contains(", ")
+                    || memory.acronym(name).is_some()
                     || g.names
                         .get(&lower(name))
                         .is_some_and(|e| e.kind == EntityType::Org)))

@@ -46,9 +46,11 @@ pub(crate) fn paragraph(
             sx.sentence(s, e);
             s = e;
         }
-        if sports(&t) {
+        let sp = sports(&t);
+        if sp {
             teams(&rec.gaz, text, &mut out[first..]);
         }
+        sc.sports = sp;
     }
     mem.scratch = sc;
 }

@@ -49,6 +49,8 @@ pub(crate) struct Scratch {
     pub(super) toks: Vec<Tok>,
     pub(super) lower: String,
     pub(super) sentences: Vec<Range<usize>>,
+    /// The paragraph is sports news (the rules' cue words): a place may name a team.
+    pub(super) sports: bool,
 }
 
 /// The tokens of a paragraph.

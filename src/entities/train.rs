@@ -113,6 +113,7 @@ fn read_para(
         &memory.scratch.toks,
         &memory.scratch.lower,
         &rules,
+        memory.scratch.sports,
         &mut mm,
     );
     memory.model = mm;
