@@ -252,20 +252,19 @@ impl Memory {
 
 const MEM_CAP: u8 = 8;
 
-/// The infos of a paragraph's tokens (the units the model labels): `toks` are its tokens as
-/// the rules built them (in `memory`'s scratch), `words` its words, `rules` the rules'
-/// mentions. Tokens, not words, because the segmenter may join a place and a name into one
+/// The infos of a paragraph's tokens (the units the model labels): `sc` holds its tokens as
+/// the rules built them (`memory`'s scratch: tokens, lower-case text, sports news or not),
+/// `words` its words, `rules` the rules' mentions. Tokens, not words, because the segmenter may join a place and a name into one
 /// word ("Mỹ John Kerry"); the word each token is in is a feature.
 pub(crate) fn word_infos(
     g: &GazIndex,
     text: &str,
     words: &[Word],
-    toks: &[Tok],
-    lower: &str,
+    sc: &super::toks::Scratch,
     rules: &[Mention],
-    sports: bool,
     mem: &mut Memory,
 ) {
+    let (toks, lower, sports) = (&sc.toks[..], sc.lower.as_str(), sc.sports);
     let mut infos = std::mem::take(&mut mem.infos);
     infos.clear();
     let mut here = std::mem::take(&mut mem.here);
@@ -1024,16 +1023,7 @@ pub(crate) fn apply(
     out: &mut Vec<Mention>,
 ) {
     let mut mm = std::mem::take(&mut memory.model);
-    word_infos(
-        index,
-        text,
-        words,
-        &memory.scratch.toks,
-        &memory.scratch.lower,
-        out,
-        memory.scratch.sports,
-        &mut mm,
-    );
+    word_infos(index, text, words, &memory.scratch, out, &mut mm);
     model.label(&mut mm);
     let mut found = Vec::new();
     spans(&mm.labels, &mut found);

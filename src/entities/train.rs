@@ -106,16 +106,7 @@ fn read_para(
     let mut rules = Vec::new();
     scan::paragraph(rec, &p.text, words, &mut memory, &mut rules);
     let mut mm = std::mem::take(&mut memory.model);
-    model::word_infos(
-        &rec.index,
-        &p.text,
-        words,
-        &memory.scratch.toks,
-        &memory.scratch.lower,
-        &rules,
-        memory.scratch.sports,
-        &mut mm,
-    );
+    model::word_infos(&rec.index, &p.text, words, &memory.scratch, &rules, &mut mm);
     memory.model = mm;
     memory
 }
