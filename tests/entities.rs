@@ -265,13 +265,13 @@ fn ner_dev_meets_the_accuracy_targets() {
     let (exact, overlap) = score.all_f1();
     println!("ALL   exact F1 {exact:.3} overlap F1 {overlap:.3}");
     // The rules alone: exact 0.798 (PER 0.755, ORG 0.738), overlap 0.849. With the model
-    // (issue 18): 0.822 / 0.870. The issue's targets (0.85, every type 0.78, overlap 0.89)
-    // are not reached yet; these bounds hold what was reached.
+    // (issue 18): 0.840 / 0.880, every type 0.78 or more (ORG 0.782). The issue's targets
+    // (0.85, overlap 0.89) are not reached yet; these bounds hold what was reached.
     for (k, t) in TYPES.iter().enumerate() {
-        assert!(score.type_f1(k).0 >= 0.74, "{t} exact F1 below 0.74");
+        assert!(score.type_f1(k).0 >= 0.775, "{t} exact F1 below 0.775");
     }
-    assert!(exact >= 0.815, "exact-span F1 {exact:.3} below 0.815");
-    assert!(overlap >= 0.865, "overlap F1 {overlap:.3} below 0.865");
+    assert!(exact >= 0.835, "exact-span F1 {exact:.3} below 0.835");
+    assert!(overlap >= 0.875, "overlap F1 {overlap:.3} below 0.875");
 }
 
 #[test]

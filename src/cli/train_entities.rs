@@ -3,7 +3,8 @@
 
 use super::CliError;
 use crate::entities::{
-    cross_validate, evaluate, train, EntityModel, EntityType, Recognizer, TrainOptions, TrainPara,
+    cross_validate_each, evaluate, train, EntityModel, EntityType, Recognizer, TrainOptions,
+    TrainPara,
 };
 use crate::text::normalize::{normalize_with, Options};
 use std::ffi::OsString;
@@ -36,10 +37,11 @@ OPTIONS:
                       one) or 'rules' (the rules alone).
     --eval FILE       Print exact and overlap F1 per type against this file (same format),
                       each paragraph its own document.
-    --errors          With --eval: print each span missed or wrong (gold '-', predicted '+').
+    --errors          With --eval or --cv: print each span missed or wrong, by class
+                      (boundary, type, type+boundary, missed, spurious).
     --cv K            Print K-fold cross-validation on the training data instead of training.
     --source TEXT     The model's source and licence (header).
-    --epochs N        Perceptron passes (default 10).
+    --epochs N        Perceptron passes (default 5).
     --bits N          log2 of the feature table's rows (default 16).
     --min-count N     Keep feature rows seen at least N times (default 2).
     --bags N          Perceptrons with different shuffles averaged (default 3).
@@ -181,7 +183,17 @@ fn run(args: Vec<OsString>) -> Result<(), CliError> {
             let paras = read_paragraphs(&read(&path)?);
             let start = Instant::now();
             if let Some(k) = cv {
-                let s = cross_validate(&paras, k, &options);
+                let mut lines = Vec::new();
+                let mut fold = 0;
+                let s = cross_validate_each(&paras, k, &options, |rec, test| {
+                    if errors {
+                        errors_of(rec, test, (fold, k), &mut lines);
+                    }
+                    fold += 1;
+                });
+                if errors {
+                    print_errors(lines);
+                }
                 println!(
                     "{k}-fold cross-validation on {} ({} paragraphs), {}",
                     path.display(),
@@ -213,7 +225,9 @@ fn run(args: Vec<OsString>) -> Result<(), CliError> {
     for path in &evals {
         let paras = read_paragraphs(&read(path)?);
         if errors {
-            print_errors(&rec, &paras);
+            let mut lines = Vec::new();
+            errors_of(&rec, &paras, (0, 1), &mut lines);
+            print_errors(lines);
         }
         let s = evaluate(&rec, &paras);
         println!("{} ({} paragraphs)", path.display(), paras.len());
@@ -222,13 +236,24 @@ fn run(args: Vec<OsString>) -> Result<(), CliError> {
     Ok(())
 }
 
-/// Prints the spans where `rec` and the gold differ, one line each, for error analysis.
-fn print_errors(rec: &Recognizer, paras: &[TrainPara]) {
+/// The error classes of [`print_errors`], in the order printed.
+const CLASSES: [&str; 5] = ["boundary", "type", "type+boundary", "missed", "spurious"];
+
+/// The spans where `rec` and the gold differ, one line each with its class (`boundary`: the
+/// type right, the span not; `type`: the span right, the type not; `type+boundary`: both
+/// wrong over the same words; `missed`: nothing predicted there; `spurious`: nothing
+/// there in the gold), for error analysis.
+fn errors_of(
+    rec: &Recognizer,
+    paras: &[TrainPara],
+    (first, stride): (usize, usize),
+    out: &mut Vec<(usize, String)>,
+) {
     use crate::entities::DocMemory;
     use crate::words::{words_into, Scratch, UserDict};
     let mut scratch = Scratch::default();
     let mut words = Vec::new();
-    let mut out = Vec::new();
+    let mut found = Vec::new();
     for (i, p) in paras.iter().enumerate() {
         words_into(
             &p.text,
@@ -238,8 +263,8 @@ fn print_errors(rec: &Recognizer, paras: &[TrainPara]) {
             &mut words,
         );
         let mut memory = DocMemory::new();
-        rec.paragraph(&p.text, &words, &mut memory, &mut out);
-        let pred: Vec<_> = out
+        rec.paragraph(&p.text, &words, &mut memory, &mut found);
+        let pred: Vec<_> = found
             .iter()
             .filter(|m| {
                 matches!(
@@ -266,11 +291,60 @@ fn print_errors(rec: &Recognizer, paras: &[TrainPara]) {
                 &p.text[r.end..b]
             )
         };
+        let overlaps = |a: &std::ops::Range<usize>, b: &std::ops::Range<usize>| {
+            a.start < b.end && b.start < a.end
+        };
+        let para = first + i * stride;
         for g in p.gold.iter().filter(|g| !pred.contains(g)) {
-            println!("{i}\t-{}\t{}", g.1.id(), show(&g.0));
+            let near: Vec<_> = pred.iter().filter(|x| overlaps(&x.0, &g.0)).collect();
+            let class = if near.iter().any(|x| x.1 == g.1) {
+                0
+            } else if near.iter().any(|x| x.0 == g.0) {
+                1
+            } else if !near.is_empty() {
+                2
+            } else {
+                3
+            };
+            let got: Vec<String> = near
+                .iter()
+                .map(|x| format!("{} {}", x.1.id(), &p.text[x.0.clone()]))
+                .collect();
+            out.push((
+                class,
+                format!(
+                    "{para}\t{}\t{}\t→ {}",
+                    g.1.id(),
+                    show(&g.0),
+                    if got.is_empty() {
+                        "-".to_owned()
+                    } else {
+                        got.join(" | ")
+                    }
+                ),
+            ));
         }
-        for x in pred.iter().filter(|x| !p.gold.contains(x)) {
-            println!("{i}\t+{}\t{}", x.1.id(), show(&x.0));
+        for x in pred
+            .iter()
+            .filter(|x| !p.gold.iter().any(|g| overlaps(&g.0, &x.0)))
+        {
+            out.push((4, format!("{para}\t{}\t{}", x.1.id(), show(&x.0))));
+        }
+    }
+}
+
+/// Prints error lines grouped by class, each class with its count.
+fn print_errors(mut lines: Vec<(usize, String)>) {
+    lines.sort_by_key(|(c, _)| *c);
+    for (k, class) in CLASSES.iter().enumerate() {
+        let of: Vec<&String> = lines
+            .iter()
+            .filter(|(c, _)| *c == k)
+            .map(|x| &x.1)
+            .collect();
+        println!("## {class} ({})", of.len());
+        for l in of {
+            println!("{class}\t{l}");
         }
     }
 }

@@ -7,7 +7,7 @@
 //! capitalized in the text ("Liên hợp quốc" in the list finds "Liên Hợp Quốc"; "Thanh Niên"
 //! does not find "thanh niên").
 
-use super::toks::Toks;
+use super::toks::{phrase_step, token_hash, Toks};
 use super::EntityType;
 use rustc_hash::{FxHashMap, FxHashSet};
 
@@ -38,12 +38,20 @@ pub(crate) struct Entry {
     pub user: bool,
 }
 
-/// Phrases keyed by their lower-case tokens joined by single spaces.
+/// Phrases keyed by their lower-case tokens joined by single spaces. The maps are keyed by
+/// hashes of the tokens ([`phrase_key`]), which the paragraph's tokens carry, so a lookup
+/// hashes no string; a hit is checked against the phrase itself.
 #[derive(Debug, Default)]
 pub(crate) struct Phrases {
-    map: FxHashMap<Box<str>, Entry>,
-    /// Longest phrase (in tokens) starting with each first token.
-    first: FxHashMap<Box<str>, u8>,
+    map: FxHashMap<u64, (Box<str>, Entry)>,
+    /// Longest phrase (in tokens) starting with each first token (by its hash).
+    first: FxHashMap<u64, u8>,
+}
+
+/// The map key of a phrase (lower-case tokens joined by single spaces).
+fn phrase_key(key: &str) -> u64 {
+    key.split(' ')
+        .fold(0, |h, t| phrase_step(h, token_hash(t.as_bytes())))
 }
 
 fn lower(s: &str) -> String {
@@ -91,22 +99,27 @@ impl Phrases {
             Some(c) => crate::text::normalize::normalize(c.trim()).into(),
             None => norm.into(),
         };
-        let first: Box<str> = key.split(' ').next().unwrap_or_default().into();
+        let first = token_hash(key.split(' ').next().unwrap_or_default().as_bytes());
         let n = n.min(u8::MAX as usize) as u8;
         let len = self.first.entry(first).or_insert(0);
         *len = (*len).max(n);
-        match self.map.get_mut(key.as_str()) {
-            Some(e) if !user || e.user => e.caps &= caps,
+        match self.map.get_mut(&phrase_key(&key)) {
+            // Another phrase with the same hash (never seen): the first one stays.
+            Some((k, _)) if **k != *key => {}
+            Some((_, e)) if !user || e.user => e.caps &= caps,
             _ => {
                 self.map.insert(
-                    key.into(),
-                    Entry {
-                        kind,
-                        canonical,
-                        caps,
-                        flag,
-                        user,
-                    },
+                    phrase_key(&key),
+                    (
+                        key.into(),
+                        Entry {
+                            kind,
+                            canonical,
+                            caps,
+                            flag,
+                            user,
+                        },
+                    ),
                 );
             }
         }
@@ -121,25 +134,24 @@ impl Phrases {
         limit: usize,
         boundaries: bool,
     ) -> Option<(usize, &'a Entry)> {
-        let first = t.low(i);
-        let max = *self.first.get(first)? as usize;
+        let max = *self.first.get(&t.hash(i))? as usize;
         if boundaries && !t.word_start(i) {
             return None;
         }
-        let mut key = String::with_capacity(48);
+        let mut h = 0;
         let mut best = None;
         for n in 1..=max {
             let j = i + n - 1;
             if j >= limit {
                 break;
             }
-            if n > 1 {
-                key.push(' ');
-            }
-            key.push_str(t.low(j));
-            if let Some(e) = self.map.get(key.as_str()) {
+            h = phrase_step(h, t.hash(j));
+            if let Some((key, e)) = self.map.get(&h) {
                 let caps_ok = (0..n).all(|k| e.caps & (1 << k) == 0 || t.cap(i + k));
-                if caps_ok && (!boundaries || t.word_start(j + 1) || j + 1 >= limit) {
+                if caps_ok
+                    && (!boundaries || t.word_start(j + 1) || j + 1 >= limit)
+                    && key.split(' ').eq((i..=j).map(|k| t.low(k)))
+                {
                     best = Some((n, e));
                 }
             }
@@ -149,12 +161,15 @@ impl Phrases {
 
     /// Every phrase as (lower-case key, entry), in no particular order.
     pub fn entries(&self) -> impl Iterator<Item = (&str, &Entry)> {
-        self.map.iter().map(|(k, e)| (&**k, e))
+        self.map.values().map(|(k, e)| (&**k, e))
     }
 
     /// Is `key` (lower-case tokens joined by spaces) a phrase?
     pub fn get(&self, key: &str) -> Option<&Entry> {
-        self.map.get(key)
+        self.map
+            .get(&phrase_key(key))
+            .filter(|(k, _)| **k == *key)
+            .map(|(_, e)| e)
     }
 }
 

@@ -42,7 +42,10 @@ use std::sync::{Arc, OnceLock};
 
 pub use gazetteer::UserEntryError;
 pub use model::{EntityModel, ModelError};
-pub use train::{cross_validate, evaluate, train, Coverage, NerScores, TrainOptions, TrainPara};
+pub use train::{
+    cross_validate, cross_validate_each, evaluate, train, Coverage, NerScores, TrainOptions,
+    TrainPara,
+};
 
 /// The embedded entity model (`src/data/entities.model`, trained on ner-train by
 /// `train-entities`; see `src/data/README.md`).

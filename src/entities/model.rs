@@ -45,7 +45,7 @@ pub(crate) const LABELS: usize = 1 + 2 * TYPES.len();
 const MAGIC: &[u8; 8] = b"SOI-ENTM";
 /// Bump on any change to the format or to the features (a model only works with the feature
 /// code it was trained with).
-const VERSION: u32 = 1;
+const VERSION: u32 = 3;
 
 /// The tag of `label`: its type and whether it begins a span (None for O).
 pub(crate) fn tag(label: usize) -> Option<(EntityType, bool)> {
@@ -122,6 +122,12 @@ pub(crate) struct WInfo {
     head_before: u64,
     /// It is the first token of its word.
     word_first: bool,
+    /// Hash of the token's last three letters (lower case), for foreign words.
+    suffix: u64,
+    /// Letters in the token, at most 7.
+    letters: u8,
+    /// The paragraph is sports news.
+    sports: bool,
 }
 
 const BOUNDARY: WInfo = WInfo {
@@ -145,6 +151,9 @@ const BOUNDARY: WInfo = WInfo {
     rule_last: false,
     head_before: 0,
     word_first: false,
+    suffix: 0,
+    letters: 0,
+    sports: false,
 };
 
 fn shape_byte(t: &Tok, s: &str) -> u8 {
@@ -243,19 +252,19 @@ impl Memory {
 
 const MEM_CAP: u8 = 8;
 
-/// The infos of a paragraph's tokens (the units the model labels): `toks` are its tokens as
-/// the rules built them (in `memory`'s scratch), `words` its words, `rules` the rules'
-/// mentions. Tokens, not words, because the segmenter may join a place and a name into one
+/// The infos of a paragraph's tokens (the units the model labels): `sc` holds its tokens as
+/// the rules built them (`memory`'s scratch: tokens, lower-case text, sports news or not),
+/// `words` its words, `rules` the rules' mentions. Tokens, not words, because the segmenter may join a place and a name into one
 /// word ("Mỹ John Kerry"); the word each token is in is a feature.
 pub(crate) fn word_infos(
     g: &GazIndex,
     text: &str,
     words: &[Word],
-    toks: &[Tok],
-    lower: &str,
+    sc: &super::toks::Scratch,
     rules: &[Mention],
     mem: &mut Memory,
 ) {
+    let (toks, lower, sports) = (&sc.toks[..], sc.lower.as_str(), sc.sports);
     let mut infos = std::mem::take(&mut mem.infos);
     infos.clear();
     let mut here = std::mem::take(&mut mem.here);
@@ -267,8 +276,8 @@ pub(crate) fn word_infos(
     need.clear();
     need.resize(toks.len(), false);
     for w in &mem.wins {
-        let a = w.start.saturating_sub(2);
-        let b = (w.end + 2).min(toks.len());
+        let a = w.start.saturating_sub(3);
+        let b = (w.end + 3).min(toks.len());
         need[a..b].iter_mut().for_each(|x| *x = true);
     }
     let mut t = 0;
@@ -317,6 +326,13 @@ pub(crate) fn word_infos(
             info.shape = u32::from(shape_byte(tk, s)) | (wshape << 8);
             info.syllables = (b - a).min(6) as u8;
             info.word_first = k == a;
+            info.sports = sports;
+            info.letters = low.chars().count().min(7) as u8;
+            if matches!(tk.kind, TokenKind::Foreign | TokenKind::Acronym) {
+                let n = low.chars().count();
+                let tail: String = low.chars().skip(n.saturating_sub(3)).collect();
+                info.suffix = hash(tail.as_bytes());
+            }
             info.sent_first = tk.sent_start;
             info.trigger = trigger(tk);
             info.gaz = if b - a == 1 {
@@ -445,7 +461,9 @@ pub(crate) fn features(infos: &[WInfo], i: usize, bits: u32, out: &mut Vec<u32>)
             .copied()
             .unwrap_or(BOUNDARY)
     };
-    let (p2, p1, w, n1, n2) = (at(-2), at(-1), at(0), at(1), at(2));
+    let (p3, p2, p1, w, n1, n2, n3) = (at(-3), at(-2), at(-1), at(0), at(1), at(2), at(3));
+    let sb = |x: &WInfo| u64::from(x.shape as u8);
+    let run = mix(u64::from(w.run_pos), u64::from(w.run_len));
     let shape = u64::from(w.shape);
     let rule = u64::from(w.rule);
     let row = |template: u64, value: u64| -> u32 {
@@ -485,6 +503,40 @@ pub(crate) fn features(infos: &[WInfo], i: usize, bits: u32, out: &mut Vec<u32>)
         row(34, mix(w.run_next, u64::from(w.run_pos))),
         row(35, mix(rule, u64::from(w.rule_last))),
         row(37, mix(w.head_before, shape & 0xff)),
+        // The written form; shapes, words, gazetteer hits and rule tags of the neighbours
+        // in pairs and triples, three tokens out.
+        row(3, w.form),
+        row(40, mix(mix(sb(&p2), sb(&p1)), shape)),
+        row(41, mix(mix(shape, sb(&n1)), sb(&n2))),
+        row(42, mix(mix(sb(&p1), shape), sb(&n1))),
+        row(43, mix(p2.lo, p1.lo)),
+        row(44, mix(n1.lo, n2.lo)),
+        row(45, p3.lo),
+        row(46, n3.lo),
+        row(47, mix(u64::from(p2.gaz), shape)),
+        row(48, mix(u64::from(n2.gaz), shape)),
+        row(49, mix(mix(u64::from(p1.gaz), u64::from(w.gaz)), sb(&w))),
+        row(50, mix(rule, p1.lo)),
+        row(51, mix(rule, n1.lo)),
+        row(52, mix(mix(u64::from(p2.rule), u64::from(p1.rule)), rule)),
+        row(53, mix(mix(rule, u64::from(n1.rule)), u64::from(n2.rule))),
+        row(54, mix(mix(u64::from(w.mem), rule), sb(&w))),
+        // The whole words before and after.
+        row(55, mix(p1.first, shape)),
+        row(56, mix(n1.first, shape)),
+        // Letters and last letters of foreign words and acronyms.
+        row(57, mix(mix(sb(&w), u64::from(w.letters)), u64::from(w.gaz))),
+        row(58, mix(w.suffix, sb(&w))),
+        // The head before and the word before the run, with the run's length.
+        row(59, mix(w.head_before, run)),
+        row(60, mix(w.run_prev, run)),
+        row(63, mix(mix(u64::from(w.sent_first), shape), p1.lo)),
+        row(64, mix(p1.lo, mix(shape, n1.lo))),
+        // Sports news: a place may name a team.
+        row(65, mix(u64::from(w.sports), mix(u64::from(w.gaz), sb(&w)))),
+        row(66, mix(u64::from(w.sports), mix(rule, sb(&w)))),
+        row(67, mix(u64::from(w.sports), mix(p1.lo, sb(&w)))),
+        row(68, mix(u64::from(w.sports), mix(n1.lo, sb(&w)))),
     ];
     out.extend_from_slice(&f);
 }
@@ -493,7 +545,7 @@ pub(crate) fn features(infos: &[WInfo], i: usize, bits: u32, out: &mut Vec<u32>)
 const BEFORE: usize = 6;
 /// Tokens after an organization head's word: a lower-case name may run on ("Phòng cảnh
 /// sát điều tra").
-const ORG_AFTER: usize = 4;
+const ORG_AFTER: usize = 6;
 
 /// The gazetteer bits of the word starting at token `k`.
 fn word_bits(g: &GazIndex, toks: &[Tok], lower: &str, k: usize) -> u32 {
@@ -509,7 +561,7 @@ fn word_bits(g: &GazIndex, toks: &[Tok], lower: &str, k: usize) -> u32 {
 
 /// The windows of tokens to label: each trigger with the token before it — further back
 /// (at most [`BEFORE`] tokens, not across punctuation) up to an organization or place head
-/// — the rest of its word and one token after (or [`ORG_AFTER`] after an organization
+/// — the rest of its word and two tokens after (or [`ORG_AFTER`] after an organization
 /// head); each of the rules' mentions with a token on either side. Joined where they
 /// overlap.
 fn token_windows(
@@ -551,7 +603,7 @@ fn token_windows(
             b += 1;
         }
         let org = toks[j].word_start && word_bits(g, toks, lower, j) & 64 != 0;
-        let after = if org { ORG_AFTER } else { 1 };
+        let after = if org { ORG_AFTER } else { 2 };
         out.push(a..(b + after).min(n));
     }
     let mut t = 0;
@@ -943,6 +995,19 @@ pub(crate) fn spans(labels: &[usize], out: &mut Vec<(Range<usize>, EntityType)>)
     }
 }
 
+/// A date no reader would doubt: a day or month and a year of four digits ("9/2022",
+/// "14/12/2021"). The rules' reading of one stays where the model found nothing.
+fn explicit_date(s: &str) -> bool {
+    let groups: Vec<u32> = s
+        .split(|c: char| !c.is_ascii_digit())
+        .filter(|g| !g.is_empty() && g.len() <= 4)
+        .filter_map(|g| g.parse().ok())
+        .collect();
+    groups.len() >= 2
+        && groups.iter().any(|&y| (1900..=2100).contains(&y))
+        && groups.iter().any(|&d| (1..=31).contains(&d))
+}
+
 /// Runs the model over a paragraph the rules have just read (their tokens are in `memory`'s
 /// scratch, their mentions in `out`) and merges: for each type the model owns, its spans
 /// replace the rules' (a rules' mention with the very same span and type is kept, with its
@@ -958,15 +1023,7 @@ pub(crate) fn apply(
     out: &mut Vec<Mention>,
 ) {
     let mut mm = std::mem::take(&mut memory.model);
-    word_infos(
-        index,
-        text,
-        words,
-        &memory.scratch.toks,
-        &memory.scratch.lower,
-        out,
-        &mut mm,
-    );
+    word_infos(index, text, words, &memory.scratch, out, &mut mm);
     model.label(&mut mm);
     let mut found = Vec::new();
     spans(&mm.labels, &mut found);
@@ -994,11 +1051,16 @@ pub(crate) fn apply(
     let lower = |x: &str| -> String { x.chars().map(crate::text::syllable::to_lower).collect() };
     // So does a country or province the rules made a team from the paragraph's sports cues
     // ("Romania hòa Thụy Sĩ 1-1"), which the model's window does not see.
+    // And an acronym the document defined ("Hiệp hội Chè Việt Nam (VITAS)"), and an
+    // organization whose name the rules read as a list ("Bộ Văn hóa, Thể thao và
+    // Du lịch"): the model, which rarely saw a comma inside a name, cuts it there.
     let protected = |m: &Mention| {
         let name = text.get(m.range.clone()).unwrap_or("");
         m.kind == EntityType::Role
             || (m.kind == EntityType::Org
                 && (g.teams.contains(name)
+                    || name.contains(", ")
+                    || memory.acronym(name).is_some()
                     || g.names
                         .get(&lower(name))
                         .is_some_and(|e| e.kind == EntityType::Org)))
@@ -1021,6 +1083,9 @@ pub(crate) fn apply(
             model_spans
                 .iter()
                 .any(|(r, k)| *r == m.range && *k == m.kind)
+                || (m.kind == EntityType::Date
+                    && explicit_date(text.get(m.range.clone()).unwrap_or(""))
+                    && !model_spans.iter().any(|(r, _)| overlaps(r, &m.range)))
         } else {
             !model_spans.iter().any(|(r, _)| overlaps(r, &m.range))
         };

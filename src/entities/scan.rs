@@ -46,9 +46,11 @@ pub(crate) fn paragraph(
             sx.sentence(s, e);
             s = e;
         }
-        if sports(&t) {
+        let sp = sports(&t);
+        if sp {
             teams(&rec.gaz, text, &mut out[first..]);
         }
+        sc.sports = sp;
     }
     mem.scratch = sc;
 }
@@ -168,7 +170,7 @@ const PLACE_PREPS: &[&str] = &["tại", "ở", "khắp", "sang", "về", "tới"
 
 /// Words before a place name that make it a nationality or language: left out entirely.
 const NATIONALITY: &[&str] = &[
-    "người", "tiếng", "gốc", "kiều", "quốc", "dân", "giọng", "tộc", "bào", "chữ", "kiểu",
+    "người", "tiếng", "gốc", "kiều", "quốc", "giọng", "tộc", "bào", "chữ", "kiểu",
 ];
 
 /// Acronyms that are not organizations.
@@ -629,6 +631,21 @@ impl<'a, 'b> Scanner<'a, 'b> {
             },
             None => return None,
         };
+        // A title the list knows with a body in it ("Chủ tịch UBND") stops before the body
+        // when the body's name goes on past the title — with a name of its own or up to
+        // the person ("Chủ tịch UBND TP Lê Thanh Hải", "Phó chủ tịch UBND tỉnh Phạm Bá").
+        let n = (1..n)
+            .find(|&k| {
+                (t.cap(i + k) || t.kind(i + k) == Some(TokenKind::Acronym))
+                    && self.org_span(i + k, e, true).is_some_and(|(end, _)| {
+                        end > i + n
+                            && !self.person_like(i + n, e)
+                            && ((i + n..end)
+                                .any(|x| t.cap(x) || t.kind(x) == Some(TokenKind::Number))
+                                || self.person_like(end, e))
+                    })
+            })
+            .unwrap_or(n);
         let mut j = i + n;
         // "Ông"/"Bà" are not roles; a title must be followed by something named.
         let mut org = None;
@@ -1017,7 +1034,10 @@ impl<'a, 'b> Scanner<'a, 'b> {
                 let admin = admin_head(&t.span_text(j, j + pn).to_lowercase(), false);
                 if admin {
                     let k = j + pn;
-                    if t.capword(k) || ph.flag && t.kind(k) == Some(TokenKind::Number) {
+                    // After a title, a person's name ends the body ("Chủ tịch UBND tỉnh
+                    // Phạm Bá").
+                    let person = role && self.person_like(k, e);
+                    if t.capword(k) && !person || ph.flag && t.kind(k) == Some(TokenKind::Number) {
                         j = k;
                         if t.kind(k) == Some(TokenKind::Number) {
                             j += 1;
@@ -1092,11 +1112,44 @@ impl<'a, 'b> Scanner<'a, 'b> {
                     j = k;
                     continue;
                 }
+                // "Sở Văn hóa, Thông tin Hà Nội": a capitalized common word after a
+                // name that is one too goes on with it (a person's or a place's name is
+                // no common word).
+                let mut k = j + 1;
+                while k < e && t.capword(k) && !t.word_start(k + 1) && t.letters(k + 1) {
+                    k += 1;
+                }
+                let item = t.lower_span(j + 1, k + 1);
+                let before = t.lower_span(head.after, j);
+                if t.capword(j + 1)
+                    && k > j + 1
+                    && self.common_word(&item)
+                    && self.common_word(&before)
+                    && self.g.org_heads.longest(t, j + 1, e, false).is_none()
+                    && self.g.roles.longest(t, j + 1, e, true).is_none()
+                    && self.g.names.longest(t, j + 1, e, true).is_none()
+                {
+                    j += 1;
+                    continue;
+                }
                 break;
             }
             break;
         }
         (j, end, has_name)
+    }
+
+    /// Is `low` (lower case) a word of the lexicon, in either tone style (the lexicon
+    /// writes "văn hoá")?
+    fn common_word(&self, low: &str) -> bool {
+        use crate::text::syllable::{retone, ToneStyle};
+        self.g.vocab.contains(low) || {
+            let modern: Vec<String> = low
+                .split(' ')
+                .map(|x| retone(x, ToneStyle::Modern).unwrap_or_else(|| x.to_owned()))
+                .collect();
+            self.g.vocab.contains(modern.join(" ").as_str())
+        }
     }
 
     /// Where the organization ends, with a closing number ("Bệnh viện Nhi Đồng 1"), or `None`

@@ -330,3 +330,42 @@ fn number_closes_an_organization_name() {
         "ORG",
     );
 }
+
+#[test]
+fn org_list_after_a_comma_goes_on_with_common_words() {
+    let rules = |text: &str| -> Vec<(String, EntityType)> {
+        Recognizer::rules_only()
+            .extract(text)
+            .into_iter()
+            .map(|m| (text[m.range.clone()].to_owned(), m.kind))
+            .collect()
+    };
+    let e = rules("Sở Văn hóa, Thông tin Hà Nội đã cấp phép.");
+    assert!(
+        e.contains(&("Sở Văn hóa, Thông tin Hà Nội".to_owned(), EntityType::Org)),
+        "{e:?}"
+    );
+    // A name that is no common word ends at the comma.
+    let e = rules("Ông làm ở Công ty Hoàng Long, Thương mại là ngành chính.");
+    assert!(
+        e.contains(&("Công ty Hoàng Long".to_owned(), EntityType::Org)),
+        "{e:?}"
+    );
+}
+
+#[test]
+fn a_title_stops_before_a_body_whose_name_goes_on() {
+    let s = "Chủ tịch UBND TP Lê Thanh Hải đã chỉ đạo.";
+    has(s, "Chủ tịch", "ROLE");
+    has(s, "UBND TP", "ORG");
+    has(s, "Lê Thanh Hải", "PER");
+    let s = "Phó chủ tịch UBND tỉnh Phạm Bá ký.";
+    has(s, "UBND tỉnh", "ORG");
+    has(s, "Phạm Bá", "PER");
+    // The body with nothing after it stays in the title.
+    has(
+        "Phó Chủ tịch UBND tỉnh và các đại biểu dự.",
+        "Phó Chủ tịch UBND",
+        "ROLE",
+    );
+}

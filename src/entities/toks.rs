@@ -15,6 +15,31 @@ pub(crate) struct Tok {
     pub(super) word_start: bool,
     pub(super) sent_start: bool,
     pub(super) low: Range<usize>,
+    /// [`token_hash`] of the lower-case text: the gazetteers' keys are built from it.
+    pub(super) hash: u64,
+}
+
+/// A fast hash of one token's lower-case text, eight bytes at a time.
+pub(crate) fn token_hash(bytes: &[u8]) -> u64 {
+    let mut h = bytes.len() as u64 ^ 0x243f_6a88_85a3_08d3;
+    let mut chunks = bytes.chunks_exact(8);
+    for c in &mut chunks {
+        let mut x = [0u8; 8];
+        x.copy_from_slice(c);
+        h = (h.rotate_left(5) ^ u64::from_le_bytes(x)).wrapping_mul(0x517c_c1b7_2722_0a95);
+    }
+    let rest = chunks.remainder();
+    if !rest.is_empty() {
+        let mut x = [0u8; 8];
+        x[..rest.len()].copy_from_slice(rest);
+        h = (h.rotate_left(5) ^ u64::from_le_bytes(x)).wrapping_mul(0x517c_c1b7_2722_0a95);
+    }
+    h ^ (h >> 29)
+}
+
+/// The key of a phrase so far (`h`, 0 for none) extended by a token's [`token_hash`].
+pub(crate) fn phrase_step(h: u64, token: u64) -> u64 {
+    (h.rotate_left(17) ^ token).wrapping_mul(0x9e37_79b9_7f4a_7c15)
 }
 
 /// Reusable buffers (kept in [`DocMemory`]).
@@ -24,6 +49,8 @@ pub(crate) struct Scratch {
     pub(super) toks: Vec<Tok>,
     pub(super) lower: String,
     pub(super) sentences: Vec<Range<usize>>,
+    /// The paragraph is sports news (the rules' cue words): a place may name a team.
+    pub(super) sports: bool,
 }
 
 /// The tokens of a paragraph.
@@ -40,6 +67,10 @@ impl<'a> Toks<'a> {
             .get(i)
             .and_then(|t| self.lower.get(t.low.clone()))
             .unwrap_or("")
+    }
+    /// [`token_hash`] of token `i`'s lower-case text (0 past the end).
+    pub(super) fn hash(&self, i: usize) -> u64 {
+        self.toks.get(i).map_or(0, |t| t.hash)
     }
     /// Text of token `i` as written.
     pub(super) fn s(&self, i: usize) -> &'a str {
@@ -138,7 +169,9 @@ impl Scratch {
             let lo = self.lower.len();
             self.lower
                 .extend(str_.chars().map(crate::text::syllable::to_lower));
+            let hash = token_hash(&self.lower.as_bytes()[lo..]);
             self.toks.push(Tok {
+                hash,
                 range: t.range.clone(),
                 kind: t.kind,
                 cap,

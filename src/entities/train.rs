@@ -48,7 +48,7 @@ impl Default for TrainOptions {
     /// BENCHMARKS.md.
     fn default() -> Self {
         TrainOptions {
-            epochs: 10,
+            epochs: 5,
             bits: 16,
             min_count: 2,
             bags: 3,
@@ -106,15 +106,7 @@ fn read_para(
     let mut rules = Vec::new();
     scan::paragraph(rec, &p.text, words, &mut memory, &mut rules);
     let mut mm = std::mem::take(&mut memory.model);
-    model::word_infos(
-        &rec.index,
-        &p.text,
-        words,
-        &memory.scratch.toks,
-        &memory.scratch.lower,
-        &rules,
-        &mut mm,
-    );
+    model::word_infos(&rec.index, &p.text, words, &memory.scratch, &rules, &mut mm);
     memory.model = mm;
     memory
 }
@@ -473,6 +465,17 @@ pub fn evaluate(rec: &Recognizer, paras: &[TrainPara]) -> NerScores {
 /// k-fold cross-validation: paragraph i is in fold i mod k; each fold is scored by a model
 /// trained on the others. Returns the summed scores.
 pub fn cross_validate(paras: &[TrainPara], folds: usize, options: &TrainOptions) -> NerScores {
+    cross_validate_each(paras, folds, options, |_, _| {})
+}
+
+/// [`cross_validate`], calling `each` with every fold's recognizer and held-out paragraphs
+/// (for error analysis).
+pub fn cross_validate_each(
+    paras: &[TrainPara],
+    folds: usize,
+    options: &TrainOptions,
+    mut each: impl FnMut(&Recognizer, &[TrainPara]),
+) -> NerScores {
     let folds = folds.max(2);
     let mut total = NerScores::default();
     for f in 0..folds {
@@ -491,6 +494,7 @@ pub fn cross_validate(paras: &[TrainPara], folds: usize, options: &TrainOptions)
         let (m, _) = train_refs(&train, options);
         let rec = Recognizer::with_model(Some(m));
         total.merge(&evaluate(&rec, &test));
+        each(&rec, &test);
     }
     total
 }

@@ -1,6 +1,6 @@
 //! Throughput of entity extraction with word segmentation included (paragraphs → words →
 //! entities), in MB/s, on the real news in `../shared/data/vntc/dev.sample.txt` (skipped when
-//! absent) and on the sample corpus repeated to 8 MB.
+//! absent) and on the sample corpus repeated to 8 MB; with the model, and the rules alone.
 //!
 //! Run: `cargo bench --bench entities`. The figures go in BENCHMARKS.md.
 
@@ -10,8 +10,7 @@ use soi::wordseg::Segmenter;
 use std::hint::black_box;
 use std::time::Instant;
 
-fn run(label: &str, text: &str) {
-    let r = Recognizer::embedded();
+fn run(label: &str, text: &str, r: &Recognizer) {
     let seg = Segmenter::embedded();
     let dict = UserDict::default();
     let mut scratch = Scratch::default();
@@ -42,6 +41,7 @@ fn run(label: &str, text: &str) {
 fn main() {
     let t0 = Instant::now();
     let _ = Recognizer::embedded();
+    let _ = Recognizer::rules_only();
     println!(
         "recognizer built in {:.1} ms",
         t0.elapsed().as_secs_f64() * 1e3
@@ -51,10 +51,15 @@ fn main() {
         "/../shared/data/vntc/dev.sample.txt"
     );
     match std::fs::read_to_string(path) {
-        Ok(raw) => run(
-            "vntc 8 MB: words + entities",
-            &soi::text::normalize::normalize(&raw),
-        ),
+        Ok(raw) => {
+            let text = soi::text::normalize::normalize(&raw);
+            run("vntc 8 MB: words + entities", &text, Recognizer::embedded());
+            run(
+                "vntc 8 MB: words + entities (rules alone)",
+                &text,
+                Recognizer::rules_only(),
+            );
+        }
         Err(_) => println!("{path} is missing: skipped"),
     }
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("www/corpus");
@@ -72,8 +77,15 @@ fn main() {
     while text.len() < 8 << 20 {
         text.push_str(&one);
     }
+    let text = soi::text::normalize::normalize(&text);
     run(
         "sample ×8 MB: words + entities",
-        &soi::text::normalize::normalize(&text),
+        &text,
+        Recognizer::embedded(),
+    );
+    run(
+        "sample ×8 MB: words + entities (rules alone)",
+        &text,
+        Recognizer::rules_only(),
     );
 }
