@@ -347,8 +347,21 @@ fn unknown_acronyms_were_typed_org() {
             "{want} not found: {found:?}"
         );
     }
+    // "CNH, HĐH" (industrialization, modernization) are no organizations.
     assert!(
-        found.iter().all(|(_, k)| *k == EntityType::Acronym),
+        found
+            .iter()
+            .filter(|(s, _)| s != "CPV")
+            .all(|(_, k)| *k == EntityType::Acronym),
+        "{found:?}"
+    );
+    // "Theo CPV": a source named after "Theo" is a news outlet, ORG under the annotation
+    // guidelines (ner-train tags "Theo VNN", "Theo MSNBC", "Theo NFI" so); the learned
+    // layer reads it so since 633d4e1.
+    assert!(
+        found
+            .iter()
+            .all(|(s, k)| s != "CPV" || *k == EntityType::Org),
         "{found:?}"
     );
 }
