@@ -199,6 +199,7 @@ wire_struct!(PeriodBucket {
 wire_struct!(PeriodTrends {
     terms: Vec<String>,
     by: Period,
+    within: Selection,
     buckets: Vec<PeriodBucket>,
     undated: PeriodBucket,
     truncated: bool,

@@ -129,6 +129,8 @@ pub struct PeriodTrends {
     pub terms: Vec<String>,
     /// The period length.
     pub by: Period,
+    /// The documents counted (so the page can tell an answer for an earlier selection).
+    pub within: Selection,
     /// Every period from the first dated document's to the last's, empty ones included so
     /// gaps show.
     pub buckets: Vec<PeriodBucket>,
@@ -189,6 +191,7 @@ pub fn period_trends(
     PeriodTrends {
         terms: terms.words.clone(),
         by,
+        within: within.clone(),
         buckets,
         undated,
         truncated,

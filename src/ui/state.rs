@@ -588,8 +588,11 @@ impl State {
                 }
             }
             Response::PeriodTrends(v) => {
+                // An answer for other words, another period or an earlier selection is
+                // stale: a newer question is on its way.
                 if v.terms == crate::protocol::TrendTerms::parse(&self.trend_terms).words
                     && Some(v.by) == self.trend_period
+                    && v.within == self.selection
                 {
                     self.period_trends = Some(v);
                 }
@@ -1008,6 +1011,38 @@ mod tests {
         s.reduce(Action::SetSelection(Selection::default()));
         assert_eq!(s.kw_query.scope, [4]);
         assert_eq!(s.selected_docs(), [2, 4]);
+        // A trend by month for the selection before is stale once the selection changed.
+        s.reduce(Action::Trends("sen".into()));
+        s.reduce(Action::TrendPeriod(Some(crate::protocol::Period::Month)));
+        let answer = |within: Selection| crate::protocol::PeriodTrends {
+            terms: vec!["sen".into()],
+            by: crate::protocol::Period::Month,
+            within,
+            buckets: Vec::new(),
+            undated: crate::protocol::PeriodBucket {
+                period: "undated".into(),
+                start: None,
+                docs: 0,
+                words: 0,
+                counts: vec![0],
+                per_10k: vec![0.0],
+            },
+            truncated: false,
+        };
+        s.reduce(Action::SetSelection(Selection::between(from, to)));
+        s.reduce(Action::Worker(Response::PeriodTrends(answer(
+            Selection::default(),
+        ))));
+        assert!(
+            s.period_trends.is_none(),
+            "an answer for the whole corpus is stale"
+        );
+        s.reduce(Action::Worker(Response::PeriodTrends(answer(
+            s.selection.clone(),
+        ))));
+        assert!(s.period_trends.is_some());
+        s.reduce(Action::SetSelection(Selection::default()));
+        assert!(s.period_trends.is_none());
         // The documents' filter looks in the title, name, date, source and group.
         let d = dated(7, "2024-02-03", "Báo Cà Mau");
         assert!(doc_matches(&d, "") && doc_matches(&d, "cà mau") && doc_matches(&d, "2024-02"));
