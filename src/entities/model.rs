@@ -67,19 +67,7 @@ pub(crate) fn allowed(a: usize, b: usize) -> bool {
 
 /// A fast hash of a short string, eight bytes at a time: the keys of words and phrases.
 fn hash(bytes: &[u8]) -> u64 {
-    let mut h = bytes.len() as u64;
-    let mut chunks = bytes.chunks_exact(8);
-    for c in &mut chunks {
-        let mut x = [0u8; 8];
-        x.copy_from_slice(c);
-        h = (h.rotate_left(5) ^ u64::from_le_bytes(x)).wrapping_mul(0x517c_c1b7_2722_0a95);
-    }
-    let rest = chunks.remainder();
-    if !rest.is_empty() {
-        let mut x = [0u8; 8];
-        x[..rest.len()].copy_from_slice(rest);
-        h = (h.rotate_left(5) ^ u64::from_le_bytes(x)).wrapping_mul(0x517c_c1b7_2722_0a95);
-    }
+    let h = super::toks::mix_bytes(bytes, bytes.len() as u64);
     h ^ (h >> 31)
 }
 

@@ -21,7 +21,13 @@ pub(crate) struct Tok {
 
 /// A fast hash of one token's lower-case text, eight bytes at a time.
 pub(crate) fn token_hash(bytes: &[u8]) -> u64 {
-    let mut h = bytes.len() as u64 ^ 0x243f_6a88_85a3_08d3;
+    let h = mix_bytes(bytes, bytes.len() as u64 ^ 0x243f_6a88_85a3_08d3);
+    h ^ (h >> 29)
+}
+
+/// `h` mixed with `bytes` eight at a time (the rest zero-padded): the body of the entity
+/// layer's hashes, whose seeds and last steps differ.
+pub(crate) fn mix_bytes(bytes: &[u8], mut h: u64) -> u64 {
     let mut chunks = bytes.chunks_exact(8);
     for c in &mut chunks {
         let mut x = [0u8; 8];
@@ -34,7 +40,7 @@ pub(crate) fn token_hash(bytes: &[u8]) -> u64 {
         x[..rest.len()].copy_from_slice(rest);
         h = (h.rotate_left(5) ^ u64::from_le_bytes(x)).wrapping_mul(0x517c_c1b7_2722_0a95);
     }
-    h ^ (h >> 29)
+    h
 }
 
 /// The key of a phrase so far (`h`, 0 for none) extended by a token's [`token_hash`].
