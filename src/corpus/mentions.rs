@@ -377,10 +377,14 @@ impl EntityTable {
 
     /// Bytes held, roughly.
     pub fn heap_bytes(&self) -> usize {
+        self.names_bytes() + (self.sentence_pairs.capacity() + self.paragraph_pairs.capacity()) * 20
+    }
+
+    /// Bytes the names and their lookup hold, roughly (all but the pairs).
+    pub fn names_bytes(&self) -> usize {
         self.info
             .iter()
             .map(|i| 2 * i.canonical.len() + 80)
             .sum::<usize>()
-            + (self.sentence_pairs.capacity() + self.paragraph_pairs.capacity()) * 20
     }
 }

@@ -904,9 +904,7 @@ impl Corpus {
         }
         u.counts += map(&self.totals.syllable_freq) + map(&self.totals.word_freq);
         u.pairs += map(&self.entities.sentence_pairs) + map(&self.entities.paragraph_pairs);
-        u.terms += self.entities.heap_bytes()
-            - (self.entities.sentence_pairs.capacity() + self.entities.paragraph_pairs.capacity())
-                * 20;
+        u.terms += self.entities.names_bytes();
         u.other += map(&self.paragraph_owner);
         u
     }

@@ -38,11 +38,23 @@ impl Selection {
     /// Whether `d` is selected.
     pub fn contains(&self, d: &Document) -> bool {
         let m = &d.meta;
+        self.keeps(m.date, m.source.as_deref(), m.group.as_deref(), d.id)
+    }
+
+    /// Whether a document with this date, source, group and id is selected (for a caller
+    /// that has a document's summary, not the document: the page).
+    pub fn keeps(
+        &self,
+        date: Option<Date>,
+        source: Option<&str>,
+        group: Option<&str>,
+        id: DocId,
+    ) -> bool {
         let dated = match (self.from, self.to) {
             (None, None) => true,
-            (from, to) => m
-                .date
-                .is_some_and(|x| from.is_none_or(|f| x >= f) && to.is_none_or(|t| x <= t)),
+            (from, to) => {
+                date.is_some_and(|x| from.is_none_or(|f| x >= f) && to.is_none_or(|t| x <= t))
+            }
         };
         let in_group = |g: &str| {
             self.groups.iter().any(|s| {
@@ -53,9 +65,9 @@ impl Selection {
         };
         dated
             && (self.sources.is_empty()
-                || m.source.as_ref().is_some_and(|s| self.sources.contains(s)))
-            && (self.groups.is_empty() || m.group.as_deref().is_some_and(in_group))
-            && (self.docs.is_empty() || self.docs.contains(&d.id))
+                || source.is_some_and(|s| self.sources.iter().any(|x| x == s)))
+            && (self.groups.is_empty() || group.is_some_and(in_group))
+            && (self.docs.is_empty() || self.docs.contains(&id))
     }
 
     /// The ids of the selected documents, in corpus order.

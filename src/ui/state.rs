@@ -779,6 +779,18 @@ impl State {
     }
 }
 
+/// The months the documents are dated in ("2024-03"), in order, once each.
+pub fn months(corpus: &crate::protocol::CorpusView) -> Vec<&str> {
+    let mut months: Vec<&str> = corpus
+        .docs
+        .iter()
+        .filter_map(|d| d.date.as_deref()?.get(..7))
+        .collect();
+    months.sort_unstable();
+    months.dedup();
+    months
+}
+
 /// Whether a document list's filter `needle` (lower case; empty: everything) is in `d`'s
 /// title, name, date, source or group.
 pub fn doc_matches(d: &crate::protocol::DocSummary, needle: &str) -> bool {
@@ -795,27 +807,16 @@ pub fn doc_matches(d: &crate::protocol::DocSummary, needle: &str) -> bool {
         .any(|f| f.to_lowercase().contains(needle))
 }
 
-/// Whether selection `sel` keeps document `d` (the engine's `Selection::contains`, read
-/// off the summary the page has: dates are ISO, so they compare as text).
+/// Whether selection `sel` keeps document `d`: the engine's own rule
+/// ([`Selection::keeps`]) over the summary the page has. Its date is read only when the
+/// selection has a date range.
 pub fn selects(sel: &Selection, d: &crate::protocol::DocSummary) -> bool {
-    let dated = match (sel.from, sel.to) {
-        (None, None) => true,
-        (from, to) => d.date.as_deref().is_some_and(|x| {
-            from.is_none_or(|f| x >= f.to_string().as_str())
-                && to.is_none_or(|t| x <= t.to_string().as_str())
-        }),
+    let date = if sel.from.is_some() || sel.to.is_some() {
+        d.date.as_deref().and_then(|x| x.parse().ok())
+    } else {
+        None
     };
-    let in_group = |g: &str| {
-        sel.groups.iter().any(|s| {
-            g == s
-                || g.strip_prefix(s.as_str())
-                    .is_some_and(|rest| rest.starts_with('/'))
-        })
-    };
-    dated
-        && (sel.sources.is_empty() || d.source.as_ref().is_some_and(|s| sel.sources.contains(s)))
-        && (sel.groups.is_empty() || d.group.as_deref().is_some_and(in_group))
-        && (sel.docs.is_empty() || sel.docs.contains(&d.id))
+    sel.keeps(date, d.source.as_deref(), d.group.as_deref(), d.id)
 }
 
 #[cfg(test)]

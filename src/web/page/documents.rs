@@ -189,14 +189,7 @@ fn selection_bar(lang: Lang, s: &State, dispatch: &Callback<Action>, shown: usiz
     let on_group = set(|s, v| s.groups = if v.is_empty() { Vec::new() } else { vec![v] });
     let clear = dispatch.reform(|_: MouseEvent| Action::SetSelection(Selection::default()));
     // Months and years the documents are dated in, for a quick pick.
-    let mut months: Vec<&str> = s
-        .corpus
-        .docs
-        .iter()
-        .filter_map(|d| d.date.as_deref()?.get(..7))
-        .collect();
-    months.sort_unstable();
-    months.dedup();
+    let months = crate::ui::state::months(&s.corpus);
     let mut years: Vec<&str> = months.iter().filter_map(|m| m.get(..4)).collect();
     years.dedup();
     let facet = |id: &'static str,

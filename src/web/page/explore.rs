@@ -111,12 +111,7 @@ fn keyword_controls(
     let docs = &corpus.docs;
     // The sources and groups are the worker's facets; months are read off the dates.
     let docs_now = std::rc::Rc::clone(corpus);
-    let mut months: Vec<&str> = docs
-        .iter()
-        .filter_map(|d| d.date.as_deref()?.get(..7))
-        .collect();
-    months.sort_unstable();
-    months.dedup();
+    let months = crate::ui::state::months(corpus);
     fn names(f: &[(String, u64)]) -> Vec<&str> {
         f.iter().map(|(n, _)| n.as_str()).collect()
     }
