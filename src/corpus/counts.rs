@@ -110,6 +110,20 @@ impl<K: Copy + Ord + std::hash::Hash> Freqs<K> {
         std::mem::size_of_val(&*self.entries)
     }
 
+    /// The entries as they are kept, sorted by key (for [`crate::corpus::pack`]).
+    pub(crate) fn entries(&self) -> &[(K, u32)] {
+        &self.entries
+    }
+
+    /// The table of `entries` as [`Self::entries`] gave them (for [`crate::corpus::pack`]);
+    /// `None` unless their keys increase strictly, which [`Self::get`]'s binary search
+    /// relies on.
+    pub(crate) fn from_entries(entries: Vec<(K, u32)>) -> Option<Freqs<K>> {
+        entries.windows(2).all(|w| w[0].0 < w[1].0).then(|| Freqs {
+            entries: entries.into_boxed_slice(),
+        })
+    }
+
     /// Replace every key `k` by `f(k)` (a key it gives no new one is dropped; keys it
     /// makes equal are summed).
     pub fn remap_with(&mut self, f: impl Fn(K) -> Option<K>) {

@@ -45,6 +45,18 @@ pub struct DocIndex {
     pub words: Vec<TermId>,
 }
 
+/// Every array of a [`DocIndex`], owned (for [`crate::corpus::pack`], which reads them
+/// back and hands them to [`DocIndex::from_parts`]).
+pub(crate) struct IndexParts {
+    pub tokens: Vec<TermId>,
+    pub steps: Vec<u8>,
+    pub marks: Vec<u32>,
+    pub far: Vec<(u32, u32)>,
+    pub last: u32,
+    pub lens: Vec<u8>,
+    pub words: Vec<TermId>,
+}
+
 impl DocIndex {
     /// Append one paragraph. `offset` is where it starts in the document; `tokens` and
     /// `sentence_ends` come from [`crate::words::words_and_tokens_into`]; `intern` gives
@@ -122,6 +134,84 @@ impl DocIndex {
             };
         }
         at
+    }
+
+    /// The private arrays as they are: steps, marks, far distances and the last start
+    /// (for [`crate::corpus::pack`]).
+    pub(crate) fn packed(&self) -> (&[u8], &[u32], &[(u32, u32)], u32) {
+        (&self.steps, &self.marks, &self.far, self.last)
+    }
+
+    /// The index of `parts` (for [`crate::corpus::pack`]), checked so that nothing read
+    /// from it can panic or point outside `text`: its arrays agree in length, every start
+    /// and token end is on a character boundary of `text`, starts never decrease, the
+    /// far distances are the steps of 255 in order, and every term id but [`BREAK`] is
+    /// below `terms` (the document's interner).
+    pub(crate) fn from_parts(
+        parts: IndexParts,
+        text: &str,
+        terms: usize,
+    ) -> Result<DocIndex, &'static str> {
+        let IndexParts {
+            tokens,
+            steps,
+            marks,
+            far,
+            last,
+            lens,
+            words,
+        } = parts;
+        let n = tokens.len();
+        if steps.len() != n || lens.len() != n || marks.len() != n.div_ceil(BLOCK) {
+            return Err("index arrays differ in length");
+        }
+        let known = |t: TermId| t == BREAK || (t as usize) < terms;
+        if !words.iter().all(|&t| known(t)) {
+            return Err("word id out of range");
+        }
+        let mut far_at = far.iter();
+        let mut at = 0usize;
+        for i in 0..n {
+            let step = steps[i];
+            if i % BLOCK == 0 {
+                let mark = marks[i / BLOCK] as usize;
+                if step != 0 || mark < at {
+                    return Err("index block start");
+                }
+                at = mark;
+            } else if step == 255 {
+                match far_at.next() {
+                    Some(&(token, d)) if token as usize == i && d >= 255 => {
+                        at = at.checked_add(d as usize).ok_or("index far distance")?;
+                    }
+                    _ => return Err("index far distance"),
+                }
+            } else {
+                at += usize::from(step);
+            }
+            if at > text.len() || !text.is_char_boundary(at) {
+                return Err("token start outside the text");
+            }
+            let (token, len) = (tokens[i], lens[i]);
+            if !known(token) || (token == BREAK && len != 0) {
+                return Err("token id out of range");
+            }
+            if len < 255 && !text.is_char_boundary(at + usize::from(len)) {
+                return Err("token end outside the text");
+            }
+        }
+        if far_at.next().is_some() || last as usize != at {
+            return Err("index far distances or last start");
+        }
+        Ok(DocIndex {
+            tokens,
+            steps,
+            marks,
+            far,
+            last,
+            lens,
+            words,
+        })
     }
 
     /// Replace every term id `t` by `ids[t]` (a document's own ids by the corpus's).

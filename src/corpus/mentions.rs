@@ -230,6 +230,12 @@ impl DocEntities {
         }
     }
 
+    /// Counts are still growing (not [`Self::finish`]ed); for [`crate::corpus::pack`],
+    /// which writes only the compact tables.
+    pub(crate) fn is_growing(&self) -> bool {
+        self.growing.is_some()
+    }
+
     /// Drop spare capacity once the document is complete.
     pub fn shrink(&mut self) {
         self.finish();
@@ -305,6 +311,43 @@ impl EntityTable {
         self.mentions.push(0);
         self.docs.push(0);
         id
+    }
+
+    /// The table of `info` and its counts (for [`crate::corpus::pack`]): the name lookup is
+    /// rebuilt. Refused when two entities share a type and a name (the lookup would
+    /// find one of them only), when the counts are not one per entity, or when a pair
+    /// names an entity that is not there.
+    pub(crate) fn from_parts(
+        info: Vec<EntityInfo>,
+        mentions: Vec<u64>,
+        docs: Vec<u64>,
+        sentence_pairs: Pairs,
+        paragraph_pairs: Pairs,
+    ) -> Result<EntityTable, &'static str> {
+        let n = info.len();
+        if mentions.len() != n || docs.len() != n {
+            return Err("entity counts are not one per entity");
+        }
+        let known = |&(a, b): &(EntityId, EntityId)| (a as usize) < n && (b as usize) < n;
+        if !sentence_pairs.keys().all(known) || !paragraph_pairs.keys().all(known) {
+            return Err("entity pair out of range");
+        }
+        let mut ids: FxHashMap<Box<str>, Vec<(EntityType, EntityId)>> = FxHashMap::default();
+        for (id, e) in info.iter().enumerate() {
+            let of_name = ids.entry(e.canonical.as_str().into()).or_default();
+            if of_name.iter().any(|x| x.0 == e.kind) {
+                return Err("entity given twice");
+            }
+            of_name.push((e.kind, id as EntityId));
+        }
+        Ok(EntityTable {
+            ids,
+            info,
+            mentions,
+            docs,
+            sentence_pairs,
+            paragraph_pairs,
+        })
     }
 
     /// The id of (kind, canonical), if interned.

@@ -9,6 +9,7 @@ pub mod batch;
 pub mod counts;
 pub mod index;
 pub mod mentions;
+pub mod pack;
 
 use crate::corpus::counts::{Counts, DocCounts, TermId};
 use crate::ingest::{self, Detection, Encoding, Refusal, Warning};
@@ -87,6 +88,38 @@ impl Interner {
     /// Whether nothing is interned.
     pub fn is_empty(&self) -> bool {
         self.spans.is_empty()
+    }
+
+    /// The interner of the strings `text` holds end to end, string `id` ending at
+    /// `ends[id]`, as [`Self::strings`] gave them (for [`crate::corpus::pack`]). Refused
+    /// when an end falls outside `text` or inside a character, or a string is given
+    /// twice (its ids would not be the ones the document's tables use).
+    pub(crate) fn from_parts(text: String, ends: &[u32]) -> Result<Interner, &'static str> {
+        let mut spans = Vec::with_capacity(ends.len());
+        let mut start = 0u32;
+        for &end in ends {
+            if end < start || !text.is_char_boundary(end as usize) {
+                return Err("interned string outside the text");
+            }
+            spans.push((start, end));
+            start = end;
+        }
+        if start as usize != text.len() {
+            return Err("interned strings do not fill the text");
+        }
+        let mut table = hashbrown::HashTable::with_capacity(spans.len());
+        for id in 0..spans.len() as TermId {
+            let s = slice(&text, &spans, id);
+            let hash = term_hash(s);
+            if table
+                .find(hash, |&other| bytes(&text, &spans, other) == s.as_bytes())
+                .is_some()
+            {
+                return Err("a string interned twice");
+            }
+            table.insert_unique(hash, id, |&id| term_hash(slice(&text, &spans, id)));
+        }
+        Ok(Interner { table, text, spans })
     }
 
     /// Bytes held: the strings, their ends and the table.

@@ -216,6 +216,50 @@ impl OffsetMap {
     pub fn is_empty(&self) -> bool {
         self.edits.is_empty()
     }
+
+    /// The map of `edits` and `replaced` (as [`Normalized::maps`] gave them) that made
+    /// `output`; for [`crate::corpus::pack`]. Checked so
+    /// that [`Self::input_of`] gives the input back and every offset maps to a character
+    /// boundary: edits in order without overlap, each on character boundaries of
+    /// `output` and of `replaced`, their input offsets what their output offsets and
+    /// the lengths before them make, and `replaced` exactly their inputs.
+    fn from_parts((edits, replaced): MapParts, output: &str) -> Result<OffsetMap, &'static str> {
+        const BAD: &str = "normalization offset map";
+        let (mut out_end, mut in_end, mut from) = (0usize, 0usize, 0usize);
+        for &(os, is, ol, il) in &edits {
+            let end = os.checked_add(ol).ok_or(BAD)?;
+            let to = from.checked_add(il).ok_or(BAD)?;
+            let gap = os.checked_sub(out_end).ok_or(BAD)?;
+            if is != in_end.checked_add(gap).ok_or(BAD)?
+                || !output.is_char_boundary(os)
+                || !output.is_char_boundary(end)
+                || !replaced.is_char_boundary(to)
+            {
+                return Err(BAD);
+            }
+            out_end = end;
+            in_end = is.checked_add(il).ok_or(BAD)?;
+            from = to;
+        }
+        if from != replaced.len() {
+            return Err(BAD);
+        }
+        Ok(OffsetMap { edits, replaced })
+    }
+}
+
+/// An [`OffsetMap`]'s edits and replaced text, owned (see [`NormalizedParts`]).
+pub(crate) type MapParts = (Vec<(usize, usize, usize, usize)>, String);
+
+/// Every field of a [`Normalized`], owned: what [`crate::corpus::pack`] reads back and
+/// hands to [`Normalized::from_parts`].
+pub(crate) struct NormalizedParts {
+    pub text: String,
+    pub changes: Vec<Change>,
+    pub counts: [u64; 8],
+    pub unknown: Vec<Unknown>,
+    pub first: MapParts,
+    pub second: MapParts,
 }
 
 /// The result of normalization.
@@ -283,6 +327,59 @@ impl Normalized {
     /// Count of changes of `kind`.
     pub fn count(&self, kind: ChangeKind) -> u64 {
         self.counts[kind as usize]
+    }
+
+    /// The two offset maps' edits and replaced text, the first pass's first (for
+    /// [`crate::corpus::pack`]).
+    #[allow(clippy::type_complexity)]
+    pub(crate) fn maps(&self) -> [(&[(usize, usize, usize, usize)], &str); 2] {
+        [
+            (&self.first.edits, &self.first.replaced),
+            (&self.second.edits, &self.second.replaced),
+        ]
+    }
+
+    /// The normalization of `parts` whose output is `canonical` (for
+    /// [`crate::corpus::pack`]): both maps checked (see [`OffsetMap`]) against the text
+    /// each made, so that [`Self::original_of`] gives the original back, and the changes
+    /// in order, their ranges on character boundaries of that original.
+    pub(crate) fn from_parts(
+        parts: NormalizedParts,
+        canonical: &str,
+    ) -> Result<Normalized, &'static str> {
+        let second = OffsetMap::from_parts(parts.second, canonical)?;
+        // The first pass's output is the second's input: rebuilt (a copy of the text) to
+        // check the first map against, and the original the same way to check the
+        // changes; only when there are edits to check.
+        let between = if second.is_empty() {
+            std::borrow::Cow::Borrowed(canonical)
+        } else {
+            std::borrow::Cow::Owned(second.input_of(canonical).ok_or("second map")?)
+        };
+        let first = OffsetMap::from_parts(parts.first, &between)?;
+        let original = if first.is_empty() {
+            between
+        } else {
+            std::borrow::Cow::Owned(first.input_of(&between).ok_or("first map")?)
+        };
+        let key = |c: &Change| (c.range.start, c.range.end);
+        let ordered = parts.changes.windows(2).all(|w| key(&w[0]) <= key(&w[1]));
+        let on_chars = parts.changes.iter().all(|c| {
+            c.range.start <= c.range.end
+                && original.is_char_boundary(c.range.start)
+                && original.is_char_boundary(c.range.end)
+        });
+        if !ordered || !on_chars {
+            return Err("normalization change outside the original");
+        }
+        Ok(Normalized {
+            text: parts.text,
+            changes: parts.changes,
+            counts: parts.counts,
+            unknown: parts.unknown,
+            first,
+            second,
+        })
     }
 }
 
