@@ -57,6 +57,10 @@ pub(crate) struct IndexParts {
     pub words: Vec<TermId>,
 }
 
+/// A [`DocIndex`]'s private position arrays as they are: steps, marks, far distances
+/// and the last start.
+pub(crate) type Packed<'a> = (&'a [u8], &'a [u32], &'a [(u32, u32)], u32);
+
 impl DocIndex {
     /// Append one paragraph. `offset` is where it starts in the document; `tokens` and
     /// `sentence_ends` come from [`crate::words::words_and_tokens_into`]; `intern` gives
@@ -136,9 +140,8 @@ impl DocIndex {
         at
     }
 
-    /// The private arrays as they are: steps, marks, far distances and the last start
-    /// (for [`crate::corpus::pack`]).
-    pub(crate) fn packed(&self) -> (&[u8], &[u32], &[(u32, u32)], u32) {
+    /// The private arrays as they are (for [`crate::corpus::pack`]).
+    pub(crate) fn packed(&self) -> Packed<'_> {
         (&self.steps, &self.marks, &self.far, self.last)
     }
 

@@ -1062,7 +1062,6 @@ mod tests {
     use crate::corpus::index::{Matcher, BREAK};
     use crate::corpus::{AnalysisOptions, Corpus, DocBuilder};
 
-    pub(super) const SAMPLE_PUB: [&str; 5] = SAMPLE;
     const SAMPLE: [&str; 5] = [
         include_str!("../../www/corpus/000_1b4edb2404a232dc.txt"),
         include_str!("../../www/corpus/001_dd71080901982e6d.txt"),
