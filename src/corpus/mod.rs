@@ -433,7 +433,7 @@ impl DocBuilder {
 
     /// The fingerprint of each paragraph and whether the paragraph is flagged within the
     /// document; a paragraph with no flag is one another document may repeat.
-    fn own_paragraphs(&self) -> impl Iterator<Item = (u64, bool)> + '_ {
+    pub fn own_paragraphs(&self) -> impl Iterator<Item = (u64, bool)> + '_ {
         self.paragraph_fps
             .iter()
             .zip(&self.own_flags)
@@ -824,6 +824,21 @@ impl Corpus {
         let at = self.docs.partition_point(|d| d.id < id);
         self.docs.insert(at, doc);
         id
+    }
+
+    /// Take the next document id, for a document analyzed apart ([`DocBuilder::seal`]) and
+    /// added later with [`Corpus::add_analyzed`]: ids are handed out in the order documents
+    /// come, whatever order their analyses end in.
+    pub fn reserve_id(&mut self) -> DocId {
+        let id = self.next_id;
+        self.next_id += 1;
+        id
+    }
+
+    /// The document that holds the paragraph with fingerprint `fp` (see
+    /// [`DocBuilder::settle`]).
+    pub fn paragraph_owner(&self, fp: u64) -> Option<DocId> {
+        self.paragraph_owner.get(&fp).copied()
     }
 
     /// Add `builder` again under the id it had before (a re-analysis after a changed setting

@@ -11,7 +11,7 @@
 //! store anything itself: a tick returns the [`Record`]s to write, and the worker reports how
 //! each write went through [`Queue::saved`].
 
-use crate::corpus::{Corpus, DocBuilder, DocId, DocMeta};
+use crate::corpus::{AnalysisOptions, Analyzed, Corpus, DocBuilder, DocId, DocMeta};
 use crate::ingest::collection::{self, ColumnMap, Content, RecordDocs, ZipDocs};
 use crate::ingest::dates::Date;
 use crate::ingest::Encoding;
@@ -76,6 +76,69 @@ pub trait Host {
     fn stamp(&mut self) -> f64;
     /// A file holding `bytes` (a zip entry, kept as its document's source).
     fn file_of(&mut self, bytes: &[u8]) -> Self::File;
+    /// How many analysis workers the pool has; 0 (the default): documents are analyzed here.
+    fn pool_size(&self) -> usize {
+        0
+    }
+    /// Worker `w` of the pool has started and takes tasks.
+    fn pool_ready(&self, _w: usize) -> bool {
+        false
+    }
+    /// Send `task` to worker `w` of the pool. Its answer comes back through
+    /// [`Queue::pool_prepared`], [`Queue::pool_done`] or, if the worker dies,
+    /// [`Queue::pool_failed`].
+    fn dispatch(&mut self, _w: usize, _task: Task<'_>) {}
+}
+
+/// A document's work in the pool, numbered by the queue.
+pub type TaskId = u32;
+
+/// Tasks in flight per pool worker: one analyzed while the next ones are decoded and wait,
+/// so a worker does not idle on the round trip that settles duplicates, and a cancel wastes
+/// little.
+const PER_WORKER: usize = 3;
+
+/// What the queue asks of a pool worker (see [`Host::dispatch`]).
+pub enum Task<'a> {
+    /// Decode (or take) and normalize a document, keep it, and answer with the fingerprint
+    /// of each paragraph and whether it is flagged within the document
+    /// ([`DocBuilder::own_paragraphs`]), or why it is refused.
+    Prepare {
+        /// The task, named again in every message about it.
+        task: TaskId,
+        /// The document's name (file name).
+        name: &'a str,
+        /// Its bytes or text.
+        input: Input<'a>,
+        /// How it is analyzed (encoding override, boilerplate, …).
+        options: AnalysisOptions,
+        /// What its container said of it (date, source, …).
+        meta: &'a DocMeta,
+    },
+    /// Analyze the prepared document as document `id`: `owned` are its paragraphs (by
+    /// fingerprint) that earlier documents hold, left out as copies. Answered with the
+    /// sealed document ([`DocBuilder::seal`]).
+    Analyze {
+        /// The task [`Task::Prepare`] named.
+        task: TaskId,
+        /// The id the document takes in the corpus.
+        id: DocId,
+        /// Paragraph fingerprints and the earlier documents that hold them.
+        owned: &'a [(u64, DocId)],
+    },
+    /// Forget a task (its job was cancelled).
+    Forget {
+        /// The task to forget.
+        task: TaskId,
+    },
+}
+
+/// A document's content as a pool worker gets it.
+pub enum Input<'a> {
+    /// A file's bytes, decoded there.
+    Bytes(&'a [u8]),
+    /// Text that arrived as text.
+    Text(&'a str),
 }
 
 /// A document's input as it is kept (and stored): the file, or the text that arrived as text.
@@ -280,6 +343,108 @@ struct Job<F> {
     prepare_ms: f64,
 }
 
+/// Where a pooled document stands.
+enum Stage {
+    /// Sent to be decoded (or to be sent again after its worker died).
+    Preparing,
+    /// Decoded: each paragraph's fingerprint and whether it is flagged within the document.
+    Prepared(Vec<(u64, bool)>),
+    /// Its duplicates settled against every document before it; sent to be analyzed.
+    Analyzing,
+    /// Analyzed; it joins the corpus once every document before it has.
+    Done(Box<Analyzed>),
+}
+
+/// A document analyzed in the pool.
+struct Pooled<F> {
+    task: TaskId,
+    /// The pool worker that has it; `None`: to be sent (again).
+    worker: Option<usize>,
+    /// Times its worker died working on it.
+    failures: u8,
+    /// When it was last sent to its worker (the pool's count of tasks sent): a worker
+    /// works on its tasks in the order they came, so the one it died on is its oldest
+    /// unanswered one.
+    sent: u64,
+    origin: Origin,
+    input: u64,
+    source: Source<F>,
+    /// A file's bytes, kept to send again if its worker dies (a text is its source).
+    bytes: Option<Vec<u8>>,
+    /// Its document id, taken when it is first settled and kept from then on.
+    id: Option<DocId>,
+    /// Its duplicates are settled: `owned` and `claims` hold (kept to send it again if its
+    /// worker dies).
+    settled: bool,
+    /// Its paragraphs that earlier documents hold, by fingerprint.
+    owned: Vec<(u64, DocId)>,
+    /// The paragraphs it gives the corpus.
+    claims: Vec<u64>,
+    stage: Stage,
+}
+
+/// The documents of the front job that the pool works on, in the job's order: they are
+/// settled (which paragraphs repeat an earlier document's) and merged in that order, so the
+/// corpus is the one a single worker makes.
+struct Pool<F> {
+    next_task: TaskId,
+    /// Prepare and Analyze tasks sent so far.
+    sent: u64,
+    docs: VecDeque<Pooled<F>>,
+    /// The paragraphs settled documents not yet merged give the corpus, by fingerprint.
+    claims: rustc_hash::FxHashMap<u64, DocId>,
+    /// The queue waits for a pool worker's answer (nothing to do meanwhile).
+    waiting: bool,
+}
+
+impl<F> Default for Pool<F> {
+    fn default() -> Self {
+        Pool {
+            next_task: 0,
+            sent: 0,
+            docs: VecDeque::new(),
+            claims: Default::default(),
+            waiting: false,
+        }
+    }
+}
+
+impl<F> Pool<F> {
+    /// Tasks worker `w` holds that it has not answered yet.
+    fn load(&self, w: usize) -> usize {
+        self.docs
+            .iter()
+            .filter(|d| d.worker == Some(w) && !matches!(d.stage, Stage::Done(_)))
+            .count()
+    }
+
+    /// The ready worker with the fewest tasks, if one can take another.
+    fn free<H: Host>(&self, host: &H) -> Option<usize> {
+        (0..host.pool_size())
+            .filter(|&w| host.pool_ready(w))
+            .map(|w| (self.load(w), w))
+            .filter(|&(n, _)| n < PER_WORKER)
+            .min()
+            .map(|(_, w)| w)
+    }
+
+    fn position(&self, task: TaskId) -> Option<usize> {
+        self.docs.iter().position(|d| d.task == task)
+    }
+
+    /// The claims of the settled documents, from the start.
+    fn reclaim(&mut self) {
+        self.claims.clear();
+        for d in self.docs.iter().filter(|d| d.settled) {
+            if let Some(id) = d.id {
+                for &fp in &d.claims {
+                    self.claims.entry(fp).or_insert(id);
+                }
+            }
+        }
+    }
+}
+
 enum Step<F> {
     Idle,
     Worked,
@@ -309,6 +474,7 @@ pub struct Queue<F> {
     /// Every document's source, by key.
     sources: HashMap<String, (Origin, Source<F>)>,
     read_slice: u64,
+    pool: Pool<F>,
 }
 
 impl<F: Clone> Default for Queue<F> {
@@ -333,12 +499,13 @@ impl<F: Clone> Queue<F> {
             unsaved: HashSet::new(),
             sources: HashMap::new(),
             read_slice: READ_SLICE,
+            pool: Pool::default(),
         }
     }
 
     /// No job is queued.
     pub fn is_idle(&self) -> bool {
-        self.jobs.is_empty() || self.waiting().is_some()
+        self.jobs.is_empty() || self.waiting().is_some() || self.pool.waiting
     }
 
     /// The job waiting for the page to choose a record file's columns, if the front one is.
@@ -691,9 +858,11 @@ impl<F: Clone> Queue<F> {
 
     fn report_progress<H: Host<File = F>>(&mut self, host: &mut H) {
         if let Some(job) = self.jobs.front() {
-            let (name, partial) = job.items.front().map_or((String::new(), 0), |i| {
-                (i.origin().name.clone(), i.partial())
-            });
+            let (name, partial) = match (job.items.front(), self.pool.docs.front()) {
+                (_, Some(d)) => (d.origin.name.clone(), 0),
+                (Some(i), None) => (i.origin().name.clone(), i.partial()),
+                (None, None) => (String::new(), 0),
+            };
             host.post(&Response::Progress {
                 job: job.id,
                 name,
@@ -712,12 +881,14 @@ impl<F: Clone> Queue<F> {
 
     /// End job `id` (cancelled or complete) and tell the page. Unknown ids are ignored.
     fn finish_job<H: Host<File = F>>(&mut self, host: &mut H, id: JobId, cancelled: bool) {
-        let Some(job) = self
-            .jobs
-            .iter()
-            .position(|j| j.id == id)
-            .and_then(|i| self.jobs.remove(i))
-        else {
+        let Some(at) = self.jobs.iter().position(|j| j.id == id) else {
+            return;
+        };
+        if at == 0 {
+            // The pool works on the front job only.
+            self.forget_pool(host);
+        }
+        let Some(job) = self.jobs.remove(at) else {
             return;
         };
         for item in &job.items {
@@ -759,6 +930,11 @@ impl<F: Clone> Queue<F> {
             return Step::Idle;
         };
         let Some(item) = job.items.pop_front() else {
+            if !self.pool.docs.is_empty() {
+                // The job ends when its last pooled document has joined the corpus.
+                self.pool.waiting = true;
+                return Step::Idle;
+            }
             let id = job.id;
             self.finish_job(host, id, false);
             return if self.jobs.is_empty() {
@@ -913,6 +1089,24 @@ impl<F: Clone> Queue<F> {
                 return Step::Worked;
             }
         }
+        match self.route(host) {
+            Route::Pool(w) => {
+                return self.send(host, w, origin, input, Source::File(file), Some(bytes));
+            }
+            Route::Wait => {
+                if let Some(job) = self.jobs.front_mut() {
+                    job.items.push_front(Item::Bytes {
+                        origin,
+                        bytes,
+                        file,
+                        input,
+                    });
+                }
+                self.pool.waiting = true;
+                return Step::Idle;
+            }
+            Route::Here => {}
+        }
         let mut opts = self.settings.analysis.options();
         opts.encoding = origin.encoding;
         let t0 = host.now();
@@ -930,6 +1124,21 @@ impl<F: Clone> Queue<F> {
         text: String,
         input: u64,
     ) -> Step<F> {
+        match self.route(host) {
+            Route::Pool(w) => return self.send(host, w, origin, input, Source::Text(text), None),
+            Route::Wait => {
+                if let Some(job) = self.jobs.front_mut() {
+                    job.items.push_front(Item::Text {
+                        origin,
+                        text,
+                        input,
+                    });
+                }
+                self.pool.waiting = true;
+                return Step::Idle;
+            }
+            Route::Here => {}
+        }
         let opts = self.settings.analysis.options();
         let t0 = host.now();
         let built = DocBuilder::from_text(origin.name.clone(), &text, &opts)
@@ -1206,6 +1415,359 @@ impl<F: Clone> Queue<F> {
     }
 }
 
+/// Where a document about to be decoded goes.
+enum Route {
+    /// To this pool worker.
+    Pool(usize),
+    /// Nowhere yet: every worker is busy, and earlier documents are in the pool, so it may
+    /// not be analyzed here (it would join the corpus before them).
+    Wait,
+    /// Analyzed here: no pool, or no worker started yet and none has work.
+    Here,
+}
+
+/// The pool: documents analyzed by other workers, in parallel, and merged here in order.
+impl<F: Clone> Queue<F> {
+    fn route<H: Host<File = F>>(&self, host: &H) -> Route {
+        match self.pool.free(host) {
+            Some(w) => Route::Pool(w),
+            None if !self.pool.docs.is_empty() => Route::Wait,
+            None => Route::Here,
+        }
+    }
+
+    /// Hand a document to pool worker `w` to decode and keep.
+    fn send<H: Host<File = F>>(
+        &mut self,
+        host: &mut H,
+        w: usize,
+        origin: Origin,
+        input: u64,
+        source: Source<F>,
+        bytes: Option<Vec<u8>>,
+    ) -> Step<F> {
+        let Some(job) = self.jobs.front_mut() else {
+            return Step::Idle;
+        };
+        // Read, for a file: the first half of its progress.
+        job.done += input / 2;
+        let task = self.pool.next_task;
+        self.pool.next_task = self.pool.next_task.wrapping_add(1);
+        self.pool.sent += 1;
+        let d = Pooled {
+            task,
+            worker: Some(w),
+            failures: 0,
+            sent: self.pool.sent,
+            origin,
+            input,
+            source,
+            bytes,
+            id: None,
+            settled: false,
+            owned: Vec::new(),
+            claims: Vec::new(),
+            stage: Stage::Preparing,
+        };
+        prepare(host, &self.settings, w, &d);
+        self.pool.docs.push_back(d);
+        Step::Worked
+    }
+
+    /// A pool worker decoded task `task` (each paragraph's fingerprint and whether it is
+    /// flagged within the document), or refused it; `prepare_ms` is what decoding and
+    /// normalizing took. Returns the record to store, for a new document.
+    pub fn pool_prepared<H: Host<File = F>>(
+        &mut self,
+        host: &mut H,
+        task: TaskId,
+        result: Result<Vec<(u64, bool)>, RefuseReason>,
+        prepare_ms: f64,
+    ) -> Vec<Record<F>> {
+        self.pool.waiting = false;
+        let mut saves = Vec::new();
+        let Some(i) = self.pool.position(task) else {
+            return saves;
+        };
+        match result {
+            Ok(paragraphs) => {
+                if let Some(job) = self.jobs.front_mut() {
+                    job.prepare_ms += prepare_ms;
+                }
+                let d = &mut self.pool.docs[i];
+                if d.origin.save {
+                    // Stored once it decodes, as a document analyzed here is.
+                    saves.push(d.origin.record(d.source.clone()));
+                    d.origin.save = false;
+                }
+                match (d.settled, d.id, d.worker) {
+                    // Settled before its worker died: analyzed as it was settled.
+                    (true, Some(id), Some(w)) => {
+                        d.stage = Stage::Analyzing;
+                        self.pool.sent += 1;
+                        d.sent = self.pool.sent;
+                        let owned = &d.owned;
+                        host.dispatch(w, Task::Analyze { task, id, owned });
+                    }
+                    _ => d.stage = Stage::Prepared(paragraphs),
+                }
+            }
+            Err(reason) => self.refuse_pooled(host, i, reason),
+        }
+        self.advance(host);
+        saves
+    }
+
+    /// A pool worker analyzed task `task` (or what it sent back could not be read: then it
+    /// counts as a failure of that task).
+    pub fn pool_done<H: Host<File = F>>(
+        &mut self,
+        host: &mut H,
+        task: TaskId,
+        result: Result<Analyzed, String>,
+    ) {
+        self.pool.waiting = false;
+        let Some(i) = self.pool.position(task) else {
+            return;
+        };
+        match result {
+            Ok(a) => self.pool.docs[i].stage = Stage::Done(Box::new(a)),
+            Err(_) => self.fail_pooled(host, i),
+        }
+        self.advance(host);
+    }
+
+    /// Pool worker `w` died (its replacement reports ready through
+    /// [`Queue::pool_changed`]). The document it was working on is sent again once, then
+    /// refused by name; the others it held are sent again as often as it takes, since they
+    /// did nothing wrong.
+    pub fn pool_failed<H: Host<File = F>>(&mut self, host: &mut H, w: usize) {
+        self.pool.waiting = false;
+        let held = |d: &Pooled<F>| d.worker == Some(w) && !matches!(d.stage, Stage::Done(_));
+        // Prepared documents wait for the queue, not the worker: it died on another one.
+        let culprit = self
+            .pool
+            .docs
+            .iter()
+            .filter(|d| held(d) && !matches!(d.stage, Stage::Prepared(_)))
+            .min_by_key(|d| d.sent)
+            .map(|d| d.task);
+        for d in self.pool.docs.iter_mut().filter(|d| held(d)) {
+            d.worker = None;
+            d.stage = Stage::Preparing;
+        }
+        if let Some(i) = culprit.and_then(|task| self.pool.position(task)) {
+            self.fail_pooled(host, i);
+        }
+        self.advance(host);
+    }
+
+    /// A pool worker started (or the pool changed): documents waiting for one go on.
+    pub fn pool_changed<H: Host<File = F>>(&mut self, host: &mut H) {
+        self.pool.waiting = false;
+        self.advance(host);
+    }
+
+    /// Documents in the pool, sent and not yet merged.
+    pub fn pooled(&self) -> usize {
+        self.pool.docs.len()
+    }
+
+    /// The document at `i` was lost with its worker: send it again, or refuse it the second
+    /// time.
+    fn fail_pooled<H: Host<File = F>>(&mut self, host: &mut H, i: usize) {
+        let d = &mut self.pool.docs[i];
+        d.failures += 1;
+        if d.failures >= 2 {
+            self.refuse_pooled(host, i, RefuseReason::Crashed);
+        } else {
+            d.worker = None;
+            d.stage = Stage::Preparing;
+        }
+    }
+
+    /// Take the document at `i` out of the pool and refuse it by name.
+    fn refuse_pooled<H: Host<File = F>>(&mut self, host: &mut H, i: usize, reason: RefuseReason) {
+        let Some(d) = self.pool.docs.remove(i) else {
+            return;
+        };
+        if d.settled {
+            // Later documents were settled against the paragraphs it claimed.
+            self.unsettle_from(host, i);
+        }
+        if let Some(job) = self.jobs.front_mut() {
+            job.done += d.input - d.input / 2;
+            let id = job.id;
+            self.refuse(host, id, d.origin, reason);
+        }
+    }
+
+    /// Settle again every document from `i` on: each is decoded again and its duplicates
+    /// looked up anew (it keeps its id, so the order stays).
+    fn unsettle_from<H: Host<File = F>>(&mut self, host: &mut H, i: usize) {
+        for d in self.pool.docs.iter_mut().skip(i).filter(|d| d.settled) {
+            d.settled = false;
+            d.owned.clear();
+            d.claims.clear();
+            if let (Some(w), Stage::Prepared(_) | Stage::Preparing | Stage::Analyzing) =
+                (d.worker, &d.stage)
+            {
+                host.dispatch(w, Task::Forget { task: d.task });
+            }
+            d.worker = None;
+            d.stage = Stage::Preparing;
+        }
+        self.pool.reclaim();
+    }
+
+    /// Drop every pooled document (its job ended or was cancelled).
+    fn forget_pool<H: Host<File = F>>(&mut self, host: &mut H) {
+        for d in std::mem::take(&mut self.pool.docs) {
+            if let (Some(w), false) = (d.worker, matches!(d.stage, Stage::Done(_))) {
+                host.dispatch(w, Task::Forget { task: d.task });
+            }
+            self.pending.remove(&d.origin.key);
+        }
+        self.pool.claims.clear();
+        self.pool.waiting = false;
+    }
+
+    /// Settle what can be settled, send what waits for a worker, and merge what is done, all
+    /// in the documents' order.
+    fn advance<H: Host<File = F>>(&mut self, host: &mut H) {
+        // A document is settled once every one before it is (their claims known).
+        for i in 0..self.pool.docs.len() {
+            let d = &self.pool.docs[i];
+            if d.settled {
+                continue;
+            }
+            if !matches!(d.stage, Stage::Prepared(_)) {
+                break;
+            }
+            self.settle(host, i);
+        }
+        // Documents whose worker died go to the first free one, in order.
+        for i in 0..self.pool.docs.len() {
+            if self.pool.docs[i].worker.is_some() {
+                continue;
+            }
+            let Some(w) = self.pool.free(host) else {
+                if host.pool_size() == 0 {
+                    // No pool left to analyze it.
+                    self.refuse_pooled(host, i, RefuseReason::Crashed);
+                    return self.advance(host);
+                }
+                break;
+            };
+            self.pool.sent += 1;
+            let d = &mut self.pool.docs[i];
+            d.worker = Some(w);
+            d.stage = Stage::Preparing;
+            d.sent = self.pool.sent;
+            prepare(host, &self.settings, w, d);
+        }
+        while matches!(
+            self.pool.docs.front(),
+            Some(Pooled {
+                stage: Stage::Done(_),
+                ..
+            })
+        ) {
+            if let Some(d) = self.pool.docs.pop_front() {
+                self.merge(d);
+            }
+        }
+        if self.pool.docs.is_empty() {
+            self.pool.claims.clear();
+        }
+    }
+
+    /// Decide which paragraphs of the prepared document at `i` repeat an earlier document's
+    /// (the corpus's or a settled pooled one's), give it its id, and send it to be analyzed.
+    fn settle<H: Host<File = F>>(&mut self, host: &mut H, i: usize) {
+        let d = &mut self.pool.docs[i];
+        let Stage::Prepared(paragraphs) = std::mem::replace(&mut d.stage, Stage::Analyzing) else {
+            return;
+        };
+        let id = match d.id.or(d.origin.doc) {
+            Some(id) => id,
+            None => self.corpus.reserve_id(),
+        };
+        d.id = Some(id);
+        d.settled = true;
+        d.owned.clear();
+        d.claims.clear();
+        for (fp, flagged) in paragraphs {
+            if flagged {
+                continue;
+            }
+            let owner = self
+                .corpus
+                .paragraph_owner(fp)
+                .or_else(|| self.pool.claims.get(&fp).copied());
+            match owner {
+                Some(o) => d.owned.push((fp, o)),
+                None => d.claims.push(fp),
+            }
+        }
+        for &fp in &d.claims {
+            self.pool.claims.entry(fp).or_insert(id);
+        }
+        if let Some(w) = d.worker {
+            self.pool.sent += 1;
+            d.sent = self.pool.sent;
+            let owned = &d.owned;
+            host.dispatch(
+                w,
+                Task::Analyze {
+                    task: d.task,
+                    id,
+                    owned,
+                },
+            );
+        }
+    }
+
+    /// Add an analyzed pooled document to the corpus.
+    fn merge(&mut self, d: Pooled<F>) {
+        let Stage::Done(analyzed) = d.stage else {
+            return;
+        };
+        let Some(job) = self.jobs.front_mut() else {
+            return;
+        };
+        job.done += d.input - d.input / 2;
+        job.added += 1;
+        let id = self.corpus.add_analyzed(*analyzed);
+        self.pending.remove(&d.origin.key);
+        self.keys.insert(id, d.origin.key.clone());
+        self.sources
+            .insert(d.origin.key.clone(), (d.origin, d.source));
+        self.corpus_dirty = true;
+    }
+}
+
+/// Send the document `d` to pool worker `w` to decode.
+fn prepare<H: Host, F>(host: &mut H, settings: &Settings, w: usize, d: &Pooled<F>) {
+    let mut options = settings.analysis.options();
+    options.encoding = d.origin.encoding;
+    let input = match (&d.bytes, &d.source) {
+        (Some(b), _) => Input::Bytes(b),
+        (None, Source::Text(t)) => Input::Text(t),
+        (None, Source::File(_)) => Input::Bytes(&[]),
+    };
+    host.dispatch(
+        w,
+        Task::Prepare {
+            task: d.task,
+            name: &d.origin.name,
+            input,
+            options,
+            meta: &d.origin.meta,
+        },
+    );
+}
+
 fn restore_item<H: Host>(host: &H, d: Record<H::File>) -> Item<H::File> {
     let origin = Origin {
         doc: None,
@@ -1239,6 +1801,31 @@ mod tests {
         posts: Vec<Response>,
         keys: u32,
         stamps: f64,
+        /// What each pool worker was sent and has not handled yet (no pool: none).
+        inbox: Vec<VecDeque<Sent>>,
+        ready: Vec<bool>,
+    }
+
+    /// A [`Task`] as a pool worker receives it (a copy: the message crossed threads).
+    #[derive(Debug)]
+    #[expect(clippy::large_enum_variant, reason = "a test's few messages")]
+    enum Sent {
+        Prepare {
+            task: TaskId,
+            name: String,
+            bytes: Option<Vec<u8>>,
+            text: Option<String>,
+            options: AnalysisOptions,
+            meta: DocMeta,
+        },
+        Analyze {
+            task: TaskId,
+            id: DocId,
+            owned: Vec<(u64, DocId)>,
+        },
+        Forget {
+            task: TaskId,
+        },
     }
 
     impl Fake {
@@ -1249,6 +1836,17 @@ mod tests {
                 posts: Vec::new(),
                 keys: 0,
                 stamps: 0.0,
+                inbox: Vec::new(),
+                ready: Vec::new(),
+            }
+        }
+
+        /// A host with a pool of `n` started workers.
+        fn with_pool(n: usize) -> Self {
+            Fake {
+                inbox: (0..n).map(|_| VecDeque::new()).collect(),
+                ready: vec![true; n],
+                ..Fake::new(10.0)
             }
         }
 
@@ -1315,6 +1913,179 @@ mod tests {
         fn file_of(&mut self, bytes: &[u8]) -> FakeFile {
             file(bytes)
         }
+        fn pool_size(&self) -> usize {
+            self.inbox.len()
+        }
+        fn pool_ready(&self, w: usize) -> bool {
+            self.ready.get(w).copied().unwrap_or(false)
+        }
+        fn dispatch(&mut self, w: usize, task: Task<'_>) {
+            let sent = match task {
+                Task::Prepare {
+                    task,
+                    name,
+                    input,
+                    options,
+                    meta,
+                } => {
+                    let (bytes, text) = match input {
+                        Input::Bytes(b) => (Some(b.to_vec()), None),
+                        Input::Text(t) => (None, Some(t.to_owned())),
+                    };
+                    Sent::Prepare {
+                        task,
+                        name: name.to_owned(),
+                        bytes,
+                        text,
+                        options,
+                        meta: meta.clone(),
+                    }
+                }
+                Task::Analyze { task, id, owned } => Sent::Analyze {
+                    task,
+                    id,
+                    owned: owned.to_vec(),
+                },
+                Task::Forget { task } => Sent::Forget { task },
+            };
+            self.inbox[w].push_back(sent);
+        }
+    }
+
+    /// The pool workers of a [`Fake`] host, run natively one message at a time: what each one
+    /// holds, and the documents that make a worker die (by name, how many times).
+    #[derive(Default)]
+    struct Workers {
+        held: Vec<HashMap<TaskId, DocBuilder>>,
+        names: HashMap<TaskId, String>,
+        kill: HashMap<String, u32>,
+        /// Which worker answers next (they take turns, the last one first, so documents
+        /// finish out of order).
+        turn: usize,
+        /// Messages each worker handled.
+        handled: Vec<usize>,
+    }
+
+    impl Workers {
+        /// Let one worker handle its next message; `false` when no worker has one.
+        fn deliver(
+            &mut self,
+            q: &mut Queue<FakeFile>,
+            host: &mut Fake,
+            saves: &mut Vec<Record<FakeFile>>,
+        ) -> bool {
+            let n = host.inbox.len();
+            self.held.resize_with(n, HashMap::new);
+            self.handled.resize(n, 0);
+            let Some(w) = (0..n)
+                .map(|k| (self.turn + n - k) % n)
+                .find(|&w| !host.inbox[w].is_empty())
+            else {
+                return false;
+            };
+            self.turn += 1;
+            let Some(msg) = host.inbox[w].pop_front() else {
+                return false;
+            };
+            self.handled[w] += 1;
+            let task = match &msg {
+                Sent::Prepare { task, .. } | Sent::Analyze { task, .. } => *task,
+                Sent::Forget { task } => {
+                    self.held[w].remove(task);
+                    return true;
+                }
+            };
+            if let Sent::Prepare { name, .. } = &msg {
+                self.names.insert(task, name.clone());
+            }
+            let name = self.names.get(&task).cloned().unwrap_or_default();
+            if let Some(left) = self.kill.get_mut(&name).filter(|k| **k > 0) {
+                // The worker dies with everything it held; a new one takes its place.
+                *left -= 1;
+                host.inbox[w].clear();
+                self.held[w].clear();
+                q.pool_failed(host, w);
+                q.pool_changed(host);
+                return true;
+            }
+            match msg {
+                Sent::Prepare {
+                    task,
+                    name,
+                    bytes,
+                    text,
+                    options,
+                    meta,
+                } => {
+                    let built = match (bytes, text) {
+                        (Some(b), _) => DocBuilder::from_bytes(name, &b, &options),
+                        (None, Some(t)) => DocBuilder::from_text(name, &t, &options),
+                        (None, None) => Err(crate::ingest::Refusal::Empty),
+                    };
+                    let result = built.map(|b| b.with_meta(meta));
+                    let answer = match &result {
+                        Ok(b) => Ok(b.own_paragraphs().collect()),
+                        Err(r) => Err(RefuseReason::from(r)),
+                    };
+                    if let Ok(b) = result {
+                        self.held[w].insert(task, b);
+                    }
+                    saves.extend(q.pool_prepared(host, task, answer, 1.0));
+                }
+                Sent::Analyze { task, id, owned } => {
+                    let Some(mut b) = self.held[w].remove(&task) else {
+                        q.pool_done(host, task, Err("not prepared here".into()));
+                        return true;
+                    };
+                    let owned: HashMap<u64, DocId> = owned.into_iter().collect();
+                    b.settle(|fp| owned.get(&fp).copied());
+                    b.analyze(
+                        &q.corpus.dictionary,
+                        crate::entities::Recognizer::embedded(),
+                        usize::MAX,
+                    );
+                    // As the browser hands it over: packed, moved, read back.
+                    let packed = b.seal(id).to_bytes();
+                    let back = Analyzed::from_bytes(&packed).map_err(|e| e.to_string());
+                    q.pool_done(host, task, back);
+                }
+                Sent::Forget { .. } => {}
+            }
+            true
+        }
+    }
+
+    /// Tick and let the pool answer until every job is done; returns the records to store.
+    fn run_pool(
+        q: &mut Queue<FakeFile>,
+        host: &mut Fake,
+        workers: &mut Workers,
+    ) -> Vec<Record<FakeFile>> {
+        let mut saves = Vec::new();
+        for _ in 0..100_000 {
+            if !q.is_idle() {
+                saves.extend(q.tick(host));
+            } else if !workers.deliver(q, host, &mut saves) {
+                assert!(
+                    q.waiting().is_some() || q.jobs.is_empty(),
+                    "the pool is stuck"
+                );
+                q.post_corpus(host);
+                return saves;
+            }
+        }
+        panic!("the jobs never finished");
+    }
+
+    /// Everything a corpus holds that a view can show, as text.
+    fn contents(c: &Corpus) -> String {
+        format!(
+            "{:?}\n{:?}\n{:?}\n{:?}",
+            c.docs(),
+            c.totals(),
+            c.vocabulary().collect::<Vec<_>>(),
+            c.entities()
+        )
     }
 
     fn file(bytes: &[u8]) -> FakeFile {
@@ -1667,6 +2438,178 @@ mod tests {
         assert!(progress.iter().all(|&(d, _)| d <= total));
         assert!(progress.iter().any(|&(d, _)| d > 0 && d < total));
         assert_eq!(host.jobs_done(), vec![(7, false, 3, total)]);
+    }
+
+    /// Files with copies across documents (a whole one, and a paragraph), a binary one and a
+    /// text, as a pool test drops them.
+    fn mixed_files() -> Vec<(FakeFile, String)> {
+        let mut files: Vec<(FakeFile, String)> = (0..5).map(sample).collect();
+        files.insert(2, (file(SAMPLE[0].1.as_bytes()), "bản sao.txt".into()));
+        let para = SAMPLE[3].1.split("\n\n").nth(2).unwrap_or_default();
+        let mixed = format!("Một đoạn mới về Hà Nội ngày 2/9/2024.\n\n{para}\n");
+        files.insert(4, (file(mixed.as_bytes()), "trích.txt".into()));
+        files.insert(
+            5,
+            (file(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR"), "ảnh.png".into()),
+        );
+        files
+    }
+
+    fn refused(host: &Fake) -> Vec<(String, RefuseReason)> {
+        host.posts
+            .iter()
+            .filter_map(|r| match r {
+                Response::Refused { name, reason, .. } => Some((name.clone(), reason.clone())),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn documents_analyzed_in_the_pool_make_the_corpus_one_worker_makes() {
+        let mut alone = Fake::new(10.0);
+        let mut one = Queue::new();
+        one.add_files(&mut alone, 1, mixed_files());
+        one.add_text(&mut alone, 2, "dán.txt".into(), SAMPLE[1].1.into());
+        let saved_alone = run(&mut one, &mut alone);
+        let record_names =
+            |r: &[Record<FakeFile>]| r.iter().map(|r| r.name.clone()).collect::<Vec<_>>();
+
+        for n in [1, 2, 3] {
+            let mut host = Fake::with_pool(n);
+            let mut q = Queue::new();
+            let mut workers = Workers::default();
+            q.add_files(&mut host, 1, mixed_files());
+            q.add_text(&mut host, 2, "dán.txt".into(), SAMPLE[1].1.into());
+            let saved = run_pool(&mut q, &mut host, &mut workers);
+
+            assert_eq!(contents(&q.corpus), contents(&one.corpus), "{n} workers");
+            assert_eq!(q.corpus.totals(), one.corpus.totals());
+            // The whole copy counts once, the copied paragraph too.
+            let copy = q.corpus.docs().iter().find(|d| d.name == "bản sao.txt");
+            assert!(copy.is_some_and(|d| d.counts.words == 0 && !d.flags.is_empty()));
+            assert_eq!(record_names(&saved), record_names(&saved_alone));
+            assert_eq!(refused(&host), refused(&alone));
+            assert_eq!(refused(&host).len(), 1);
+            let done = host.jobs_done();
+            let total: u64 = mixed_files()
+                .iter()
+                .map(|(f, _)| f.bytes.len() as u64)
+                .sum();
+            assert_eq!(done, alone.jobs_done());
+            assert_eq!((done[0].0, done[0].2, done[0].3), (1, 7, total));
+            assert_eq!((done[1].0, done[1].2), (2, 1));
+            assert!(
+                workers.handled.iter().all(|&h| h > 0),
+                "{:?}",
+                workers.handled
+            );
+            let progress = host.progress(1);
+            assert!(
+                progress.windows(2).all(|p| p[0].0 <= p[1].0),
+                "{progress:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_document_whose_pool_worker_dies_is_sent_again_then_refused_by_name() {
+        let mut alone = Fake::new(10.0);
+        let mut one = Queue::new();
+        one.add_files(&mut alone, 1, mixed_files());
+        run(&mut one, &mut alone);
+
+        // Once: sent again, and the corpus is whole.
+        let mut host = Fake::with_pool(2);
+        let mut q = Queue::new();
+        let mut workers = Workers::default();
+        workers.kill.insert(name(1), 1);
+        q.add_files(&mut host, 1, mixed_files());
+        run_pool(&mut q, &mut host, &mut workers);
+        assert_eq!(contents(&q.corpus), contents(&one.corpus));
+        assert_eq!(
+            refused(&host).len(),
+            1,
+            "only the PNG: {:?}",
+            refused(&host)
+        );
+
+        // Twice: refused by name; the copy of document 0 that came after it is still a copy,
+        // and nothing else is lost.
+        let mut host = Fake::with_pool(2);
+        let mut q = Queue::new();
+        let mut workers = Workers::default();
+        workers.kill.insert(name(0), 2);
+        q.add_files(&mut host, 1, mixed_files());
+        run_pool(&mut q, &mut host, &mut workers);
+        assert!(refused(&host).contains(&(name(0), RefuseReason::Crashed)));
+        let got: Vec<String> = names(&q);
+        let mut want: Vec<String> = names(&one);
+        want.retain(|n| *n != name(0));
+        assert_eq!(got, want, "{:?}", refused(&host));
+        assert_eq!(
+            refused(&host).len(),
+            2,
+            "document 0 and the PNG: {:?}",
+            refused(&host)
+        );
+        // Without document 0, its copy is the first of its paragraphs: counted in full.
+        let copy = q.corpus.docs().iter().find(|d| d.name == "bản sao.txt");
+        let orig = one.corpus.docs().iter().find(|d| d.name == name(0));
+        assert_eq!(
+            copy.map(|d| d.counts.words),
+            orig.map(|d| d.counts.words),
+            "the copy was settled against a document that never came"
+        );
+        assert_eq!(host.jobs_done().len(), 1);
+    }
+
+    #[test]
+    fn cancelling_a_job_in_the_pool_forgets_its_documents_and_keeps_what_was_added() {
+        let mut host = Fake::with_pool(2);
+        let mut q = Queue::new();
+        let mut workers = Workers::default();
+        q.add_files(&mut host, 1, mixed_files());
+        let mut saves = Vec::new();
+        for _ in 0..1000 {
+            if q.corpus.docs().len() >= 2 {
+                break;
+            }
+            if !q.is_idle() {
+                q.tick(&mut host);
+            } else {
+                workers.deliver(&mut q, &mut host, &mut saves);
+            }
+        }
+        let kept = names(&q);
+        assert!(
+            kept.len() >= 2 && q.pooled() > 0,
+            "{kept:?}, {} pooled",
+            q.pooled()
+        );
+        q.cancel(&mut host, 1);
+        assert_eq!(q.pooled(), 0);
+        let forgets = host
+            .inbox
+            .iter()
+            .flatten()
+            .filter(|m| matches!(m, Sent::Forget { .. }))
+            .count();
+        assert!(forgets > 0, "the workers were not told");
+        q.add_text(&mut host, 2, "sau.txt".into(), SAMPLE[2].1.into());
+        run_pool(&mut q, &mut host, &mut workers);
+        let mut want = kept.clone();
+        want.push("sau.txt".into());
+        assert_eq!(names(&q), want);
+        let done = host.jobs_done();
+        assert_eq!(
+            done.iter().map(|d| (d.0, d.1)).collect::<Vec<_>>(),
+            vec![(1, true), (2, false)]
+        );
+        assert!(
+            workers.held.iter().all(HashMap::is_empty),
+            "a worker kept a forgotten document"
+        );
     }
 
     #[test]

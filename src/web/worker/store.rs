@@ -294,7 +294,7 @@ fn classify(message: &str, error: Option<web_sys::DomException>) -> SaveError {
     }
 }
 
-fn set(o: &Object, k: &str, v: &JsValue) {
+pub(super) fn set(o: &Object, k: &str, v: &JsValue) {
     // OK to ignore: setting a property on a plain new object cannot fail.
     let _ = Reflect::set(o, &JsValue::from_str(k), v);
 }
@@ -311,10 +311,16 @@ fn to_js(d: &StoredDoc) -> JsValue {
         Content::File(b) => set(&o, "blob", b),
         Content::Text(t) => set(&o, "text", &JsValue::from_str(t)),
     }
-    let m = &d.meta;
+    put_meta(&o, &d.meta);
+    o.into()
+}
+
+/// Set a document's metadata on `o`, a property each (absent when unknown); a date inferred
+/// from the text is marked `date_inferred` (for the pool: records are stored without one).
+pub(super) fn put_meta(o: &Object, m: &crate::corpus::DocMeta) {
     let text = |k: &str, v: &Option<String>| {
         if let Some(v) = v {
-            set(&o, k, &JsValue::from_str(v));
+            set(o, k, &JsValue::from_str(v));
         }
     };
     text("title", &m.title);
@@ -325,9 +331,28 @@ fn to_js(d: &StoredDoc) -> JsValue {
     text("record_id", &m.record_id);
     text("url", &m.url);
     if let Some(r) = m.row {
-        set(&o, "row", &JsValue::from_f64(r as f64));
+        set(o, "row", &JsValue::from_f64(r as f64));
     }
-    o.into()
+    if m.date_inferred {
+        set(o, "date_inferred", &JsValue::TRUE);
+    }
+}
+
+/// The metadata [`put_meta`] set on `v`.
+pub(super) fn meta_of(v: &JsValue) -> crate::corpus::DocMeta {
+    let get = |k: &str| Reflect::get(v, &JsValue::from_str(k)).ok();
+    let text = |k: &str| get(k).and_then(|v| v.as_string());
+    crate::corpus::DocMeta {
+        title: text("title"),
+        date: text("date").and_then(|d| d.parse().ok()),
+        date_inferred: get("date_inferred").is_some_and(|v| v.is_truthy()),
+        date_raw: text("date_raw"),
+        source: text("source"),
+        group: text("group"),
+        row: get("row").and_then(|v| v.as_f64()).map(|r| r as u64),
+        record_id: text("record_id"),
+        url: text("url"),
+    }
 }
 
 fn from_js(v: &JsValue) -> Option<StoredDoc> {
@@ -341,18 +366,7 @@ fn from_js(v: &JsValue) -> Option<StoredDoc> {
         Content::Text(get("text")?.as_string()?)
     };
     let encoding = get("encoding").and_then(|e| e.as_string());
-    let text = |k: &str| get(k).and_then(|v| v.as_string());
-    let meta = crate::corpus::DocMeta {
-        title: text("title"),
-        date: text("date").and_then(|d| d.parse().ok()),
-        date_inferred: false,
-        date_raw: text("date_raw"),
-        source: text("source"),
-        group: text("group"),
-        row: get("row").and_then(|v| v.as_f64()).map(|r| r as u64),
-        record_id: text("record_id"),
-        url: text("url"),
-    };
+    let meta = meta_of(v);
     Some(StoredDoc {
         key,
         name,
