@@ -341,6 +341,10 @@ struct Job<F> {
     added: u32,
     /// Time spent decoding and normalizing, ms.
     prepare_ms: f64,
+    /// It analyzes again documents the page shows (a new dictionary or settings): the
+    /// corpus view waits for its end, so that they do not vanish from the page meanwhile
+    /// (and the Reader's document with them).
+    replaces: bool,
 }
 
 /// Where a pooled document stands.
@@ -381,6 +385,8 @@ struct Pooled<F> {
     /// The paragraphs it gives the corpus.
     claims: Vec<u64>,
     stage: Stage,
+    /// Its record was handed out to be stored (when it decoded).
+    stored: bool,
 }
 
 /// The documents of the front job that the pool works on, in the job's order: they are
@@ -769,13 +775,19 @@ impl<F: Clone> Queue<F> {
         // them re-run in order, ownership is settled again as if they were added now.
         self.corpus_dirty = true;
         self.enqueue(host, SELF_JOB, items);
+        if let Some(job) = self.jobs.back_mut() {
+            job.replaces = true;
+        }
         resave
     }
 
     /// Cancel job `id`: its unfinished items are dropped, the documents it added stay.
     /// Unknown ids are ignored.
-    pub fn cancel<H: Host<File = F>>(&mut self, host: &mut H, id: JobId) {
-        self.finish_job(host, id, true);
+    /// Returns the store keys of the documents the job had stored but not yet added (they
+    /// were decoded, not analyzed): the worker deletes them, so the store keeps what the
+    /// corpus shows.
+    pub fn cancel<H: Host<File = F>>(&mut self, host: &mut H, id: JobId) -> Vec<String> {
+        self.finish_job(host, id, true)
     }
 
     /// How writing `record` went. A failure is reported by name and marks the document as not
@@ -810,6 +822,21 @@ impl<F: Clone> Queue<F> {
                     .is_some_and(|k| !self.unsaved.contains(k));
         }
         view
+    }
+
+    /// Nothing is to be done here until the page or the pool answers: post the corpus view
+    /// (and progress) when they are due. Every job done, or one waiting for the page, the view
+    /// goes at once; while the pool works, at the pace and cost [`Queue::tick`] keeps.
+    pub fn rest<H: Host<File = F>>(&mut self, host: &mut H) {
+        if self.jobs.is_empty() || self.waiting().is_some() {
+            self.post_corpus(host);
+            return;
+        }
+        let t = host.now();
+        if t - self.last_report >= REPORT_MS {
+            self.last_report = t;
+            self.report_progress(host);
+        }
     }
 
     /// Post the corpus view if it changed since it was last posted.
@@ -853,6 +880,7 @@ impl<F: Clone> Queue<F> {
             done: 0,
             added: 0,
             prepare_ms: 0.0,
+            replaces: false,
         });
     }
 
@@ -872,7 +900,8 @@ impl<F: Clone> Queue<F> {
         }
         // The corpus as it grows, at a cost bounded to about a twentieth of the time.
         let t0 = host.now();
-        if self.corpus_dirty && t0 >= self.corpus_due {
+        let replacing = self.jobs.front().is_some_and(|j| j.replaces);
+        if self.corpus_dirty && t0 >= self.corpus_due && !replacing {
             self.post_corpus(host);
             let t1 = host.now();
             self.corpus_due = t1 + (19.0 * (t1 - t0)).max(REPORT_MS);
@@ -880,16 +909,28 @@ impl<F: Clone> Queue<F> {
     }
 
     /// End job `id` (cancelled or complete) and tell the page. Unknown ids are ignored.
-    fn finish_job<H: Host<File = F>>(&mut self, host: &mut H, id: JobId, cancelled: bool) {
+    /// End job `id`; returns the keys of the documents it stored and did not add.
+    fn finish_job<H: Host<File = F>>(
+        &mut self,
+        host: &mut H,
+        id: JobId,
+        cancelled: bool,
+    ) -> Vec<String> {
         let Some(at) = self.jobs.iter().position(|j| j.id == id) else {
-            return;
+            return Vec::new();
         };
+        let mut unadded = Vec::new();
         if at == 0 {
-            // The pool works on the front job only.
-            self.forget_pool(host);
+            // The pool works on the front job only, and only its front item is analyzed here.
+            unadded = self.forget_pool(host);
+            if let Some(Item::Analyze { origin, .. }) = self.jobs[0].items.front() {
+                if origin.save {
+                    unadded.push(origin.key.clone());
+                }
+            }
         }
         let Some(job) = self.jobs.remove(at) else {
-            return;
+            return unadded;
         };
         for item in &job.items {
             self.pending.remove(&item.origin().key);
@@ -904,6 +945,7 @@ impl<F: Clone> Queue<F> {
             elapsed_ms,
             prepare_ms: job.prepare_ms,
         });
+        unadded
     }
 
     fn refuse<H: Host<File = F>>(
@@ -1468,6 +1510,7 @@ impl<F: Clone> Queue<F> {
             owned: Vec::new(),
             claims: Vec::new(),
             stage: Stage::Preparing,
+            stored: false,
         };
         prepare(host, &self.settings, w, &d);
         self.pool.docs.push_back(d);
@@ -1499,6 +1542,7 @@ impl<F: Clone> Queue<F> {
                     // Stored once it decodes, as a document analyzed here is.
                     saves.push(d.origin.record(d.source.clone()));
                     d.origin.save = false;
+                    d.stored = true;
                 }
                 match (d.settled, d.id, d.worker) {
                     // Settled before its worker died: analyzed as it was settled.
@@ -1620,16 +1664,22 @@ impl<F: Clone> Queue<F> {
         self.pool.reclaim();
     }
 
-    /// Drop every pooled document (its job ended or was cancelled).
-    fn forget_pool<H: Host<File = F>>(&mut self, host: &mut H) {
+    /// Drop every pooled document (its job ended or was cancelled); returns the keys of
+    /// those that were stored.
+    fn forget_pool<H: Host<File = F>>(&mut self, host: &mut H) -> Vec<String> {
+        let mut stored = Vec::new();
         for d in std::mem::take(&mut self.pool.docs) {
             if let (Some(w), false) = (d.worker, matches!(d.stage, Stage::Done(_))) {
                 host.dispatch(w, Task::Forget { task: d.task });
             }
             self.pending.remove(&d.origin.key);
+            if d.stored {
+                stored.push(d.origin.key);
+            }
         }
         self.pool.claims.clear();
         self.pool.waiting = false;
+        stored
     }
 
     /// Settle what can be settled, send what waits for a worker, and merge what is done, all
@@ -2063,14 +2113,22 @@ mod tests {
     ) -> Vec<Record<FakeFile>> {
         let mut saves = Vec::new();
         for _ in 0..100_000 {
+            // As the worker does: tick while there is work here, rest once there is none.
             if !q.is_idle() {
                 saves.extend(q.tick(host));
-            } else if !workers.deliver(q, host, &mut saves) {
+                if q.is_idle() {
+                    q.rest(host);
+                }
+            } else if workers.deliver(q, host, &mut saves) {
+                if q.is_idle() {
+                    q.rest(host);
+                }
+            } else {
                 assert!(
                     q.waiting().is_some() || q.jobs.is_empty(),
                     "the pool is stuck"
                 );
-                q.post_corpus(host);
+                q.rest(host);
                 return saves;
             }
         }
@@ -2576,7 +2634,7 @@ mod tests {
                 break;
             }
             if !q.is_idle() {
-                q.tick(&mut host);
+                saves.extend(q.tick(&mut host));
             } else {
                 workers.deliver(&mut q, &mut host, &mut saves);
             }
@@ -2587,7 +2645,19 @@ mod tests {
             "{kept:?}, {} pooled",
             q.pooled()
         );
-        q.cancel(&mut host, 1);
+        let gone: HashSet<String> = q.cancel(&mut host, 1).into_iter().collect();
+        // What was stored and not added is to be deleted, so the store keeps the corpus.
+        let added: HashSet<&String> = q.keys.values().collect();
+        let stored_not_added: HashSet<String> = saves
+            .iter()
+            .map(|r| r.key.clone())
+            .filter(|k| !added.contains(k))
+            .collect();
+        assert!(
+            !gone.is_empty(),
+            "documents decoded in the pool were stored"
+        );
+        assert_eq!(gone, stored_not_added);
         assert_eq!(q.pooled(), 0);
         let forgets = host
             .inbox
@@ -2838,6 +2908,35 @@ mod tests {
         assert_eq!(docs.len(), 3);
         assert_eq!(docs[1].id, ids[1]);
         assert_eq!(docs[1].encoding.as_deref(), Some("Windows-1258"));
+    }
+
+    #[test]
+    fn documents_analyzed_again_never_vanish_from_the_page_meanwhile() {
+        // Regression: a re-analysis removed every document first and the corpus view posted
+        // while it ran lacked them, so the page closed the Reader's document.
+        for n in [0, 2] {
+            let mut host = Fake::with_pool(n);
+            let mut q = Queue::new();
+            let mut workers = Workers::default();
+            q.add_files(&mut host, 1, (0..SAMPLE.len()).map(sample).collect());
+            run_pool(&mut q, &mut host, &mut workers);
+            let ids: Vec<DocId> = q.corpus.docs().iter().map(|d| d.id).collect();
+            let before = host.posts.len();
+            q.settings.analysis.spaces = !q.settings.analysis.spaces;
+            q.reanalyze(&mut host, None);
+            run_pool(&mut q, &mut host, &mut workers);
+            let views: Vec<Vec<DocId>> = host.posts[before..]
+                .iter()
+                .filter_map(|r| match r {
+                    Response::Corpus(v) => Some(v.docs.iter().map(|d| d.id).collect()),
+                    _ => None,
+                })
+                .collect();
+            assert!(!views.is_empty(), "{n} workers: the new corpus is shown");
+            assert!(views.iter().all(|v| *v == ids), "{n} workers: {views:?}");
+            let progress = host.progress(SELF_JOB);
+            assert!(progress.len() > 1, "{n} workers: it took several reports");
+        }
     }
 
     #[test]

@@ -28,11 +28,16 @@ const TYPES = {
  * Serve `dir` on 127.0.0.1 at a free port, under `prefix` (a project site such as "/soi/" is
  * served the way GitHub or GitLab Pages serve one: nothing outside the prefix exists).
  * Resolves to { url, close, misses } — `misses` lists the paths asked for and not found.
+ * `routes` answers some paths itself: { '/path': (url, res) => … } (a test's stand-in files).
  */
-export function serve(dir = DIST, prefix = '/') {
+export function serve(dir = DIST, prefix = '/', routes = {}) {
   const misses = [];
   const server = http.createServer((req, res) => {
     const url = new URL(req.url, 'http://127.0.0.1');
+    if (routes[url.pathname]) {
+      routes[url.pathname](url, res);
+      return;
+    }
     if (!url.pathname.startsWith(prefix)) {
       misses.push(url.pathname);
       res.writeHead(404).end('not found');

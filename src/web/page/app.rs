@@ -49,7 +49,19 @@ impl Clone for Store {
 fn spawn_worker(handle: &Handle, dispatch: Callback<Action>) {
     let options = web_sys::WorkerOptions::new();
     options.set_name("soi-analysis");
-    let worker = match web_sys::Worker::new_with_options(WORKER_URL, &options) {
+    // `?pool=N` on the page sets the worker's pool of analysis workers (0: none).
+    let search = web_sys::window()
+        .and_then(|w| w.location().search().ok())
+        .unwrap_or_default();
+    let pool = search
+        .trim_start_matches('?')
+        .split('&')
+        .find(|kv| kv.starts_with("pool="));
+    let url = match pool {
+        Some(kv) => format!("{WORKER_URL}?{kv}"),
+        None => WORKER_URL.to_owned(),
+    };
+    let worker = match web_sys::Worker::new_with_options(&url, &options) {
         Ok(w) => w,
         Err(e) => {
             console_error(&format!("soi: cannot start the worker: {e:?}"));

@@ -10,8 +10,14 @@
 //! transaction; a failure is reported by name and leaves earlier records intact. After every
 //! write the worker says "changed" on a `BroadcastChannel`; the workers of other tabs then
 //! re-read the store's keys and add or drop documents to match, so tabs stay in sync.
+//!
+//! Analysis itself runs in a [`pool`] of workers beside this one, one per core, while this
+//! one reads files, settles duplicates and merges finished documents in order; the same
+//! wasm, started from `pool-boot.js`, is a pool worker instead ([`start`] tells them apart).
+//! `?pool=N` on the page's address sets the pool's size (0: analyze here, as before).
 
 use crate::web::console::{console_error, console_warn};
+mod pool;
 pub mod store;
 
 use crate::corpus::{Corpus, DocId};
@@ -35,6 +41,7 @@ const CHANNEL: &str = "soi-store";
 /// The queue's [`Host`] in a dedicated worker.
 struct Browser {
     scope: DedicatedWorkerGlobalScope,
+    pool: pool::Slots,
 }
 
 impl Host for Browser {
@@ -71,6 +78,18 @@ impl Host for Browser {
         Blob::new_with_u8_array_sequence(&parts)
             .unwrap_or_else(|_| Blob::new().unwrap_or_else(|_| JsValue::NULL.unchecked_into()))
     }
+
+    fn pool_size(&self) -> usize {
+        self.pool.size()
+    }
+
+    fn pool_ready(&self, w: usize) -> bool {
+        self.pool.ready(w)
+    }
+
+    fn dispatch(&mut self, w: usize, task: crate::web::jobs::Task<'_>) {
+        self.pool.send(w, task);
+    }
 }
 
 struct Worker {
@@ -82,6 +101,8 @@ struct Worker {
     channel: Option<BroadcastChannel>,
     /// The user dictionary, as entered and parsed.
     dictionary: (Vec<String>, UserDict),
+    /// The user's entity entries, as entered.
+    entity_lines: String,
 }
 
 type Shared = Rc<RefCell<Worker>>;
@@ -111,6 +132,13 @@ pub fn start() {
     let t0 = now(&scope);
     crate::wordseg::Segmenter::embedded();
     MODEL_LOAD_MS.with(|c| c.set(now(&scope) - t0));
+    // pool-boot.js marks a pool worker before it loads the wasm.
+    let pooled =
+        js_sys::Reflect::get(&scope, &JsValue::from_str("soiPool")).is_ok_and(|v| v.is_truthy());
+    if pooled {
+        crate::entities::Recognizer::embedded();
+        return pool::serve(scope);
+    }
     {
         let scope = scope.clone();
         std::panic::set_hook(Box::new(move |info| {
@@ -119,14 +147,26 @@ pub fn start() {
             post(&scope, &Response::Crashed { message });
         }));
     }
+    let size = pool_size(&scope);
     let worker: Shared = Rc::new(RefCell::new(Worker {
-        host: Browser { scope },
+        host: Browser {
+            scope,
+            pool: pool::Slots::new(size),
+        },
         queue: Queue::new(),
         scheduled: false,
         store: None,
         channel: None,
         dictionary: (Vec::new(), UserDict::default()),
+        entity_lines: String::new(),
     }));
+    {
+        let on = pool_handler(&worker);
+        let slots = &mut worker.borrow_mut().host.pool;
+        for w in 0..size {
+            slots.start(w, on.clone());
+        }
+    }
     // Messages that arrive while the store opens wait in the event queue: the handler is set
     // only after the stored corpus is queued, so a request never races the restore.
     spawn_local(async move {
@@ -147,6 +187,65 @@ pub fn start() {
         report_storage(&worker);
         schedule(&worker);
     });
+}
+
+/// How many pool workers to start: `?pool=N` on the worker's address (the page passes its
+/// own on), else one per core, at least 1 and at most [`pool::MAX_POOL`].
+fn pool_size(scope: &DedicatedWorkerGlobalScope) -> usize {
+    let search = scope.location().search();
+    let asked = search
+        .trim_start_matches('?')
+        .split('&')
+        .find_map(|kv| kv.strip_prefix("pool="))
+        .and_then(|n| n.parse::<usize>().ok());
+    let cores = scope.navigator().hardware_concurrency() as usize;
+    asked.unwrap_or(cores.max(1)).min(pool::MAX_POOL)
+}
+
+/// What to do with a pool worker's answers (see [`pool::Slots::start`]).
+fn pool_handler(worker: &Shared) -> impl Fn(usize, u32, pool::Answer) + Clone + 'static {
+    let worker = worker.clone();
+    move |w, generation, answer| on_pool(&worker, w, generation, answer)
+}
+
+fn on_pool(worker: &Shared, w: usize, generation: u32, answer: pool::Answer) {
+    let saves = {
+        let k = &mut *worker.borrow_mut();
+        if !k.host.pool.current(w, generation) {
+            // From a worker already replaced.
+            return;
+        }
+        match answer {
+            pool::Answer::Ready => {
+                pool::count_ready(w);
+                k.host.pool.started(w);
+                k.queue.pool_changed(&mut k.host);
+                Vec::new()
+            }
+            pool::Answer::Prepared(task, result, ms) => {
+                k.queue.pool_prepared(&mut k.host, task, result, ms)
+            }
+            pool::Answer::Done(task, result) => {
+                if result.is_ok() {
+                    pool::count_work(w);
+                }
+                k.queue.pool_done(&mut k.host, task, result.map(|a| *a));
+                Vec::new()
+            }
+            pool::Answer::Died => {
+                // Its replacement first, so that the pool is not empty meanwhile (an empty
+                // pool refuses what waits for it).
+                k.host.pool.stop(w);
+                k.host.pool.start(w, pool_handler(worker));
+                k.queue.pool_failed(&mut k.host, w);
+                Vec::new()
+            }
+        }
+    };
+    for doc in saves {
+        save(worker, doc);
+    }
+    schedule(worker);
 }
 
 /// What the store holds when the worker starts.
@@ -213,6 +312,8 @@ impl Worker {
             self.queue.settings = s.clone();
         }
         self.dictionary = (dictionary.clone(), UserDict::parse(&dictionary.join("\n")));
+        let lines = entity_entries.unwrap_or_default();
+        self.host.pool.configure(dictionary.clone(), lines.clone());
         let corpus = &mut self.queue.corpus;
         corpus.dictionary = self.dictionary.1.clone();
         if let Some(list) = &stopwords {
@@ -220,9 +321,9 @@ impl Worker {
         }
         let view = stopwords_view(corpus);
         self.host.post(&view);
-        let lines = entity_entries.unwrap_or_default();
         let errors = self.queue.corpus.set_entity_entries(&lines);
-        self.host.post(&entity_entries_view(lines, &errors));
+        self.host.post(&entity_entries_view(lines.clone(), &errors));
+        self.entity_lines = lines;
         self.host.post(&Response::Ready {
             settings,
             persistent,
@@ -303,10 +404,7 @@ fn on_message(worker: &Shared, e: MessageEvent) {
         }
         Request::ResetSample { job } => reset_sample(worker, job),
         Request::Remove { doc } => remove(worker, doc),
-        Request::Cancel { job } => {
-            let w = &mut *worker.borrow_mut();
-            w.queue.cancel(&mut w.host, job);
-        }
+        Request::Cancel { job } => cancel(worker, job),
         Request::SetDictionary { entries } => set_dictionary(worker, entries),
         Request::SaveSettings { settings } => save_settings(worker, settings),
         Request::SetEncoding { doc, encoding } => {
@@ -415,6 +513,25 @@ fn add_files(worker: &Shared, job: JobId, names: Vec<String>, files: JsValue) {
     w.queue.add_files(&mut w.host, job, files);
 }
 
+/// Cancel job `job`, and delete the records it stored of documents it did not add.
+fn cancel(worker: &Shared, job: JobId) {
+    let (keys, store) = {
+        let w = &mut *worker.borrow_mut();
+        (w.queue.cancel(&mut w.host, job), w.store.clone())
+    };
+    let Some(store) = store.filter(|_| !keys.is_empty()) else {
+        return;
+    };
+    let worker = worker.clone();
+    spawn_local(async move {
+        for key in keys {
+            let _ = store.delete_doc(&key).await;
+        }
+        announce(&worker);
+        report_storage(&worker);
+    });
+}
+
 fn remove(worker: &Shared, doc: DocId) {
     let (key, store) = {
         let w = &mut *worker.borrow_mut();
@@ -437,6 +554,8 @@ fn set_dictionary(worker: &Shared, entries: Vec<String>) {
         let dict = UserDict::parse(&entries.join("\n"));
         w.dictionary = (entries.clone(), dict.clone());
         w.queue.corpus.dictionary = dict;
+        let lines = w.entity_lines.clone();
+        w.host.pool.configure(entries.clone(), lines);
         w.store.clone()
     };
     // Word counts depend on the dictionary: analyze again.
@@ -474,6 +593,9 @@ fn set_entity_entries(worker: &Shared, lines: String) {
     let (store, view) = {
         let mut w = worker.borrow_mut();
         let errors = w.queue.corpus.set_entity_entries(&lines);
+        w.entity_lines = lines.clone();
+        let entries = w.dictionary.0.clone();
+        w.host.pool.configure(entries, lines.clone());
         (w.store.clone(), entity_entries_view(lines.clone(), &errors))
     };
     worker.borrow().post(&view);
@@ -633,11 +755,12 @@ fn report_storage(worker: &Shared) {
     });
 }
 
-/// Run a tick from a zero timeout while jobs remain; once none do, post the corpus.
+/// Run a tick from a zero timeout while there is work here; once there is none (every job
+/// done, or waiting for the page or the pool), post the corpus when it is due.
 fn schedule(worker: &Shared) {
     let w = &mut *worker.borrow_mut();
     if w.queue.is_idle() {
-        w.queue.post_corpus(&mut w.host);
+        w.queue.rest(&mut w.host);
         return;
     }
     if w.scheduled {
