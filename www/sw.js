@@ -35,6 +35,10 @@ self.addEventListener('fetch', (event) => {
     const cache = await caches.open(CACHE);
     const key = req.mode === 'navigate' ? './' : req;
     const hit = await cache.match(key, { ignoreSearch: true });
-    return hit || fetch(req);
+    if (!hit) return fetch(req);
+    // A worker's location is its response's URL: the cached one lacks the query the page
+    // started it with (worker-boot.js?pool=N), so hand it over as a fresh response, which
+    // keeps the request's URL.
+    return url.search && req.mode !== 'navigate' ? new Response(hit.body, hit) : hit;
   })());
 });

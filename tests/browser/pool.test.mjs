@@ -97,6 +97,12 @@ test('documents analyzed by a pool of workers end in the corpus one worker makes
   await one.page.setInputFiles('#file-input', files);
   await waitIdle(one.page, 5 + files.length - 1);
   const alone = await snapshot(one.page);
+  // Regression: once the service worker served the page, the worker it started came from
+  // the cache without its query and ran a pool after all.
+  await one.page.waitForFunction(() => navigator.serviceWorker.controller !== null);
+  await one.page.reload();
+  await waitIdle(one.page, 5 + files.length - 1);
+  assert.deepEqual(await poolWork(one.page), [], '?pool=0 from the cache too');
   clean(one);
   await one.context.close();
 
