@@ -45,7 +45,7 @@ try {
       all.onsuccess = () => resolve(all.result.reduce((n, d) => n + new TextEncoder().encode(d.text || '').length + d.name.length + d.key.length, 0));
     };
   }));
-  const [worker] = page.workers();
+  const worker = page.workers().find((w) => w.url().includes('worker-boot'));
   const loadMs = await worker.evaluate(() => wasm_bindgen.segmenter_load_ms());
   console.log(`word segmentation model + lexicon: loaded in ${loadMs.toFixed(1)} ms in the worker`);
   console.log(`stored sample corpus: ${records} B of record content; IndexedDB on disk ${est.usageDetails.indexedDB} B; app-shell cache ${est.usageDetails.caches} B`);
@@ -92,67 +92,127 @@ try {
 }
 
 /**
- * A fresh tab analyzes 50 MB of distinct real news in 100 files; then the worker's memory,
- * and how long the Keywords view and concordance queries take in the worker.
+ * A fresh tab analyzes 50 MB of distinct real news in 99 files; then the workers' memory,
+ * the longest main-thread task, and how long the Keywords view, concordance queries and the
+ * Entities view take. Run with the pool as the machine has cores, with one worker
+ * (`?pool=0`), and, when SOI_BASE_DIST names another build's dist, with that build, all in
+ * this one run (absolute times drift on a shared machine: the ratios are the figures); then
+ * the native CLI on one core over the same files when SOI_BIN names a `soi`.
  */
 async function exploreBench(vntc) {
-  const server = await serve();
-  const browser = await launch();
+  const text = fs.readFileSync(vntc, 'utf8');
+  const files = [];
+  let total = 0;
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'soi-bench-'));
+  const MiB = 50 * MB * Number(process.env.SOI_BENCH_SCALE || 1);
+  for (let i = 0; total < MiB; i++) {
+    // Each copy distinct, so duplicate detection keeps it all.
+    const part = text.split('\n').slice((i % 16) * 2000, (i % 16) * 2000 + 2000).map((l) => (l ? `${l} (${i})` : l)).join('\n');
+    const buffer = Buffer.from(part);
+    total += buffer.length;
+    const file = path.join(dir, `news-${String(i).padStart(3, '0')}.txt`);
+    fs.writeFileSync(file, buffer);
+    files.push(file);
+  }
+  const runs = [];
+  if (process.env.SOI_BASE_DIST) runs.push({ label: 'base build', dist: process.env.SOI_BASE_DIST, query: '' });
+  runs.push({ label: 'one worker (?pool=0)', query: '?pool=0' }, { label: 'pool', query: '' });
+  const rounds = Number(process.env.SOI_BENCH_ROUNDS || 1);
+  const results = {};
   try {
-    const { page, problems } = await openPage(browser, server.url);
-    await waitIdle(page, 5);
-    const text = fs.readFileSync(vntc, 'utf8');
-    const files = [];
-    let total = 0;
-    var dir = fs.mkdtempSync(path.join(os.tmpdir(), 'soi-bench-'));
-    for (let i = 0; total < 50 * MB; i++) {
-      // Each copy distinct, so duplicate detection keeps it all.
-      const part = text.split('\n').slice((i % 16) * 2000, (i % 16) * 2000 + 2000).map((l) => (l ? `${l} (${i})` : l)).join('\n');
-      const buffer = Buffer.from(part);
-      total += buffer.length;
-      const file = path.join(dir, `news-${String(i).padStart(3, '0')}.txt`);
-      fs.writeFileSync(file, buffer);
-      files.push(file);
-    }
-    const t0 = Date.now();
-    await page.setInputFiles('#file-input', files);
-    await waitIdle(page, 5 + files.length);
-    const [worker] = page.workers();
-    const mem = await worker.evaluate(() => wasm_bindgen.wasm_memory_bytes());
-    console.log(`chromium, ${files.length} news files, ${(total / MB).toFixed(1)} MB distinct text: analyzed in ${((Date.now() - t0) / 1000).toFixed(1)} s (drop to screen); worker wasm memory ${(mem / MB).toFixed(0)} MB`);
-    let k0 = Date.now();
-    await page.click('[data-tab="keywords"]');
-    await page.waitForSelector('#kw-table tbody tr', { timeout: 60000 });
-    console.log(`chromium, 50 MB: Keywords view (word list, cloud, bars) on screen in ${Date.now() - k0} ms`);
-    await page.click('[data-tab="concordance"]');
-    await page.waitForSelector('#kwic-total', { timeout: 60000 });
-    for (const [q, accents] of [['việt nam', false], ['thị trường', false], ['ngoại *', false], ['doi ngoai', true]]) {
-      if ((await page.isChecked('#kwic-accents')) !== accents) {
-        await page.click('#kwic-accents');
-        await page.waitForSelector(`#kwic-total[data-accents="${accents}"]`, { timeout: 60000 });
+    for (let r = 0; r < rounds; r++) {
+      for (const run of runs) {
+        const got = await exploreOnce(run, files, total, r === 0);
+        (results[run.label] ||= []).push(got.seconds);
       }
-      await page.fill('#kwic-query', q);
-      k0 = Date.now();
-      await page.click('#kwic-search');
-      await page.waitForSelector(`#kwic-total[data-query="${q}"]`, { timeout: 60000 });
-      const [hits, ms] = await page.$eval('#kwic-total', (e) => [e.dataset.total, e.dataset.ms]);
-      console.log(`chromium, 50 MB: concordance '${q}'${accents ? ' ignoring accents' : ''}: ${hits} hits, ${ms} ms in the worker, ${Date.now() - k0} ms to screen`);
     }
-    // The Entities view: table, network and timeline; then one entity's mentions.
-    let e0 = Date.now();
-    await page.click('[data-tab="entities"]');
-    await page.waitForSelector('#ent-table tbody tr', { timeout: 60000 });
-    let ems = await page.getAttribute('#ent-total', 'data-ms');
-    console.log(`chromium, 50 MB: Entities view (table, network, timeline): ${ems} ms in the worker, ${Date.now() - e0} ms to screen`);
-    e0 = Date.now();
-    await page.click('#ent-table tbody tr:first-child .ent-name');
-    await page.waitForSelector('#ent-selected #ent-mentions tbody tr', { timeout: 60000 });
-    ems = await page.getAttribute('#ent-total', 'data-ms');
-    const named = await page.getAttribute('#ent-selected', 'data-mentions');
-    console.log(`chromium, 50 MB: the most named entity (${named} mentions) in context: ${ems} ms in the worker, ${Date.now() - e0} ms to screen`);
-    if (problems.length) throw new Error(problems.join('\n'));
+    if (process.env.SOI_BIN) {
+      for (let r = 0; r < rounds; r++) {
+        const t0 = Date.now();
+        const { execFileSync } = await import('node:child_process');
+        execFileSync(process.env.SOI_BIN, ['stats', '-j', '1', '--top', '1', ...files], { stdio: ['ignore', 'ignore', 'inherit'], maxBuffer: 1 << 30 });
+        (results['native soi stats -j 1'] ||= []).push((Date.now() - t0) / 1000);
+      }
+    }
+    const pool = Math.min(...results.pool);
+    for (const [label, secs] of Object.entries(results)) {
+      const best = Math.min(...secs);
+      console.log(`${`chromium, ${files.length} files: ${label}`.padEnd(50)} ${secs.map((x) => x.toFixed(1)).join(' / ').padStart(18)} s  pool ${(best / pool).toFixed(2)}× faster`);
+    }
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** One drop of `files` on a fresh tab of `run`'s build and query; prints its figures. */
+async function exploreOnce(run, files, total, views) {
+  const server = await serve(run.dist);
+  const browser = await launch();
+  const tag = `chromium, ${run.label}`;
+  try {
+    const { context, page, problems } = await openPage(browser, server.url + run.query);
+    // Documents on the page, and no job running (builds before the windowed list did not
+    // give the total: they drew every document).
+    const settled = (n) => page.waitForFunction((n) => {
+      const list = document.querySelector('#doc-list');
+      const docs = Number(list?.dataset.total ?? list?.querySelectorAll('li.doc').length);
+      return docs === n && document.querySelectorAll('.job').length === 0;
+    }, n, { timeout: 1200000, polling: 100 });
+    await settled(5);
+    // The longest task on the page's main thread from the drop on.
+    await page.evaluate(() => {
+      window.soiLongest = 0;
+      new PerformanceObserver((list) => {
+        for (const e of list.getEntries()) window.soiLongest = Math.max(window.soiLongest, e.duration);
+      }).observe({ type: 'longtask' });
+    });
+    const t0 = Date.now();
+    await page.setInputFiles('#file-input', files);
+    await settled(5 + files.length);
+    const seconds = (Date.now() - t0) / 1000;
+    const longest = await page.evaluate(() => window.soiLongest);
+    const corpus = page.workers().find((w) => w.url().includes('worker-boot'));
+    const mem = await corpus.evaluate(() => wasm_bindgen.wasm_memory_bytes());
+    const work = await corpus.evaluate(() => (wasm_bindgen.pool_work ? Array.from(wasm_bindgen.pool_work()) : []));
+    const pooled = page.workers().filter((w) => w.url().includes('pool-boot'));
+    const poolMem = (await Promise.all(pooled.map((w) => w.evaluate(() => wasm_bindgen.wasm_memory_bytes())))).reduce((a, b) => a + b, 0);
+    console.log(`${tag}: ${files.length} news files, ${(total / MB).toFixed(1)} MB distinct text: analyzed in ${seconds.toFixed(1)} s (drop to screen, ${(total / MB / seconds).toFixed(1)} MB/s); corpus worker wasm memory ${(mem / MB).toFixed(0)} MB (${(mem / total).toFixed(2)} bytes a byte of text)${pooled.length ? `, pool workers ${(poolMem / MB).toFixed(0)} MB in all` : ''}; documents per pool worker [${work}]; longest main-thread task ${longest.toFixed(0)} ms`);
+    if (views) {
+      let k0 = Date.now();
+      await page.click('[data-tab="keywords"]');
+      await page.waitForSelector('#kw-table tbody tr', { timeout: 60000 });
+      console.log(`${tag}, 50 MB: Keywords view (word list, cloud, bars) on screen in ${Date.now() - k0} ms`);
+      await page.click('[data-tab="concordance"]');
+      await page.waitForSelector('#kwic-total', { timeout: 60000 });
+      for (const [q, accents] of [['việt nam', false], ['thị trường', false], ['ngoại *', false], ['doi ngoai', true]]) {
+        if ((await page.isChecked('#kwic-accents')) !== accents) {
+          await page.click('#kwic-accents');
+          await page.waitForSelector(`#kwic-total[data-accents="${accents}"]`, { timeout: 60000 });
+        }
+        await page.fill('#kwic-query', q);
+        k0 = Date.now();
+        await page.click('#kwic-search');
+        await page.waitForSelector(`#kwic-total[data-query="${q}"]`, { timeout: 60000 });
+        const [hits, ms] = await page.$eval('#kwic-total', (e) => [e.dataset.total, e.dataset.ms]);
+        console.log(`${tag}, 50 MB: concordance '${q}'${accents ? ' ignoring accents' : ''}: ${hits} hits, ${ms} ms in the worker, ${Date.now() - k0} ms to screen`);
+      }
+      // The Entities view: table, network and timeline; then one entity's mentions.
+      let e0 = Date.now();
+      await page.click('[data-tab="entities"]');
+      await page.waitForSelector('#ent-table tbody tr', { timeout: 60000 });
+      let ems = await page.getAttribute('#ent-total', 'data-ms');
+      console.log(`${tag}, 50 MB: Entities view (table, network, timeline): ${ems} ms in the worker, ${Date.now() - e0} ms to screen`);
+      e0 = Date.now();
+      await page.click('#ent-table tbody tr:first-child .ent-name');
+      await page.waitForSelector('#ent-selected #ent-mentions tbody tr', { timeout: 60000 });
+      ems = await page.getAttribute('#ent-total', 'data-ms');
+      const named = await page.getAttribute('#ent-selected', 'data-mentions');
+      console.log(`${tag}, 50 MB: the most named entity (${named} mentions) in context: ${ems} ms in the worker, ${Date.now() - e0} ms to screen`);
+    }
+    if (problems.length) throw new Error(problems.join('\n'));
+    await context.close();
+    return { seconds };
+  } finally {
     await browser.close();
     await server.close();
   }
@@ -200,7 +260,7 @@ async function recordsBench(vntc) {
     await page.waitForSelector('.notice.done[data-bytes]:not(.seen)', { timeout: 900000 });
     const total = (Date.now() - t0) / 1000;
     const [workerMs] = (await page.getAttribute('.notice.done[data-bytes]:not(.seen)', 'data-ms')).split(' ').map(Number);
-    const [worker] = page.workers();
+    const worker = page.workers().find((w) => w.url().includes('worker-boot'));
     const mem = await worker.evaluate(() => wasm_bindgen.wasm_memory_bytes());
     console.log(`chromium, CSV of ${rows} rows, ${(buffer.length / MB).toFixed(1)} MB (${vntc ? 'vntc' : 'sample'} paragraphs): columns asked after ${asked} ms; ${rows} documents on screen ${total.toFixed(1)} s after the drop (${(buffer.length / MB / total).toFixed(1)} MB/s; the worker's job ${(workerMs / 1000).toFixed(1)} s); worker wasm memory ${(mem / MB).toFixed(0)} MB`);
     const m0 = Date.now();

@@ -141,7 +141,7 @@ test('a full quota is reported by file name and damages nothing stored before', 
   // Chromium 156 ignores CDP's Storage.overrideQuotaForOrigin, so make the browser fail the
   // way a full disk does: the write transaction aborts with a QuotaExceededError. Only
   // records over 100 KB hit the "quota".
-  const [worker] = page.workers();
+  const worker = page.workers().find((w) => w.url().includes('worker-boot'));
   await worker.evaluate(() => {
     const put = IDBObjectStore.prototype.put;
     IDBObjectStore.prototype.put = function (value, key) {
