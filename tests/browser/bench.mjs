@@ -116,7 +116,7 @@ async function exploreBench(vntc) {
   }
   const runs = [];
   if (process.env.SOI_BASE_DIST) runs.push({ label: 'base build', dist: process.env.SOI_BASE_DIST, query: '' });
-  runs.push({ label: 'one worker (?pool=0)', query: '?pool=0' }, { label: 'pool', query: '' });
+  runs.push({ label: 'one worker (?pool=0)', query: '?pool=0' }, { label: 'pool', query: `?pool=${Math.min(os.cpus().length, 8)}` });
   const rounds = Number(process.env.SOI_BENCH_ROUNDS || 1);
   const results = {};
   try {
