@@ -332,13 +332,8 @@ thread_local! {
 
 /// Count a document analyzed by slot `w`'s workers (see [`pool_work`]).
 pub(super) fn count_work(w: usize) {
-    WORK.with(|c| {
-        let mut c = c.borrow_mut();
-        if c.len() <= w {
-            c.resize(w + 1, 0);
-        }
-        c[w] += 1;
-    });
+    count_ready(w);
+    WORK.with(|c| c.borrow_mut()[w] += 1);
 }
 
 /// How many documents each pool slot's workers have analyzed, as the corpus worker counts
